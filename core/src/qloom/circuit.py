@@ -1,0 +1,307 @@
+"""``Circuit``: a number of qubits and an ordered list of operations.
+
+An operation is a small immutable tuple (``Operation``). Qubit and parameter tuples are
+interned per circuit, so a circuit of 10**6 operations costs roughly 100 bytes an operation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
+
+import numpy as np
+
+from qloom.errors import CircuitError, GateError
+from qloom.gates import GATES, unitary_params
+
+if TYPE_CHECKING:
+    from qloom.layout import Layout
+
+__all__ = ["Circuit", "Operation", "Register"]
+
+
+class Operation(NamedTuple):
+    """One operation of a circuit.
+
+    Attributes:
+        name: gate name from ``qloom.gates.GATES`` (or a directive: measure, reset, barrier).
+        qubits: the qubits it acts on, in the gate's order (control first).
+        params: real parameters; for ``unitary``, the flattened complex matrix.
+        clbits: classical bits written (``measure``).
+        condition: ``(creg_name, value)`` when classically controlled, else ``None``.
+    """
+
+    name: str
+    qubits: tuple[int, ...]
+    params: tuple[Any, ...] = ()
+    clbits: tuple[int, ...] = ()
+    condition: tuple[str, int] | None = None
+
+
+class Register(NamedTuple):
+    """A named, contiguous block of qubits or classical bits (kept for QASM export)."""
+
+    name: str
+    size: int
+
+
+class Circuit:
+    """A quantum circuit: ``num_qubits``, ``num_clbits`` and ordered operations.
+
+    Build it fluently (``Circuit(2).h(0).cx(0, 1).measure_all()``) or with ``append``.
+    After ``qloom.transpile`` its ``layout`` says where each logical qubit went.
+    """
+
+    __slots__ = ("_interned", "_ops", "cregs", "layout", "name", "num_clbits", "num_qubits", "qregs")
+
+    def __init__(
+        self,
+        num_qubits: int,
+        num_clbits: int = 0,
+        *,
+        name: str | None = None,
+        qregs: Sequence[tuple[str, int]] | None = None,
+        cregs: Sequence[tuple[str, int]] | None = None,
+    ) -> None:
+        if num_qubits < 0 or num_clbits < 0:
+            raise CircuitError("a circuit needs a non-negative number of qubits and clbits")
+        self.num_qubits = int(num_qubits)
+        self.num_clbits = int(num_clbits)
+        self.name = name
+        self.qregs = _registers(qregs, "q", self.num_qubits)
+        self.cregs = _registers(cregs, "c", self.num_clbits)
+        self.layout: Layout | None = None
+        self._ops: list[Operation] = []
+        self._interned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    def append(
+        self,
+        name: str,
+        qubits: Sequence[int],
+        params: Sequence[Any] = (),
+        clbits: Sequence[int] = (),
+        condition: tuple[str, int] | None = None,
+    ) -> Circuit:
+        """Append one operation, checking the gate's arity and the qubit indices."""
+        gate = GATES.get(name)
+        if gate is None:
+            raise GateError(f"unknown gate '{name}'")
+        qs = tuple(map(int, qubits))
+        ps = tuple(params)
+        if gate.num_qubits is not None and len(qs) != gate.num_qubits:
+            raise CircuitError(f"'{name}' acts on {gate.num_qubits} qubits, got {len(qs)}")
+        if gate.num_params is not None and len(ps) != gate.num_params:
+            raise CircuitError(f"'{name}' takes {gate.num_params} parameters, got {len(ps)}")
+        if name == "unitary" and len(ps) != 4 ** len(qs):
+            raise CircuitError(f"unitary on {len(qs)} qubits needs a {2**len(qs)}-square matrix")
+        if qs and (min(qs) < 0 or max(qs) >= self.num_qubits):
+            bad = next(q for q in qs if not 0 <= q < self.num_qubits)
+            raise CircuitError(f"qubit {bad} out of range for {self.num_qubits} qubits")
+        if len(qs) > 1 and len(set(qs)) != len(qs):
+            raise CircuitError(f"'{name}' repeats a qubit: {list(qs)}")
+        cs = tuple(map(int, clbits)) if clbits else ()
+        if cs and (min(cs) < 0 or max(cs) >= self.num_clbits):
+            bad = next(c for c in cs if not 0 <= c < self.num_clbits)
+            raise CircuitError(f"clbit {bad} out of range for {self.num_clbits} clbits")
+        if name == "measure" and len(cs) != 1:
+            raise CircuitError("measure writes exactly one clbit")
+        if condition is not None and condition[0] not in {r.name for r in self.cregs}:
+            raise CircuitError(f"condition on unknown classical register '{condition[0]}'")
+        if ps and name != "unitary":
+            ps = tuple(map(float, ps))
+        self._ops.append(Operation(name, self._intern(qs), self._intern(ps), cs, condition))
+        return self
+
+    def _intern(self, t: tuple[Any, ...]) -> tuple[Any, ...]:
+        return self._interned.setdefault(t, t) if len(t) <= 4 else t
+
+    def _append_trusted(self, op: Operation) -> None:
+        """Append an operation already known to be valid for this circuit (fast path)."""
+        self._ops.append(
+            op._replace(qubits=self._intern(op.qubits), params=self._intern(op.params))
+        )
+
+    def extend(self, ops: Iterable[Operation]) -> Circuit:
+        """Append several operations."""
+        for op in ops:
+            self.append(op.name, op.qubits, op.params, op.clbits, op.condition)
+        return self
+
+    def copy(self) -> Circuit:
+        """A copy sharing nothing mutable with this circuit."""
+        out = self.copy_empty()
+        out._ops = list(self._ops)
+        out.layout = self.layout
+        return out
+
+    def copy_empty(self, num_qubits: int | None = None) -> Circuit:
+        """A circuit with the same registers (or ``num_qubits`` qubits) and no operations."""
+        if num_qubits is None or num_qubits == self.num_qubits:
+            qregs: Sequence[tuple[str, int]] = self.qregs
+        else:
+            qregs = [("q", num_qubits)]
+        return Circuit(
+            self.num_qubits if num_qubits is None else num_qubits,
+            self.num_clbits, name=self.name, qregs=qregs, cregs=self.cregs,
+        )
+
+    def remap(self, mapping: Sequence[int], num_qubits: int | None = None) -> Circuit:
+        """The same operations with qubit ``q`` replaced by ``mapping[q]``."""
+        out = self.copy_empty(num_qubits)
+        for op in self._ops:
+            out.append(op.name, [mapping[q] for q in op.qubits], op.params, op.clbits, op.condition)
+        return out
+
+    # -- standard gates ---------------------------------------------------------------------
+
+    def unitary(self, matrix: np.ndarray, qubits: Sequence[int]) -> Circuit:
+        """Append an arbitrary unitary ``matrix`` acting on ``qubits`` (first = most significant)."""
+        return self.append("unitary", qubits, unitary_params(matrix))
+
+    def measure(self, qubit: int, clbit: int) -> Circuit:
+        """Measure ``qubit`` into ``clbit``."""
+        return self.append("measure", [qubit], clbits=[clbit])
+
+    def measure_all(self) -> Circuit:
+        """Add a classical register ``meas`` as wide as the circuit and measure every qubit."""
+        start = self.num_clbits
+        self.num_clbits += self.num_qubits
+        self.cregs = (*self.cregs, Register("meas", self.num_qubits))
+        self.barrier()
+        for q in range(self.num_qubits):
+            self.measure(q, start + q)
+        return self
+
+    def barrier(self, *qubits: int) -> Circuit:
+        """A barrier on ``qubits`` (all qubits when none are given)."""
+        return self.append("barrier", qubits or range(self.num_qubits))
+
+    def reset(self, qubit: int) -> Circuit:
+        """Reset ``qubit`` to |0>."""
+        return self.append("reset", [qubit])
+
+    if TYPE_CHECKING:
+        # Builders for every library gate are attached below (c.h(0), c.rz(0.5, 1), ...).
+        def __getattr__(self, name: str) -> Any: ...
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def operations(self) -> Sequence[Operation]:
+        """The operations, in order (read-only view)."""
+        return tuple(self._ops)
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def __iter__(self) -> Iterator[Operation]:
+        return iter(self._ops)
+
+    @overload
+    def __getitem__(self, index: int) -> Operation: ...
+    @overload
+    def __getitem__(self, index: slice) -> Circuit: ...
+    def __getitem__(self, index: int | slice) -> Operation | Circuit:
+        if isinstance(index, slice):
+            out = self.copy_empty()
+            out._ops = self._ops[index]
+            return out
+        return self._ops[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Circuit):
+            return NotImplemented
+        return (
+            self.num_qubits == other.num_qubits
+            and self.num_clbits == other.num_clbits
+            and self._ops == other._ops
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        label = f" '{self.name}'" if self.name else ""
+        return (
+            f"<Circuit{label} {self.num_qubits} qubits, {self.num_clbits} clbits, "
+            f"{len(self._ops)} ops, depth {self.depth()}>"
+        )
+
+    def count_ops(self) -> dict[str, int]:
+        """How many operations of each name, most frequent first."""
+        return dict(Counter(op.name for op in self._ops).most_common())
+
+    def count_2q(self) -> int:
+        """Number of two-qubit gates (directives such as barrier excluded)."""
+        return sum(1 for op in self._ops if len(op.qubits) == 2 and op.name != "barrier")
+
+    def depth(self, two_qubit_only: bool = False) -> int:
+        """Length of the critical path; barriers order but do not count.
+
+        Args:
+            two_qubit_only: count only gates on two or more qubits (the "2q depth").
+        """
+        level = [0] * (self.num_qubits + self.num_clbits)
+        offset = self.num_qubits
+        creg_bits = _creg_bits(self.cregs, offset)
+        best = 0
+        for op in self._ops:
+            wires = list(op.qubits) + [offset + c for c in op.clbits]
+            if op.condition is not None:
+                wires += creg_bits[op.condition[0]]
+            start = max((level[w] for w in wires), default=0)
+            counts = op.name != "barrier" and (not two_qubit_only or len(op.qubits) >= 2)
+            end = start + 1 if counts else start
+            for w in wires:
+                level[w] = end
+            best = max(best, end)
+        return best
+
+    def active_qubits(self) -> list[int]:
+        """Qubits touched by at least one operation other than a barrier, sorted."""
+        used: set[int] = set()
+        for op in self._ops:
+            if op.name != "barrier":
+                used.update(op.qubits)
+        return sorted(used)
+
+
+def _gate_builder(name: str, nparams: int, nqubits: int) -> Any:
+    def builder(self: Circuit, *args: Any) -> Circuit:
+        if len(args) != nparams + nqubits:
+            raise CircuitError(
+                f"{name}() takes {nparams} parameters then {nqubits} qubits, "
+                f"got {len(args)} arguments"
+            )
+        return self.append(name, args[nparams:], args[:nparams])
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__doc__ = f"Append '{name}' ({nparams} parameters, then {nqubits} qubits)."
+    return builder
+
+
+for _gate in GATES.values():
+    if _gate.is_unitary and _gate.num_qubits is not None and not hasattr(Circuit, _gate.name):
+        setattr(Circuit, _gate.name, _gate_builder(_gate.name, _gate.num_params or 0, _gate.num_qubits))
+
+
+def _registers(
+    given: Sequence[tuple[str, int]] | None, default_name: str, size: int
+) -> tuple[Register, ...]:
+    if given is None:
+        return (Register(default_name, size),) if size else ()
+    regs = tuple(Register(str(n), int(s)) for n, s in given)
+    if sum(r.size for r in regs) != size:
+        raise CircuitError(f"registers {list(regs)} do not add up to {size} bits")
+    return regs
+
+
+def _creg_bits(cregs: Sequence[Register], offset: int) -> dict[str, list[int]]:
+    bits: dict[str, list[int]] = {}
+    start = offset
+    for reg in cregs:
+        bits[reg.name] = list(range(start, start + reg.size))
+        start += reg.size
+    return bits

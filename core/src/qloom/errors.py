@@ -1,0 +1,185 @@
+"""Every exception qloom raises, each carrying what a user needs to act on it."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendViolation",
+    "BrokenPluginError",
+    "CircuitError",
+    "ConfigError",
+    "GateError",
+    "IncompatiblePluginError",
+    "PassError",
+    "PluginError",
+    "QasmError",
+    "QloomError",
+    "UnknownPluginError",
+]
+
+
+class QloomError(Exception):
+    """Base class of qloom's errors."""
+
+
+class GateError(QloomError, ValueError):
+    """An unknown gate, or a gate used with the wrong arity or parameters."""
+
+
+class CircuitError(QloomError, ValueError):
+    """An operation that does not fit the circuit (qubit out of range, repeated qubit, ...)."""
+
+
+class ConfigError(QloomError, ValueError):
+    """A malformed configuration: TOML pipeline, environment variable or pipeline spec."""
+
+
+class QasmError(QloomError, ValueError):
+    """Bad OpenQASM 2 input, located by file, 1-based line and column.
+
+    Attributes:
+        message: what went wrong, including what was expected and what was seen.
+        filename: the file name, or ``"<string>"`` for text.
+        line: 1-based line number.
+        column: 1-based column number.
+        source_line: the offending line of source, for display.
+    """
+
+    def __init__(
+        self, message: str, filename: str = "<string>", line: int = 0, column: int = 0,
+        source_line: str = "",
+    ) -> None:
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.column}: {self.message}"
+        if not self.source_line:
+            return where
+        caret = " " * (max(self.column, 1) - 1) + "^"
+        return f"{where}\n    {self.source_line}\n    {caret}"
+
+    def __reduce__(self):  # keep the location when pickled across processes
+        return (type(self), (self.message, self.filename, self.line, self.column, self.source_line))
+
+
+class PluginError(QloomError):
+    """Base class of plugin discovery and loading errors."""
+
+
+class UnknownPluginError(PluginError, LookupError):
+    """No installed plugin provides the requested name.
+
+    Attributes:
+        kind: the kind of part asked for ("backends", "routers", ...).
+        name: the name asked for.
+        installed: the names that are installed for that kind.
+        suggestion: the closest installed name, if any.
+    """
+
+    def __init__(
+        self, kind: str, name: str, installed: list[str], suggestion: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.installed = installed
+        self.suggestion = suggestion
+        parts = [f"no {_singular(kind)} named '{name}' is installed"]
+        if suggestion:
+            parts.append(f"did you mean '{suggestion}'?")
+        parts.append(
+            "installed: " + (", ".join(sorted(installed)) if installed else "none")
+        )
+        parts.append(hint or f"to add one, pip install the plugin that provides it (e.g. qloom-{name})")
+        super().__init__("; ".join(parts))
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.name, self.installed, self.suggestion))
+
+
+class BrokenPluginError(PluginError, ImportError):
+    """An installed plugin failed to import or to build.
+
+    Attributes:
+        kind: its kind; name: its entry-point name; distribution/version: who ships it;
+        cause: the original exception (also ``__cause__``).
+    """
+
+    def __init__(
+        self, kind: str, name: str, distribution: str, version: str, cause: BaseException | str
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.distribution = distribution
+        self.version = version
+        self.cause = cause
+        reason = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
+        super().__init__(
+            f"{_singular(kind)} '{name}' from {distribution} {version} is broken: {reason}"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.name, self.distribution, self.version, str(self.cause)))
+
+
+class IncompatiblePluginError(BrokenPluginError):
+    """A plugin declares a qloom version range that the installed core is not in."""
+
+
+class BackendViolation(QloomError, ValueError):
+    """A circuit uses a qubit, pair or gate its backend does not accept.
+
+    Attributes:
+        backend: the backend's name.
+        index: index of the first offending operation.
+        gate: its gate name; qubits: its qubits; reason: what the backend refused.
+        stage: the pass or pipeline that produced the circuit, when known.
+    """
+
+    def __init__(
+        self, backend: str, index: int, gate: str, qubits: tuple[int, ...], reason: str,
+        stage: str | None = None,
+    ) -> None:
+        self.backend = backend
+        self.index = index
+        self.gate = gate
+        self.qubits = qubits
+        self.reason = reason
+        self.stage = stage
+        where = f" (output of {stage})" if stage else ""
+        super().__init__(
+            f"backend '{backend}' rejects operation {index}{where}: "
+            f"{gate} on qubits {list(qubits)}: {reason}"
+        )
+
+    def __reduce__(self):
+        return (
+            type(self),
+            (self.backend, self.index, self.gate, self.qubits, self.reason, self.stage),
+        )
+
+
+class PassError(QloomError, RuntimeError):
+    """A pass raised; the original exception is ``__cause__``.
+
+    Attributes:
+        pass_name: the failing pass, as ``kind:name``; pipeline: the pipeline running it.
+    """
+
+    def __init__(self, pass_name: str, pipeline: str | None, message: str) -> None:
+        self.pass_name = pass_name
+        self.pipeline = pipeline
+        self.message = message
+        where = f" in pipeline '{pipeline}'" if pipeline else ""
+        super().__init__(f"pass '{pass_name}'{where} failed: {message}")
+
+    def __reduce__(self):
+        return (type(self), (self.pass_name, self.pipeline, self.message))
+
+
+def _singular(kind: str) -> str:
+    return kind[:-1] if kind.endswith("s") else kind
