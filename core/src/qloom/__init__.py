@@ -1,6 +1,81 @@
-"""qloom: a plugin-based quantum-circuit transpilation framework."""
+"""qloom: a plugin-based quantum-circuit transpilation framework.
 
+This module only re-exports the public API; see ``docs/`` for the guide.
+"""
+
+from typing import Any
+
+from qloom.api import execute, transpile
+from qloom.backend import Backend
 from qloom.circuit import Circuit, Operation, Register
-from qloom.errors import QasmError, QloomError
+from qloom.config import (
+    get_backend,
+    get_executor,
+    get_pipeline,
+    set_backend,
+    set_transpiler,
+)
+from qloom.errors import (
+    BackendViolation,
+    BrokenPluginError,
+    CircuitError,
+    ConfigError,
+    GateError,
+    IncompatiblePluginError,
+    PassError,
+    QasmError,
+    QloomError,
+    UnknownPluginError,
+)
+from qloom.executor import Executor, SerialExecutor
+from qloom.hookspecs import hookimpl
+from qloom.layout import Layout
+from qloom.passes import Pass, PassContext
+from qloom.pipeline import Pipeline
+from qloom.result import Result
 
-__all__ = ["Circuit", "Operation", "QasmError", "QloomError", "Register"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # qloom.qasm2 is imported on first use, keeping `import qloom` light.
+    if name == "qasm2":
+        import importlib
+
+        return importlib.import_module("qloom.qasm2")
+    raise AttributeError(f"module 'qloom' has no attribute '{name}'")
+
+
+__all__ = [
+    "Backend",
+    "BackendViolation",
+    "BrokenPluginError",
+    "Circuit",
+    "CircuitError",
+    "ConfigError",
+    "Executor",
+    "GateError",
+    "IncompatiblePluginError",
+    "Layout",
+    "Operation",
+    "Pass",
+    "PassContext",
+    "PassError",
+    "Pipeline",
+    "QasmError",
+    "QloomError",
+    "Register",
+    "Result",
+    "SerialExecutor",
+    "UnknownPluginError",
+    "__version__",
+    "execute",
+    "get_backend",
+    "get_executor",
+    "get_pipeline",
+    "hookimpl",
+    "qasm2",
+    "set_backend",
+    "set_transpiler",
+    "transpile",
+]

@@ -259,6 +259,17 @@ class Circuit:
             best = max(best, end)
         return best
 
+    def metrics(self) -> dict[str, int]:
+        """Size figures used in reports: qubits, ops, 2q gates, depth, 2q depth, swaps."""
+        return {
+            "qubits": self.num_qubits,
+            "ops": len(self._ops),
+            "n2q": self.count_2q(),
+            "depth": self.depth(),
+            "depth2q": self.depth(two_qubit_only=True),
+            "swaps": sum(1 for op in self._ops if op.name == "swap"),
+        }
+
     def active_qubits(self) -> list[int]:
         """Qubits touched by at least one operation other than a barrier, sorted."""
         used: set[int] = set()

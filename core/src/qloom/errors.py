@@ -88,17 +88,17 @@ class UnknownPluginError(PluginError, LookupError):
         self.name = name
         self.installed = installed
         self.suggestion = suggestion
-        parts = [f"no {_singular(kind)} named '{name}' is installed"]
+        self.hint = hint
+        message = f"no {_singular(kind)} named '{name}' is installed"
         if suggestion:
-            parts.append(f"did you mean '{suggestion}'?")
-        parts.append(
-            "installed: " + (", ".join(sorted(installed)) if installed else "none")
-        )
-        parts.append(hint or f"to add one, pip install the plugin that provides it (e.g. qloom-{name})")
-        super().__init__("; ".join(parts))
+            message += f" (did you mean '{suggestion}'?)"
+        listed = ", ".join(sorted(installed)) if installed else "none"
+        message += f". Installed {kind}: {listed}. "
+        message += hint or "Install the plugin that provides it; `qloom plugins` lists what is installed."
+        super().__init__(message)
 
     def __reduce__(self):
-        return (type(self), (self.kind, self.name, self.installed, self.suggestion))
+        return (type(self), (self.kind, self.name, self.installed, self.suggestion, self.hint))
 
 
 class BrokenPluginError(PluginError, ImportError):

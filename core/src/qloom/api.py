@@ -1,0 +1,116 @@
+"""The user API: ``transpile`` and ``execute``."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from qloom.backend import Backend
+from qloom.circuit import Circuit
+from qloom.config import PipelineLike, get_backend, pipeline_for
+from qloom.errors import QloomError
+from qloom.layout import Layout
+from qloom.passes import PassContext, derive_seed
+from qloom.pipeline import Pipeline
+from qloom.result import Result
+
+__all__ = ["TranspileOutcome", "execute", "run_pipeline", "transpile"]
+
+
+@dataclass
+class TranspileOutcome:
+    """Everything a transpilation produced: enough to reproduce and report it."""
+
+    circuit: Circuit
+    layout: Layout
+    backend: str
+    pipeline: dict[str, Any]
+    seed: int
+    pass_times: list[dict[str, Any]] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+def run_pipeline(
+    circuit: Circuit, backend: Backend, pipeline: Pipeline, seed: int | None = None
+) -> TranspileOutcome:
+    """Run ``pipeline`` on ``circuit`` for ``backend``, then check the backend accepts it.
+
+    Raises:
+        PassError: a pass raised (the original exception is ``__cause__``).
+        BackendViolation: the output uses a qubit, pair or gate the backend rejects.
+    """
+    root = secrets.randbits(63) if seed is None else int(seed)
+    context = PassContext(backend=backend, seed=root)
+    out = pipeline(circuit, context)
+    if out is circuit:
+        out = circuit.copy()
+    layout = context.layout or Layout.trivial(circuit.num_qubits, out.num_qubits)
+    if layout.num_logical != circuit.num_qubits or layout.num_physical != out.num_qubits:
+        raise QloomError(
+            f"pipeline '{pipeline.name}' left a layout for {layout.num_logical} -> "
+            f"{layout.num_physical} qubits on a {circuit.num_qubits} -> {out.num_qubits} "
+            "qubit transpilation"
+        )
+    last = pipeline.passes[-1].label if pipeline.passes else "identity"
+    backend.validate(out, stage=f"pipeline '{pipeline.name}', last pass {last}")
+    out.layout = layout
+    properties = dict(context.properties)
+    pass_times = properties.pop("pass_times", [])
+    return TranspileOutcome(out, layout, backend.name, pipeline.spec(), root, pass_times, properties)
+
+
+def transpile(
+    circuit: Circuit,
+    on: str | Backend | None = None,
+    transpiler: PipelineLike | None = None,
+    seed: int | None = None,
+    **backend_options: Any,
+) -> Circuit:
+    """Transpile ``circuit`` for a backend; the result's ``layout`` says where qubits went.
+
+    Args:
+        circuit: the circuit, over logical qubits.
+        on: backend name (``provider`` or ``provider:device``) or ``Backend``; defaults to
+            ``set_backend``/``$QLOOM_BACKEND``/the config file.
+        transpiler: pipeline name, ``Pipeline``, ``Pass`` or spec; defaults to the backend's.
+        seed: root seed; the same seed gives the same output on any machine or executor.
+
+    Returns:
+        The transpiled circuit over physical qubits, with ``.layout`` set.
+    """
+    backend = get_backend(on, **backend_options)
+    return run_pipeline(circuit, backend, pipeline_for(backend, transpiler), seed).circuit
+
+
+def execute(
+    circuit: Circuit,
+    on: str | Backend | None = None,
+    transpiler: PipelineLike | None = None,
+    shots: int = 1024,
+    seed: int | None = None,
+    **backend_options: Any,
+) -> Result:
+    """Transpile ``circuit`` for a backend, run it, and return counts in logical order.
+
+    A circuit without measurements is measured on every qubit first (register ``meas``), so
+    bit ``i`` of each outcome is logical qubit ``i`` whatever layout the transpiler chose.
+    """
+    if shots < 1:
+        raise QloomError(f"shots must be at least 1, got {shots}")
+    backend = get_backend(on, **backend_options)
+    if not backend.can_execute:
+        raise QloomError(
+            f"backend '{backend.name}' is a compilation target only; use qloom.transpile, "
+            "or execute on a simulator or device backend"
+        )
+    if not any(op.name == "measure" for op in circuit):
+        circuit = circuit.copy()
+        circuit.measure_all()
+    root = secrets.randbits(63) if seed is None else int(seed)
+    outcome = run_pipeline(circuit, backend, pipeline_for(backend, transpiler), root)
+    result = backend.run(outcome.circuit, shots, derive_seed(root, "execute"))
+    result.layout = outcome.layout
+    result.metadata.setdefault("seed", root)
+    result.metadata.setdefault("pipeline", outcome.pipeline["name"])
+    return result

@@ -1,0 +1,169 @@
+"""``Backend``: what a target accepts (qubits, pairs, gates) and, optionally, how it runs.
+
+Simulators and hardware are the same class of object. A simulator is simply a backend with
+any number of qubits (``num_qubits=None``), full connectivity (``connectivity=None``) and
+every gate native (``natives=None``); a device narrows each of those. Every transpilation
+check goes through ``__contains__`` and ``validate``, never through special cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from qloom.circuit import Circuit, Operation
+from qloom.errors import BackendViolation, QloomError
+from qloom.gates import DIRECTIVES, GATES
+from qloom.result import Result
+
+__all__ = ["Backend"]
+
+
+class Backend:
+    """A compilation target, and an executor of circuits when it overrides ``run``.
+
+    Args:
+        name: the name users pass as ``on=`` (``provider`` or ``provider:device``).
+        num_qubits: how many qubits it has; ``None`` means any number.
+        connectivity: coupling graph over ``range(num_qubits)``; a ``DiGraph`` makes pairs
+            directed; ``None`` means every pair is coupled.
+        natives: gate names it executes; ``None`` means every gate of the library.
+            Directives (measure, reset, barrier) are always accepted.
+        default_pipeline: name of the pipeline ``execute`` uses when none is given.
+        default_padding: padding strategy name that constrained pipelines should use.
+        properties: calibration and description data (error rates, durations, ...).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        num_qubits: int | None = None,
+        connectivity: nx.Graph | Iterable[tuple[int, int]] | None = None,
+        natives: Iterable[str] | None = None,
+        *,
+        default_pipeline: str = "identity",
+        default_padding: str | None = None,
+        properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.num_qubits = num_qubits
+        self.connectivity = _as_graph(connectivity, num_qubits)
+        self.natives: frozenset[str] | None = None if natives is None else frozenset(natives)
+        if self.natives is not None:
+            unknown = sorted(self.natives - set(GATES))
+            if unknown:
+                raise QloomError(f"backend '{name}' lists unknown native gates: {unknown}")
+        self.default_pipeline = default_pipeline
+        self.default_padding = default_padding or ("none" if self.is_unconstrained else "before")
+        self.properties: dict[str, Any] = dict(properties or {})
+
+    # -- what it accepts ---------------------------------------------------------------------
+
+    @property
+    def is_unconstrained(self) -> bool:
+        """True for a simulator-like target: any qubit, every pair, every gate."""
+        return self.num_qubits is None and self.connectivity is None and self.natives is None
+
+    @property
+    def qubits(self) -> range | None:
+        """The physical qubits, or ``None`` when any number is accepted."""
+        return None if self.num_qubits is None else range(self.num_qubits)
+
+    def __contains__(self, item: object) -> bool:
+        """Whether the backend accepts a qubit (int), a pair ``(a, b)``, a gate or operation."""
+        if isinstance(item, Operation):
+            return self._rejects(item) is None
+        if isinstance(item, str):
+            return item in DIRECTIVES or self.natives is None or item in self.natives
+        if isinstance(item, tuple) and len(item) == 2:
+            return self._has_pair(*item)
+        if isinstance(item, int) and not isinstance(item, bool):
+            return item >= 0 and (self.num_qubits is None or item < self.num_qubits)
+        return False
+
+    def _has_pair(self, a: object, b: object) -> bool:
+        if not (a in self and b in self) or a == b:
+            return False
+        return self.connectivity is None or self.connectivity.has_edge(a, b)
+
+    def _rejects(self, op: Operation) -> str | None:
+        """Why ``op`` is not accepted, or ``None`` when it is."""
+        if op.name not in self:
+            return f"'{op.name}' is not a native gate (natives: {sorted(self.natives or ())})"
+        for q in op.qubits:
+            if q not in self:
+                return f"qubit {q} does not exist (the backend has {self.num_qubits})"
+        if op.name == "barrier" or len(op.qubits) < 2:
+            return None
+        for a, b in combinations(op.qubits, 2):
+            if not self._has_pair(a, b):
+                directed = isinstance(self.connectivity, nx.DiGraph)
+                kind = "directed pair" if directed else "pair"
+                return f"{kind} ({a}, {b}) is not coupled"
+        return None
+
+    def violations(self, circuit: Circuit) -> Iterator[BackendViolation]:
+        """Every operation of ``circuit`` this backend rejects, in order."""
+        if self.num_qubits is not None and circuit.num_qubits > self.num_qubits:
+            yield BackendViolation(
+                self.name, -1, "circuit", tuple(range(circuit.num_qubits)),
+                f"the circuit has {circuit.num_qubits} qubits, the backend {self.num_qubits}",
+            )
+        for index, op in enumerate(circuit):
+            reason = self._rejects(op)
+            if reason is not None:
+                yield BackendViolation(self.name, index, op.name, op.qubits, reason)
+
+    def validate(self, circuit: Circuit, stage: str | None = None) -> None:
+        """Raise ``BackendViolation`` for the first operation the backend does not accept.
+
+        Args:
+            stage: the pass or pipeline that produced ``circuit``, named in the error.
+        """
+        for violation in self.violations(circuit):
+            raise BackendViolation(
+                violation.backend, violation.index, violation.gate, violation.qubits,
+                violation.reason, stage,
+            )
+
+    # -- running ------------------------------------------------------------------------------
+
+    @property
+    def can_execute(self) -> bool:
+        """True when this backend runs circuits (it overrides ``run``)."""
+        return type(self).run is not Backend.run
+
+    def run(self, circuit: Circuit, shots: int, seed: int | None) -> Result:
+        """Run a circuit that ``validate`` accepts; results keyed by its clbits.
+
+        Subclasses that execute override this. The base class is a compilation target only.
+        """
+        raise QloomError(
+            f"backend '{self.name}' is a compilation target only; it cannot execute circuits"
+        )
+
+    def execute(self, circuit: Circuit, shots: int = 1024, seed: int | None = None) -> Result:
+        """Validate ``circuit`` against this backend, then run it."""
+        self.validate(circuit)
+        return self.run(circuit, shots, seed)
+
+    def __repr__(self) -> str:
+        n = "any" if self.num_qubits is None else self.num_qubits
+        return f"<Backend '{self.name}' qubits={n} natives={sorted(self.natives or ['*'])}>"
+
+
+def _as_graph(
+    connectivity: nx.Graph | Iterable[tuple[int, int]] | None, num_qubits: int | None
+) -> nx.Graph | None:
+    if connectivity is None:
+        return None
+    graph = connectivity if isinstance(connectivity, nx.Graph) else nx.Graph(list(connectivity))
+    if num_qubits is not None:
+        graph.add_nodes_from(range(num_qubits))
+        outside = [q for q in graph.nodes if not (isinstance(q, int) and 0 <= q < num_qubits)]
+        if outside:
+            raise QloomError(f"coupling graph names qubits outside range({num_qubits}): {outside}")
+    return graph

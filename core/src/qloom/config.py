@@ -1,0 +1,272 @@
+"""Configuration: global defaults, ``qloom.toml`` / ``[tool.qloom]``, and name resolution.
+
+Where a backend comes from when ``on=`` is not given: ``set_backend`` > ``$QLOOM_BACKEND`` >
+the config file's ``backend`` > ``numpy`` when installed. Which pipeline a backend uses
+when ``transpiler=`` is not given: ``set_transpiler(p, for_backend=...)`` > the config file's
+``[transpilers]`` table > ``set_transpiler(p)`` > the ``qloom_default_pipeline`` hook > the
+backend's own ``default_pipeline``.
+
+A config file looks like::
+
+    backend = "numpy"
+
+    [pipelines.mine]
+    description = "trivial placement, then SABRE"
+    passes = ["placers:trivial", { pass = "routers:sabre", trials = 8 }]
+
+    [transpilers]
+    "emulator:heavy-hex-27" = "mine"
+
+in ``qloom.toml``, or under ``[tool.qloom]`` in ``pyproject.toml``; ``$QLOOM_CONFIG`` names
+the file explicitly. The nearest file from the working directory upwards is used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qloom.backend import Backend
+from qloom.errors import ConfigError, QloomError, UnknownPluginError
+from qloom.executor import Executor
+from qloom.passes import Pass
+from qloom.pipeline import Pipeline
+from qloom.plugins import Registry, builder_call, get_registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "BACKEND_ENV",
+    "CONFIG_ENV",
+    "find_config",
+    "get_backend",
+    "get_executor",
+    "get_pipeline",
+    "load_config",
+    "pipeline_for",
+    "reset_defaults",
+    "set_backend",
+    "set_transpiler",
+]
+
+BACKEND_ENV = "QLOOM_BACKEND"
+CONFIG_ENV = "QLOOM_CONFIG"
+FALLBACK_BACKEND = "numpy"
+
+PipelineLike = str | Pipeline | Pass | Mapping[str, Any]
+
+
+@dataclass
+class _Defaults:
+    backend: str | Backend | None = None
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    transpiler: PipelineLike | None = None
+    per_backend: dict[str, PipelineLike] = field(default_factory=dict)
+
+
+_DEFAULTS = _Defaults()
+_BACKENDS: dict[tuple[str, str], Backend] = {}
+_CONFIG_CACHE: dict[Path, tuple[float, dict[str, Any]]] = {}
+
+
+def set_backend(backend: str | Backend | None, **options: Any) -> None:
+    """Make ``backend`` (a name or a ``Backend``) the default for ``execute``/``transpile``.
+
+    ``None`` clears it. Options are passed to the backend's factory.
+    """
+    _DEFAULTS.backend = backend
+    _DEFAULTS.backend_options = dict(options)
+
+
+def set_transpiler(transpiler: PipelineLike | None, *, for_backend: str | None = None) -> None:
+    """Set the default pipeline for every backend, or only for ``for_backend``.
+
+    Args:
+        transpiler: a pipeline name, ``Pipeline``, ``Pass`` or spec; ``None`` clears it.
+        for_backend: a backend name (``provider:device``) or a provider (``provider``).
+    """
+    if for_backend is None:
+        _DEFAULTS.transpiler = transpiler
+    elif transpiler is None:
+        _DEFAULTS.per_backend.pop(for_backend, None)
+    else:
+        _DEFAULTS.per_backend[for_backend] = transpiler
+
+
+def reset_defaults() -> None:
+    """Forget ``set_backend``/``set_transpiler`` and the cached backends and config files."""
+    global _DEFAULTS
+    _DEFAULTS = _Defaults()
+    _BACKENDS.clear()
+    _CONFIG_CACHE.clear()
+
+
+# -- config files ---------------------------------------------------------------------------
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The config file in use: ``$QLOOM_CONFIG``, else the nearest ``qloom.toml`` or
+    ``pyproject.toml`` with a ``[tool.qloom]`` table from ``start`` (the cwd) upwards."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{CONFIG_ENV}={explicit} does not name a file")
+        return path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "qloom.toml").is_file():
+            return folder / "qloom.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read_toml(pyproject) and "qloom" in _read_toml(pyproject)["tool"]:
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The qloom settings of ``path`` (or of ``find_config()``), ``{}`` when there is none."""
+    path = path or find_config()
+    if path is None:
+        return {}
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("qloom", {})
+    _check_config(data, path)
+    return data
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    mtime = path.stat().st_mtime
+    cached = _CONFIG_CACHE.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    _CONFIG_CACHE[path] = (mtime, data)
+    return data
+
+
+def _check_config(data: Mapping[str, Any], path: Path) -> None:
+    known = {"backend", "pipelines", "transpilers"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {unknown}; known: {sorted(known)}")
+    if "backend" in data and not isinstance(data["backend"], str):
+        raise ConfigError(f"{path}: 'backend' must be a string, e.g. backend = \"numpy\"")
+    for table in ("pipelines", "transpilers"):
+        if not isinstance(data.get(table, {}), Mapping):
+            raise ConfigError(f"{path}: '{table}' must be a table")
+    for name, spec in data.get("pipelines", {}).items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("passes"), list):
+            raise ConfigError(f"{path}: [pipelines.{name}] needs a 'passes' list")
+
+
+# -- resolution -----------------------------------------------------------------------------
+
+
+def get_backend(on: str | Backend | None = None, **options: Any) -> Backend:
+    """Resolve a backend from a name (``provider`` or ``provider:device``) or instance.
+
+    Raises:
+        UnknownPluginError: no installed backend plugin has that provider name.
+    """
+    if isinstance(on, Backend):
+        return on
+    if on is None:
+        on, options = _default_backend(options)
+        if isinstance(on, Backend):
+            return on
+    provider, _, device = on.partition(":")
+    key = (on, repr(sorted(options.items())))
+    if key in _BACKENDS:
+        return _BACKENDS[key]
+    registry = get_registry()
+    factory = registry.load("backends", provider)
+    args = (device,) if device else ()
+    backend = builder_call("backends", provider, factory, *args, **options)
+    if not isinstance(backend, Backend):
+        raise QloomError(f"backend plugin '{provider}' built a {type(backend).__name__}, not a Backend")
+    _BACKENDS[key] = backend
+    return backend
+
+
+def _default_backend(options: dict[str, Any]) -> tuple[str | Backend, dict[str, Any]]:
+    if _DEFAULTS.backend is not None:
+        return _DEFAULTS.backend, {**_DEFAULTS.backend_options, **options}
+    for candidate in (os.environ.get(BACKEND_ENV), load_config().get("backend")):
+        if candidate:
+            return candidate, options
+    registry = get_registry()
+    if FALLBACK_BACKEND in registry.names("backends"):
+        return FALLBACK_BACKEND, options
+    raise UnknownPluginError(
+        "backends", "<default>", registry.names("backends"), None,
+        "no backend given: pass on=..., call qloom.set_backend(...), set $QLOOM_BACKEND, "
+        "or pip install qloom-sim-numpy",
+    )
+
+
+def get_executor(name: str | Executor = "serial", **options: Any) -> Executor:
+    """Build the executor plugin ``name`` (``serial``, ``threads``, ``processes``, ``dask``)."""
+    if isinstance(name, Executor):
+        return name
+    executor = builder_call("executors", name, get_registry().load("executors", name), **options)
+    if not isinstance(executor, Executor):
+        raise QloomError(f"executor plugin '{name}' built a {type(executor).__name__}, not an Executor")
+    return executor
+
+
+def get_pipeline(transpiler: PipelineLike, registry: Registry | None = None) -> Pipeline:
+    """Resolve a pipeline from a name, spec, ``Pass`` or ``Pipeline``.
+
+    Names are looked up in the config file's ``[pipelines]``, then in pipelines registered
+    at run time or by the ``qloom_add_pipelines`` hook, then in ``qloom.pipelines`` entry points.
+    """
+    registry = registry or get_registry()
+    if isinstance(transpiler, Pipeline):
+        return transpiler
+    if isinstance(transpiler, Pass):
+        return Pipeline([transpiler], name=transpiler.label)
+    if isinstance(transpiler, Mapping):
+        return Pipeline.from_spec(transpiler, registry)
+    configured = load_config().get("pipelines", {})
+    if transpiler in configured:
+        spec = {"name": transpiler, **configured[transpiler]}
+        return Pipeline.from_spec(spec, registry)
+    registry.add_hook_pipelines()
+    made = builder_call("pipelines", transpiler, registry.load("pipelines", transpiler))
+    pipeline = get_pipeline(made, registry)
+    if pipeline.name in ("custom", ""):
+        pipeline.name = transpiler
+    return pipeline
+
+
+def pipeline_for(backend: Backend, transpiler: PipelineLike | None = None) -> Pipeline:
+    """The pipeline to use for ``backend``: ``transpiler`` if given, else the defaults."""
+    if transpiler is not None:
+        return get_pipeline(transpiler)
+    provider = backend.name.partition(":")[0]
+    configured = load_config().get("transpilers", {})
+    from qloom.hooks import hooks
+
+    for choice in (
+        _DEFAULTS.per_backend.get(backend.name),
+        _DEFAULTS.per_backend.get(provider),
+        configured.get(backend.name),
+        configured.get(provider),
+        _DEFAULTS.transpiler,
+        hooks().default_pipeline(backend),
+        backend.default_pipeline,
+    ):
+        if choice is not None:
+            return get_pipeline(choice)
+    raise AssertionError("unreachable: backend.default_pipeline is always set")

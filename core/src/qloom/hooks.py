@@ -1,0 +1,64 @@
+"""A typed facade over the pluggy hooks, so callers never touch ``pm.hook`` directly."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from qloom.plugins import get_registry
+
+if TYPE_CHECKING:
+    from qloom.backend import Backend
+    from qloom.circuit import Circuit
+    from qloom.passes import PassContext
+    from qloom.pipeline import Pipeline
+
+__all__ = ["Hooks", "hooks"]
+
+
+class Hooks:
+    """Calls each hook of ``qloom.hookspecs`` with keyword arguments and typed results."""
+
+    def __init__(self, manager: pluggy.PluginManager) -> None:
+        self.manager = manager
+
+    def pass_started(self, pass_label: str, stage: str, circuit: Circuit, context: PassContext) -> None:
+        """See ``hookspecs.qloom_pass_started``."""
+        self.manager.hook.qloom_pass_started(
+            pass_label=pass_label, stage=stage, circuit=circuit, context=context
+        )
+
+    def pass_finished(
+        self, pass_label: str, stage: str, circuit: Circuit, context: PassContext,
+        wall_time: float, cpu_time: float,
+    ) -> None:
+        """See ``hookspecs.qloom_pass_finished``."""
+        self.manager.hook.qloom_pass_finished(
+            pass_label=pass_label, stage=stage, circuit=circuit, context=context,
+            wall_time=wall_time, cpu_time=cpu_time,
+        )
+
+    def add_pipelines(self, register: Callable[[str, Pipeline | dict[str, Any]], None]) -> None:
+        """See ``hookspecs.qloom_add_pipelines``."""
+        self.manager.hook.qloom_add_pipelines(register=register)
+
+    def default_pipeline(self, backend: Backend) -> str | None:
+        """See ``hookspecs.qloom_default_pipeline``: the first plugin's answer, if any."""
+        answer = self.manager.hook.qloom_default_pipeline(backend=backend)
+        return None if answer is None else str(answer)
+
+    def task_status_changed(self, task_id: str, status: str, detail: str | None = None) -> None:
+        """See ``hookspecs.qloom_task_status_changed``."""
+        self.manager.hook.qloom_task_status_changed(task_id=task_id, status=status, detail=detail)
+
+    def add_commands(self, subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+        """See ``hookspecs.qloom_add_commands``."""
+        self.manager.hook.qloom_add_commands(subparsers=subparsers)
+
+
+def hooks() -> Hooks:
+    """The facade over the current registry's hook manager."""
+    return Hooks(get_registry().hook_manager())

@@ -1,0 +1,172 @@
+"""``Pipeline``: named, ordered passes; itself a pass; written to and read from plain data.
+
+A spec is ``{"name": ..., "passes": [entry, ...]}`` where an entry is ``"kind:name"``,
+``{"kind": k, "name": n, "options": {...}}``, or ``{"pass": "kind:name", **options}``.
+Executors ship specs, never pickled passes, so workers rebuild pipelines from their own
+installed plugins.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from qloom.errors import ConfigError, PassError, QloomError
+from qloom.passes import Pass, PassContext, derive_seed
+
+if TYPE_CHECKING:
+    from qloom.circuit import Circuit
+    from qloom.plugins import Registry
+
+__all__ = ["Pipeline", "identity_pipeline", "normalize_kind"]
+
+_PASS_KINDS = ("padding", "placers", "routers", "unrollers", "optimizers", "pipelines")
+
+
+class Pipeline(Pass):
+    """Passes run in order, each with a seed derived from the pipeline's.
+
+    Args:
+        passes: the passes, in order.
+        name: the pipeline's name (shown in errors, reports and task statuses).
+        description: one line on what it is for.
+    """
+
+    kind = "pipelines"
+
+    def __init__(self, passes: Sequence[Pass] = (), name: str = "custom", description: str = "") -> None:
+        super().__init__()
+        self.passes: list[Pass] = list(passes)
+        self.name = name
+        self.description = description
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        """Run every pass in order, calling the pass hooks and timing each pass."""
+        from qloom.hooks import hooks
+
+        caller = hooks()
+        root_seed, outer = context.seed, context.pipeline
+        context.pipeline = self.name
+        timings = context.properties.setdefault("pass_times", [])
+        try:
+            for index, step in enumerate(self.passes):
+                context.seed = derive_seed(root_seed, index, step.label)
+                if not isinstance(step, Pipeline):
+                    caller.pass_started(step.label, step.stage, circuit, context)
+                wall, cpu = time.perf_counter(), time.process_time()
+                circuit = self._run_step(step, circuit, context)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                if not isinstance(step, Pipeline):
+                    timings.append({"pass": step.label, "wall": wall, "cpu": cpu})
+                    caller.pass_finished(step.label, step.stage, circuit, context, wall, cpu)
+        finally:
+            context.seed, context.pipeline = root_seed, outer
+        return circuit
+
+    def _run_step(self, step: Pass, circuit: Circuit, context: PassContext) -> Circuit:
+        try:
+            out = step(circuit, context)
+        except PassError:
+            raise
+        except Exception as exc:
+            raise PassError(step.label, self.name, f"{type(exc).__name__}: {exc}") from exc
+        if out is None:
+            raise PassError(step.label, self.name, "run() returned None instead of a circuit")
+        return out
+
+    @property
+    def label(self) -> str:
+        return f"pipelines:{self.name}"
+
+    def spec(self) -> dict[str, Any]:
+        """The pipeline as plain, JSON-ready data (see the module docstring)."""
+        out: dict[str, Any] = {"name": self.name, "passes": [p.spec() for p in self.passes]}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    to_spec = spec
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any], registry: Registry | None = None) -> Pipeline:
+        """Build a pipeline from plain data, loading each pass by kind and name.
+
+        Raises:
+            ConfigError: the spec is malformed.
+            UnknownPluginError: a pass name is not installed.
+        """
+        from qloom.plugins import get_registry
+
+        if isinstance(spec, Mapping) and spec.get("kind") == "pipelines" and "passes" not in spec:
+            nested = make_pass("pipelines", str(spec["name"]), {}, registry)
+            assert isinstance(nested, Pipeline)
+            return nested
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("passes", []), list):
+            raise ConfigError(f"a pipeline spec needs a 'passes' list, got {spec!r}")
+        registry = registry or get_registry()
+        passes = []
+        for position, entry in enumerate(spec.get("passes", [])):
+            kind, name, options = _parse_entry(entry, position, spec.get("name"))
+            passes.append(make_pass(kind, name, options, registry))
+        return cls(passes, str(spec.get("name", "custom")), str(spec.get("description", "")))
+
+    def __repr__(self) -> str:
+        return f"<Pipeline '{self.name}': {' -> '.join(p.label for p in self.passes) or 'identity'}>"
+
+
+def make_pass(kind: str, name: str, options: Mapping[str, Any], registry: Registry | None = None) -> Pass:
+    """Load the part ``kind``/``name`` and build a pass from it with ``options``."""
+    from qloom.plugins import builder_call, get_registry
+
+    registry = registry or get_registry()
+    if kind == "pipelines":
+        from qloom.config import get_pipeline
+
+        return get_pipeline(name, registry)
+    factory = registry.load(kind, name)
+    step = builder_call(kind, name, factory, **dict(options))
+    if not isinstance(step, Pass):
+        raise QloomError(f"{kind} '{name}' built a {type(step).__name__}, not a qloom Pass")
+    if not step.name:
+        step.name = name
+    if step.kind == "passes":
+        step.kind = kind
+    return step
+
+
+def _parse_entry(entry: Any, position: int, pipeline: Any) -> tuple[str, str, dict[str, Any]]:
+    where = f"pass {position} of pipeline '{pipeline or 'custom'}'"
+    if isinstance(entry, str):
+        kind, name = _split(entry, where)
+        return kind, name, {}
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{where}: expected 'kind:name' or a table, got {entry!r}")
+    if "pass" in entry:
+        kind, name = _split(str(entry["pass"]), where)
+        options = {k: v for k, v in entry.items() if k not in ("pass", "options")}
+        options.update(entry.get("options", {}))
+        return kind, name, options
+    if "kind" in entry and "name" in entry:
+        return normalize_kind(str(entry["kind"]), where), str(entry["name"]), dict(entry.get("options", {}))
+    raise ConfigError(f"{where}: a table needs 'pass = \"kind:name\"' or 'kind' and 'name'")
+
+
+def _split(text: str, where: str) -> tuple[str, str]:
+    kind, sep, name = text.partition(":")
+    if not sep or not name:
+        raise ConfigError(f"{where}: '{text}' should be 'kind:name', e.g. 'routers:sabre'")
+    return normalize_kind(kind, where), name
+
+
+def normalize_kind(kind: str, where: str = "pipeline spec") -> str:
+    """Accept ``router`` for ``routers`` and so on; reject kinds that are not passes."""
+    plural = kind if kind.endswith("s") or kind == "padding" else f"{kind}s"
+    if plural not in _PASS_KINDS:
+        raise ConfigError(f"{where}: '{kind}' is not a kind of pass; kinds: {', '.join(_PASS_KINDS)}")
+    return plural
+
+
+def identity_pipeline() -> Pipeline:
+    """The pipeline that changes nothing: the default transpiler of unconstrained backends."""
+    return Pipeline([], name="identity", description="changes nothing")

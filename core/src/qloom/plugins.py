@@ -1,0 +1,432 @@
+"""Plugin discovery: named parts from entry points, hook plugins through pluggy.
+
+Names are listed from package metadata without importing anything; a part is imported the
+first time it is used. A plugin that fails to import, to build, or that wants another core
+version is recorded with its distribution, version and error, and never breaks the others.
+
+We read entry points with ``importlib.metadata`` rather than stevedore's managers: listing
+must not import, every name must carry its distribution and version for ``qloom plugins``,
+and tests must be able to build a registry from an in-memory list of entry points.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.metadata as md
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from qloom import hookspecs
+from qloom.errors import (
+    BrokenPluginError,
+    IncompatiblePluginError,
+    QloomError,
+    UnknownPluginError,
+)
+
+__all__ = [
+    "CORE_DISTRIBUTION",
+    "DISABLE_ENV",
+    "HOOK_GROUP",
+    "KINDS",
+    "BrokenPlugin",
+    "PluginInfo",
+    "Registry",
+    "get_registry",
+    "use_registry",
+]
+
+KINDS: tuple[str, ...] = (
+    "backends", "placers", "routers", "unrollers", "optimizers", "padding", "executors",
+    "pipelines",
+)
+"""Kinds of named parts; each is the entry-point group ``qloom.<kind>``."""
+
+HOOK_GROUP = "qloom"
+"""Entry-point group of pluggy hook plugins."""
+
+DISABLE_ENV = "QLOOM_DISABLE_PLUGINS"
+"""Comma-separated distributions, names or ``kind:name`` to switch off; ``*`` for all."""
+
+CORE_DISTRIBUTION = "qloom"
+
+KNOWN_PACKAGES: dict[tuple[str, str], str] = {
+    ("backends", "numpy"): "qloom-sim-numpy",
+    ("backends", "emulator"): "qloom-hw-emulator",
+    ("backends", "qiskit"): "qloom-qiskit",
+    ("executors", "threads"): "qloom-executors",
+    ("executors", "processes"): "qloom-executors",
+    ("executors", "dask"): "qloom-dask",
+    **{("placers", n): "qloom-placers" for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise")},
+    **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
+    **{("padding", n): "qloom-padding" for n in ("none", "before", "after")},
+}
+"""Which distribution of this project provides a well-known part, for "not installed" hints."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """One installed named part, known from metadata alone."""
+
+    kind: str
+    name: str
+    target: str
+    distribution: str
+    version: str
+    entry_point: md.EntryPoint | None = field(default=None, compare=False, repr=False)
+    obj: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_core(self) -> bool:
+        """True for parts shipped by the core distribution itself."""
+        return canonicalize_name(self.distribution) == CORE_DISTRIBUTION
+
+
+@dataclass(frozen=True)
+class BrokenPlugin:
+    """A part that failed to load: who ships it and why it failed."""
+
+    info: PluginInfo
+    error: BaseException
+
+    @property
+    def reason(self) -> str:
+        """The error in one line, e.g. ``ModuleNotFoundError: No module named 'x'``."""
+        err = self.error
+        if isinstance(err, BrokenPluginError):
+            cause = err.cause
+            return cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
+        return f"{type(err).__name__}: {err}"
+
+
+class Registry:
+    """Every named part and hook plugin that is installed, loaded on first use.
+
+    Args:
+        entry_points: entry points to use instead of the installed metadata (tests).
+        disabled: names to switch off; defaults to ``$QLOOM_DISABLE_PLUGINS``.
+        core_version: the core version plugins are checked against (defaults to installed).
+    """
+
+    def __init__(
+        self,
+        entry_points: Iterable[md.EntryPoint] | None = None,
+        disabled: Iterable[str] | None = None,
+        core_version: str | None = None,
+    ) -> None:
+        self._given = None if entry_points is None else list(entry_points)
+        env = os.environ.get(DISABLE_ENV, "")
+        raw = disabled if disabled is not None else env.split(",")
+        self.disabled = frozenset(d.strip() for d in raw if d.strip())
+        self.core_version = core_version or _installed_version(CORE_DISTRIBUTION)
+        self._infos: dict[str, dict[str, PluginInfo]] | None = None
+        self._runtime: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in KINDS}
+        self._loaded: dict[tuple[str, str], Any] = {}
+        self._broken: dict[tuple[str, str], BrokenPlugin] = {}
+        self._hooks: pluggy.PluginManager | None = None
+        self._hook_pipelines_added = False
+
+    # -- listing ------------------------------------------------------------------------------
+
+    def _scan(self) -> dict[str, dict[str, PluginInfo]]:
+        found: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in (*KINDS, "hooks")}
+        for ep in self._entry_points():
+            kind = _kind_of_group(ep.group)
+            if kind is None:
+                continue
+            info = _info_of(kind, ep)
+            if self.is_disabled(info):
+                continue
+            found[kind].setdefault(ep.name, info)
+        return found
+
+    def _entry_points(self) -> Iterator[md.EntryPoint]:
+        if self._given is not None:
+            yield from self._given
+            return
+        groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
+        for group in groups:
+            yield from md.entry_points(group=group)
+
+    def rescan(self) -> None:
+        """Forget what was listed, so newly installed plugins are found."""
+        importlib.invalidate_caches()
+        self._infos = None
+
+    def infos(self, kind: str) -> list[PluginInfo]:
+        """Every installed part of ``kind``, from metadata and runtime registrations."""
+        _check_kind(kind)
+        if self._infos is None:
+            self._infos = self._scan()
+        merged = {**self._infos.get(kind, {}), **self._runtime.get(kind, {})}
+        return sorted(merged.values(), key=lambda i: i.name)
+
+    def hook_infos(self) -> list[PluginInfo]:
+        """Every installed hook plugin (entry-point group ``qloom``)."""
+        if self._infos is None:
+            self._infos = self._scan()
+        return sorted(self._infos.get("hooks", {}).values(), key=lambda i: i.name)
+
+    def names(self, kind: str) -> list[str]:
+        """Names of every installed part of ``kind`` (nothing is imported)."""
+        return [info.name for info in self.infos(kind)]
+
+    def info(self, kind: str, name: str) -> PluginInfo:
+        """Metadata of one part; raises ``UnknownPluginError`` listing what is installed."""
+        for attempt in range(2):
+            for info in self.infos(kind):
+                if info.name == name:
+                    return info
+            if attempt == 0 and self._given is None:
+                self.rescan()
+        raise self._unknown(kind, name)
+
+    def is_disabled(self, info: PluginInfo) -> bool:
+        """Whether ``$QLOOM_DISABLE_PLUGINS`` (or ``disabled``) switches this part off."""
+        return _switched_off(info, self.disabled)
+
+    def _unknown(self, kind: str, name: str) -> UnknownPluginError:
+        installed = [i.name for i in self.infos(kind)]
+        close = difflib.get_close_matches(name, installed, n=1, cutoff=0.5)
+        hint = None
+        if name in self._disabled_names(kind):
+            hint = f"It is installed but switched off by {DISABLE_ENV}."
+        elif (kind, name) in KNOWN_PACKAGES:
+            hint = f"It is provided by {KNOWN_PACKAGES[kind, name]}: pip install {KNOWN_PACKAGES[kind, name]}"
+        return UnknownPluginError(kind, name, installed, close[0] if close else None, hint)
+
+    def _disabled_names(self, kind: str) -> set[str]:
+        if not self.disabled:
+            return set()
+        group = f"qloom.{kind}"
+        return {
+            ep.name for ep in self._entry_points() if ep.group == group
+            and _switched_off(_info_of(kind, ep), self.disabled)
+        }
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, kind: str, name: str) -> Any:
+        """Import (once) and return the object behind ``kind``/``name``.
+
+        Raises:
+            UnknownPluginError: nothing of that kind has that name.
+            BrokenPluginError: it is installed but failed to import or declares
+                a core-version range the installed core is not in.
+        """
+        key = (kind, name)
+        if key in self._loaded:
+            return self._loaded[key]
+        if key in self._broken:
+            raise self._broken[key].error
+        info = self.info(kind, name)
+        try:
+            obj = self._import(info)
+        except BrokenPluginError as exc:
+            self._broken[key] = BrokenPlugin(info, exc)
+            raise
+        self._loaded[key] = obj
+        return obj
+
+    def _import(self, info: PluginInfo) -> Any:
+        if info.obj is not None:
+            return info.obj
+        self._check_core_version(info)
+        try:
+            assert info.entry_point is not None
+            return info.entry_point.load()
+        except Exception as exc:
+            raise BrokenPluginError(
+                info.kind, info.name, info.distribution, info.version, exc
+            ) from exc
+
+    def _check_core_version(self, info: PluginInfo) -> None:
+        if info.is_core or info.entry_point is None or self.core_version is None:
+            return
+        dist = getattr(info.entry_point, "dist", None)
+        for line in (dist.requires if dist is not None else None) or []:
+            try:
+                req = Requirement(line)
+            except InvalidRequirement:
+                continue
+            if canonicalize_name(req.name) != CORE_DISTRIBUTION or req.marker is not None:
+                continue
+            try:
+                ok = req.specifier.contains(Version(self.core_version), prereleases=True)
+            except InvalidVersion:
+                ok = True
+            if not ok:
+                raise IncompatiblePluginError(
+                    info.kind, info.name, info.distribution, info.version,
+                    f"it requires qloom{req.specifier} but qloom {self.core_version} is "
+                    f"installed; upgrade {info.distribution} or install a matching qloom",
+                )
+
+    def record_failure(self, kind: str, name: str, error: BaseException) -> None:
+        """Record that a loaded part failed to build (e.g. its factory raised)."""
+        info = self.info(kind, name)
+        wrapped = error if isinstance(error, BrokenPluginError) else BrokenPluginError(
+            kind, name, info.distribution, info.version, error
+        )
+        if wrapped is not error:
+            wrapped.__cause__ = error
+        self._broken[(kind, name)] = BrokenPlugin(info, wrapped)
+
+    def broken(self) -> list[BrokenPlugin]:
+        """Parts that failed so far (call ``check`` first to try every part)."""
+        return list(self._broken.values())
+
+    def check(self, kinds: Iterable[str] = KINDS) -> list[BrokenPlugin]:
+        """Import every part of ``kinds`` and every hook plugin; return those that failed."""
+        for kind in kinds:
+            for name in self.names(kind):
+                try:
+                    self.load(kind, name)
+                except BrokenPluginError:
+                    pass
+        self.hook_manager()
+        return self.broken()
+
+    def status(self, kind: str, name: str) -> str:
+        """``loaded``, ``broken``, or ``not loaded`` (listed from metadata only)."""
+        if (kind, name) in self._broken:
+            return "broken"
+        return "loaded" if (kind, name) in self._loaded else "not loaded"
+
+    def broken_part(self, kind: str, name: str) -> BrokenPlugin | None:
+        """The failure recorded for a part, if any."""
+        return self._broken.get((kind, name))
+
+    # -- runtime registration -----------------------------------------------------------------
+
+    def register(self, kind: str, name: str, obj: Any, distribution: str = "<runtime>") -> None:
+        """Add a part in memory (tests, notebooks, hook-contributed pipelines)."""
+        _check_kind(kind)
+        self._runtime[kind][name] = PluginInfo(kind, name, repr(obj), distribution, "", obj=obj)
+        self._loaded.pop((kind, name), None)
+        self._broken.pop((kind, name), None)
+
+    def unregister(self, kind: str, name: str) -> None:
+        """Remove a part added with ``register``."""
+        self._runtime[kind].pop(name, None)
+        self._loaded.pop((kind, name), None)
+
+    # -- hooks --------------------------------------------------------------------------------
+
+    def hook_manager(self) -> pluggy.PluginManager:
+        """The pluggy manager with every installed hook plugin registered (once)."""
+        if self._hooks is None:
+            pm = pluggy.PluginManager(hookspecs.PROJECT)
+            pm.add_hookspecs(hookspecs)
+            if self._infos is None:
+                self._infos = self._scan()
+            for info in self._infos.get("hooks", {}).values():
+                try:
+                    pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
+                except Exception as exc:  # a broken hook plugin must not break the others
+                    err = exc if isinstance(exc, BrokenPluginError) else BrokenPluginError(
+                        "hooks", info.name, info.distribution, info.version, exc
+                    )
+                    self._broken[("hooks", info.name)] = BrokenPlugin(info, err)
+            self._hooks = pm
+        return self._hooks
+
+    def add_hook_pipelines(self) -> None:
+        """Register (once) the pipelines contributed through ``qloom_add_pipelines``."""
+        if self._hook_pipelines_added:
+            return
+        self._hook_pipelines_added = True
+        from qloom.hooks import Hooks
+
+        def register(name: str, pipeline: Any) -> None:
+            self.register("pipelines", name, lambda: pipeline, distribution="<hook>")
+
+        Hooks(self.hook_manager()).add_pipelines(register)
+
+
+def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
+    if not disabled:
+        return False
+    if "*" in disabled and not info.is_core:
+        return True
+    dist = canonicalize_name(info.distribution)
+    keys = {info.name, f"{info.kind}:{info.name}", dist, dist.removeprefix("qloom-")}
+    return bool(keys & disabled)
+
+
+def _info_of(kind: str, ep: md.EntryPoint) -> PluginInfo:
+    dist = getattr(ep, "dist", None)
+    return PluginInfo(
+        kind, ep.name, ep.value,
+        dist.metadata["Name"] if dist is not None else "<unknown>",
+        dist.version if dist is not None else "?", ep,
+    )
+
+
+def _kind_of_group(group: str) -> str | None:
+    if group == HOOK_GROUP:
+        return "hooks"
+    prefix, _, kind = group.partition(".")
+    return kind if prefix == "qloom" and kind in KINDS else None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(f"unknown kind of plugin '{kind}'{hint}; kinds: {', '.join(KINDS)}")
+
+
+def _installed_version(dist: str) -> str | None:
+    try:
+        return md.version(dist)
+    except md.PackageNotFoundError:
+        return None
+
+
+_REGISTRY: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The process-wide registry, built on first use from installed metadata."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = Registry()
+    return _REGISTRY
+
+
+@contextmanager
+def use_registry(registry: Registry) -> Iterator[Registry]:
+    """Use ``registry`` as the process-wide one inside a ``with`` block (tests, sandboxes)."""
+    global _REGISTRY
+    saved, _REGISTRY = _REGISTRY, registry
+    try:
+        yield registry
+    finally:
+        _REGISTRY = saved
+
+
+def builder_call(kind: str, name: str, factory: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    """Call a loaded factory, recording a failure to build as a broken plugin.
+
+    A ``QloomError`` is the plugin telling the user something (an unknown device, a bad
+    option) and passes through; any other exception means the plugin itself is broken.
+    """
+    try:
+        return factory(*args, **kw)
+    except QloomError:
+        raise
+    except Exception as exc:
+        registry = get_registry()
+        registry.record_failure(kind, name, exc)
+        info = registry.info(kind, name)
+        raise BrokenPluginError(kind, name, info.distribution, info.version, exc) from exc
