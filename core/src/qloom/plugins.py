@@ -59,6 +59,8 @@ DISABLE_ENV = "QLOOM_DISABLE_PLUGINS"
 
 CORE_DISTRIBUTION = "qloom"
 
+BUILT_ON_CHECK = frozenset(KINDS) - {"executors"}
+
 KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     ("backends", "numpy"): "qloom-sim-numpy",
     ("backends", "emulator"): "qloom-hw-emulator",
@@ -285,14 +287,24 @@ class Registry:
         """Parts that failed so far (call ``check`` first to try every part)."""
         return list(self._broken.values())
 
-    def check(self, kinds: Iterable[str] = KINDS) -> list[BrokenPlugin]:
-        """Import every part of ``kinds`` and every hook plugin; return those that failed."""
+    def check(self, kinds: Iterable[str] = KINDS, build: bool = True) -> list[BrokenPlugin]:
+        """Import every part of ``kinds`` and every hook plugin; return those that failed.
+
+        With ``build``, parts that are cheap to build with no options (backends, passes,
+        pipelines; not executors, which may start processes) are also built once.
+        """
         for kind in kinds:
             for name in self.names(kind):
                 try:
-                    self.load(kind, name)
+                    factory = self.load(kind, name)
+                    if build and kind in BUILT_ON_CHECK:
+                        factory()
                 except BrokenPluginError:
                     pass
+                except QloomError:
+                    pass  # it needs options or a device: a user-facing answer, not a failure
+                except Exception as exc:
+                    self.record_failure(kind, name, exc)
         self.hook_manager()
         return self.broken()
 
