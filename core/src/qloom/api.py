@@ -52,8 +52,10 @@ def run_pipeline(
             f"{layout.num_physical} qubits on a {circuit.num_qubits} -> {out.num_qubits} "
             "qubit transpilation"
         )
-    last = pipeline.passes[-1].label if pipeline.passes else "identity"
-    backend.validate(out, stage=f"pipeline '{pipeline.name}', last pass {last}")
+    stage = f"pipeline '{pipeline.name}'"
+    if pipeline.passes:
+        stage += f", last pass {pipeline.passes[-1].label}"
+    backend.validate(out, stage=stage)
     out.layout = layout
     properties = dict(context.properties)
     pass_times = properties.pop("pass_times", [])

@@ -1,0 +1,45 @@
+"""Shared fixtures: every test starts from clean global defaults and the installed registry."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qloom import config
+from qloom.plugins import Registry, use_registry
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
+
+
+@pytest.fixture(autouse=True)
+def clean_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No global default, env var or config file leaks between tests."""
+    for var in ("QLOOM_BACKEND", "QLOOM_CONFIG", "QLOOM_DISABLE_PLUGINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+    config.reset_defaults()
+    with use_registry(Registry()):
+        yield
+    config.reset_defaults()
+
+
+def require_distribution(name: str) -> None:
+    """Skip unless ``name`` is installed; under ``QLOOM_TEST_ALL=1`` (tox env all) fail instead."""
+    try:
+        md.distribution(name)
+    except md.PackageNotFoundError:
+        if os.environ.get("QLOOM_TEST_ALL") == "1":
+            pytest.fail(f"{name} must be installed in this environment")
+        pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def shared_benchmarks() -> Path:
+    """The shared benchmark data beside the project; skip cleanly when absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared benchmark data not found at {SHARED}")
+    return SHARED
