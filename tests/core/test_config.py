@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from support.parts import AppendIdentity, BasisStateBackend, ReverseQubits
 
 import qloom
 from qloom import Circuit, ConfigError, Pipeline, UnknownPluginError, hookimpl
 from qloom.config import find_config, get_backend, pipeline_for
 from qloom.plugins import get_registry
+from support.parts import AppendIdentity, BasisStateBackend, ReverseQubits
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,8 @@ def test_backend_names_build_through_their_provider():
 
 
 def test_unknown_backend_suggests_and_lists():
-    with pytest.raises(UnknownPluginError, match="did you mean 'basis'.*Installed backends: basis"):
+    expected = r"did you mean 'basis'.*Installed backends: basis"
+    with pytest.raises(UnknownPluginError, match=expected):
         get_backend("bassis")
 
 
@@ -59,7 +60,8 @@ def test_toml_pipelines(tmp_path):
 
 def test_pyproject_tool_table_is_found_from_a_subfolder(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.qloom.pipelines.fromproject]\npasses = ["placers:reverse"]\n'
+        '[project]\nname = "x"\n\n'
+        '[tool.qloom.pipelines.fromproject]\npasses = ["placers:reverse"]\n'
     )
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")

@@ -83,4 +83,4 @@ def test_errors_name_the_gate():
         gate_matrix("rx")
     with pytest.raises(GateError, match="directive"):
         gate_matrix("measure")
-    assert DIRECTIVES == {"measure", "reset", "barrier"}
+    assert {"measure", "reset", "barrier"} == DIRECTIVES

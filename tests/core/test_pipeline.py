@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.parts import AppendIdentity, Explode, ReverseQubits
 
 from qloom import Backend, Circuit, ConfigError, PassContext, PassError, Pipeline, hookimpl
 from qloom.plugins import get_registry
+from support.parts import AppendIdentity, Explode, ReverseQubits
 
 
 @pytest.fixture
@@ -64,14 +64,20 @@ def test_spec_roundtrip_through_json(registered):
     assert [p.label for p in pipeline.passes] == ["placers:reverse", "optimizers:append-id"]
     again = Pipeline.from_spec(json.loads(json.dumps(pipeline.spec())))
     assert again.spec() == pipeline.spec()
-    assert again.spec()["passes"][1] == {"kind": "optimizers", "name": "append-id", "options": {"qubit": 1}}
+    assert again.spec()["passes"][1] == {
+        "kind": "optimizers",
+        "name": "append-id",
+        "options": {"qubit": 1},
+    }
     ctx1, ctx2 = context(), context()
     assert pipeline(Circuit(2), ctx1) == again(Circuit(2), ctx2)
 
 
 def test_spec_accepts_singular_kinds_and_nested_pipelines(registered):
     registered.register("pipelines", "inner", lambda: Pipeline([ReverseQubits()], name="inner"))
-    pipeline = Pipeline.from_spec({"passes": [{"kind": "placer", "name": "reverse"}, "pipeline:inner"]})
+    pipeline = Pipeline.from_spec(
+        {"passes": [{"kind": "placer", "name": "reverse"}, "pipeline:inner"]}
+    )
     assert pipeline.passes[1].label == "pipelines:inner"
     out = pipeline(Circuit(2).x(0), context())
     assert out == Circuit(2).x(0)  # reversed twice
@@ -120,5 +126,6 @@ def test_pass_hooks_are_called_with_timings():
         ("end", "optimizers:AppendIdentity", 2),
     ]
     assert [t["pass"] for t in ctx.properties["pass_times"]] == [
-        "placers:ReverseQubits", "optimizers:AppendIdentity",
+        "placers:ReverseQubits",
+        "optimizers:AppendIdentity",
     ]

@@ -59,7 +59,9 @@ def run_pipeline(
     out.layout = layout
     properties = dict(context.properties)
     pass_times = properties.pop("pass_times", [])
-    return TranspileOutcome(out, layout, backend.name, pipeline.spec(), root, pass_times, properties)
+    return TranspileOutcome(
+        out, layout, backend.name, pipeline.spec(), root, pass_times, properties
+    )
 
 
 def transpile(

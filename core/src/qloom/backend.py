@@ -109,7 +109,10 @@ class Backend:
         """Every operation of ``circuit`` this backend rejects, in order."""
         if self.num_qubits is not None and circuit.num_qubits > self.num_qubits:
             yield BackendViolation(
-                self.name, -1, "circuit", tuple(range(circuit.num_qubits)),
+                self.name,
+                -1,
+                "circuit",
+                tuple(range(circuit.num_qubits)),
                 f"the circuit has {circuit.num_qubits} qubits, the backend {self.num_qubits}",
             )
         for index, op in enumerate(circuit):
@@ -125,8 +128,12 @@ class Backend:
         """
         for violation in self.violations(circuit):
             raise BackendViolation(
-                violation.backend, violation.index, violation.gate, violation.qubits,
-                violation.reason, stage,
+                violation.backend,
+                violation.index,
+                violation.gate,
+                violation.qubits,
+                violation.reason,
+                stage,
             )
 
     # -- running ------------------------------------------------------------------------------

@@ -53,7 +53,16 @@ class Circuit:
     After ``qloom.transpile`` its ``layout`` says where each logical qubit went.
     """
 
-    __slots__ = ("_interned", "_ops", "cregs", "layout", "name", "num_clbits", "num_qubits", "qregs")
+    __slots__ = (
+        "_interned",
+        "_ops",
+        "cregs",
+        "layout",
+        "name",
+        "num_clbits",
+        "num_qubits",
+        "qregs",
+    )
 
     def __init__(
         self,
@@ -96,7 +105,7 @@ class Circuit:
         if gate.num_params is not None and len(ps) != gate.num_params:
             raise CircuitError(f"'{name}' takes {gate.num_params} parameters, got {len(ps)}")
         if name == "unitary" and len(ps) != 4 ** len(qs):
-            raise CircuitError(f"unitary on {len(qs)} qubits needs a {2**len(qs)}-square matrix")
+            raise CircuitError(f"unitary on {len(qs)} qubits needs a {2 ** len(qs)}-square matrix")
         if qs and (min(qs) < 0 or max(qs) >= self.num_qubits):
             bad = next(q for q in qs if not 0 <= q < self.num_qubits)
             raise CircuitError(f"qubit {bad} out of range for {self.num_qubits} qubits")
@@ -145,7 +154,10 @@ class Circuit:
             qregs = [("q", num_qubits)]
         return Circuit(
             self.num_qubits if num_qubits is None else num_qubits,
-            self.num_clbits, name=self.name, qregs=qregs, cregs=self.cregs,
+            self.num_clbits,
+            name=self.name,
+            qregs=qregs,
+            cregs=self.cregs,
         )
 
     def remap(self, mapping: Sequence[int], num_qubits: int | None = None) -> Circuit:
@@ -158,7 +170,7 @@ class Circuit:
     # -- standard gates ---------------------------------------------------------------------
 
     def unitary(self, matrix: np.ndarray, qubits: Sequence[int]) -> Circuit:
-        """Append an arbitrary unitary ``matrix`` acting on ``qubits`` (first = most significant)."""
+        """Append an arbitrary unitary ``matrix`` on ``qubits`` (first = most significant bit)."""
         return self.append("unitary", qubits, unitary_params(matrix))
 
     def measure(self, qubit: int, clbit: int) -> Circuit:
@@ -295,7 +307,9 @@ def _gate_builder(name: str, nparams: int, nqubits: int) -> Any:
 
 for _gate in GATES.values():
     if _gate.is_unitary and _gate.num_qubits is not None and not hasattr(Circuit, _gate.name):
-        setattr(Circuit, _gate.name, _gate_builder(_gate.name, _gate.num_params or 0, _gate.num_qubits))
+        setattr(
+            Circuit, _gate.name, _gate_builder(_gate.name, _gate.num_params or 0, _gate.num_qubits)
+        )
 
 
 def _registers(

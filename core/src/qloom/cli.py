@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
 
     transpile = sub.add_parser("transpile", help="transpile an OpenQASM 2 file for a backend")
     _add_common(transpile)
-    transpile.add_argument("-o", "--output", help="write the transpiled circuit here ('-' for stdout)")
+    transpile.add_argument(
+        "-o", "--output", help="write the transpiled circuit here ('-' for stdout)"
+    )
     transpile.set_defaults(func=_cmd_transpile)
 
     run = sub.add_parser("run", help="transpile and run an OpenQASM 2 file, print counts")
@@ -76,16 +78,27 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         infos = registry.infos(kind) if kind != "hooks" else registry.hook_infos()
         for info in infos:
             broken = registry.broken_part(kind, info.name)
-            rows.append({
-                "kind": kind, "name": info.name, "distribution": info.distribution,
-                "version": info.version, "status": "broken" if broken else "ok",
-                "error": broken.reason if broken else "",
-            })
+            rows.append(
+                {
+                    "kind": kind,
+                    "name": info.name,
+                    "distribution": info.distribution,
+                    "version": info.version,
+                    "status": "broken" if broken else "ok",
+                    "error": broken.reason if broken else "",
+                }
+            )
     for name in load_config().get("pipelines", {}):
-        rows.append({
-            "kind": "pipelines", "name": name, "distribution": str(find_config()),
-            "version": "", "status": "ok", "error": "",
-        })
+        rows.append(
+            {
+                "kind": "pipelines",
+                "name": name,
+                "distribution": str(find_config()),
+                "version": "",
+                "status": "ok",
+                "error": "",
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
@@ -96,18 +109,23 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
 
 def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
     header = ("KIND", "NAME", "DISTRIBUTION", "VERSION", "STATUS")
-    table = [header] + [(r["kind"], r["name"], r["distribution"], r["version"], r["status"]) for r in rows]
+    table = [header] + [
+        (r["kind"], r["name"], r["distribution"], r["version"], r["status"]) for r in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row, record in zip(table, [None, *rows]):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
+    for row, record in zip(table, [None, *rows], strict=True):
+        cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=out)
         if record and record["error"]:
             print(f"    why: {record['error']}", file=out)
     broken = [r for r in rows if r["status"] == "broken"]
     if broken:
         names = ", ".join(f"{r['kind']}:{r['name']} ({r['distribution']})" for r in broken)
-        print(f"\n{len(broken)} broken: {names}. The other plugins work normally; reinstall or "
-              "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS.",
-              file=out)
+        print(
+            f"\n{len(broken)} broken: {names}. The other plugins work normally; reinstall or "
+            "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS.",
+            file=out,
+        )
 
 
 def _load(path: Path) -> Any:
@@ -126,8 +144,10 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     pipeline = pipeline_for(backend, args.pipeline)
     outcome = run_pipeline(circuit, backend, pipeline, args.seed)
     wall = sum(t["wall"] for t in outcome.pass_times)
-    print(f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {outcome.seed}, "
-          f"{wall:.3f} s)")
+    print(
+        f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {outcome.seed}, "
+        f"{wall:.3f} s)"
+    )
     before, after = circuit.metrics(), outcome.circuit.metrics()
     print(f"{'':10}{'before':>10}{'after':>10}")
     for key in before:
@@ -145,14 +165,17 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     circuit = _load(args.file)
-    result = execute(circuit, on=args.backend, transpiler=args.pipeline, shots=args.shots,
-                     seed=args.seed)
+    result = execute(
+        circuit, on=args.backend, transpiler=args.pipeline, shots=args.shots, seed=args.seed
+    )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
         print(json.dumps({"backend": result.backend, "shots": result.shots, "counts": counts}))
         return 0
-    print(f"{args.file} on {result.backend}: {result.shots} shots "
-          f"(seed {result.metadata.get('seed')}, pipeline '{result.metadata.get('pipeline')}')")
+    print(
+        f"{args.file} on {result.backend}: {result.shots} shots "
+        f"(seed {result.metadata.get('seed')}, pipeline '{result.metadata.get('pipeline')}')"
+    )
     for bits, n in counts.items():
         print(f"  {bits}  {n:>8}  {n / result.shots:7.2%}")
     return 0

@@ -40,7 +40,7 @@ from qloom.plugins import Registry, builder_call, get_registry
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found]
 
 __all__ = [
     "BACKEND_ENV",
@@ -125,7 +125,11 @@ def find_config(start: Path | None = None) -> Path | None:
         if (folder / "qloom.toml").is_file():
             return folder / "qloom.toml"
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in _read_toml(pyproject) and "qloom" in _read_toml(pyproject)["tool"]:
+        if (
+            pyproject.is_file()
+            and "tool" in _read_toml(pyproject)
+            and "qloom" in _read_toml(pyproject)["tool"]
+        ):
             return pyproject
     return None
 
@@ -135,7 +139,7 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     path = path or find_config()
     if path is None:
         return {}
-    data = _read_toml(path)
+    data: dict[str, Any] = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("qloom", {})
     _check_config(data, path)
@@ -148,7 +152,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if cached and cached[0] == mtime:
         return cached[1]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     _CONFIG_CACHE[path] = (mtime, data)
@@ -194,7 +198,9 @@ def get_backend(on: str | Backend | None = None, **options: Any) -> Backend:
     args = (device,) if device else ()
     backend = builder_call("backends", provider, factory, *args, **options)
     if not isinstance(backend, Backend):
-        raise QloomError(f"backend plugin '{provider}' built a {type(backend).__name__}, not a Backend")
+        raise QloomError(
+            f"backend plugin '{provider}' built a {type(backend).__name__}, not a Backend"
+        )
     _BACKENDS[key] = backend
     return backend
 
@@ -209,7 +215,10 @@ def _default_backend(options: dict[str, Any]) -> tuple[str | Backend, dict[str, 
     if FALLBACK_BACKEND in registry.names("backends"):
         return FALLBACK_BACKEND, options
     raise UnknownPluginError(
-        "backends", "<default>", registry.names("backends"), None,
+        "backends",
+        "<default>",
+        registry.names("backends"),
+        None,
         "no backend given: pass on=..., call qloom.set_backend(...), set $QLOOM_BACKEND, "
         "or pip install qloom-sim-numpy",
     )
@@ -221,7 +230,9 @@ def get_executor(name: str | Executor = "serial", **options: Any) -> Executor:
         return name
     executor = builder_call("executors", name, get_registry().load("executors", name), **options)
     if not isinstance(executor, Executor):
-        raise QloomError(f"executor plugin '{name}' built a {type(executor).__name__}, not an Executor")
+        raise QloomError(
+            f"executor plugin '{name}' built a {type(executor).__name__}, not an Executor"
+        )
     return executor
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "BackendViolation",
     "BrokenPluginError",
@@ -45,7 +47,11 @@ class QasmError(QloomError, ValueError):
     """
 
     def __init__(
-        self, message: str, filename: str = "<string>", line: int = 0, column: int = 0,
+        self,
+        message: str,
+        filename: str = "<string>",
+        line: int = 0,
+        column: int = 0,
         source_line: str = "",
     ) -> None:
         self.message = message
@@ -62,7 +68,7 @@ class QasmError(QloomError, ValueError):
         caret = " " * (max(self.column, 1) - 1) + "^"
         return f"{where}\n    {self.source_line}\n    {caret}"
 
-    def __reduce__(self):  # keep the location when pickled across processes
+    def __reduce__(self) -> tuple[Any, ...]:  # keep the location when pickled across processes
         return (type(self), (self.message, self.filename, self.line, self.column, self.source_line))
 
 
@@ -81,7 +87,11 @@ class UnknownPluginError(PluginError, LookupError):
     """
 
     def __init__(
-        self, kind: str, name: str, installed: list[str], suggestion: str | None = None,
+        self,
+        kind: str,
+        name: str,
+        installed: list[str],
+        suggestion: str | None = None,
         hint: str | None = None,
     ) -> None:
         self.kind = kind
@@ -94,10 +104,12 @@ class UnknownPluginError(PluginError, LookupError):
             message += f" (did you mean '{suggestion}'?)"
         listed = ", ".join(sorted(installed)) if installed else "none"
         message += f". Installed {kind}: {listed}. "
-        message += hint or "Install the plugin that provides it; `qloom plugins` lists what is installed."
+        message += (
+            hint or "Install the plugin that provides it; `qloom plugins` lists what is installed."
+        )
         super().__init__(message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.kind, self.name, self.installed, self.suggestion, self.hint))
 
 
@@ -122,8 +134,11 @@ class BrokenPluginError(PluginError, ImportError):
             f"{_singular(kind)} '{name}' from {distribution} {version} is broken: {reason}"
         )
 
-    def __reduce__(self):
-        return (type(self), (self.kind, self.name, self.distribution, self.version, str(self.cause)))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.kind, self.name, self.distribution, self.version, str(self.cause)),
+        )
 
 
 class IncompatiblePluginError(BrokenPluginError):
@@ -141,7 +156,12 @@ class BackendViolation(QloomError, ValueError):
     """
 
     def __init__(
-        self, backend: str, index: int, gate: str, qubits: tuple[int, ...], reason: str,
+        self,
+        backend: str,
+        index: int,
+        gate: str,
+        qubits: tuple[int, ...],
+        reason: str,
         stage: str | None = None,
     ) -> None:
         self.backend = backend
@@ -156,7 +176,7 @@ class BackendViolation(QloomError, ValueError):
             f"{gate} on qubits {list(qubits)}: {reason}"
         )
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (
             type(self),
             (self.backend, self.index, self.gate, self.qubits, self.reason, self.stage),
@@ -177,7 +197,7 @@ class PassError(QloomError, RuntimeError):
         where = f" in pipeline '{pipeline}'" if pipeline else ""
         super().__init__(f"pass '{pass_name}'{where} failed: {message}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.pass_name, self.pipeline, self.message))
 
 

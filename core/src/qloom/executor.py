@@ -37,7 +37,8 @@ class Executor(ABC):
 
     def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
         """``fn`` over zipped iterables; results in input order (raises the first error)."""
-        return [f.result() for f in [self.submit(fn, *args) for args in zip(*iterables)]]
+        futures = [self.submit(fn, *args) for args in zip(*iterables, strict=True)]
+        return [f.result() for f in futures]
 
     def starmap(self, fn: Callable[..., T], iterable: Iterable[Iterable[Any]]) -> list[T]:
         """``fn(*args)`` for each ``args``; results in input order."""
@@ -51,7 +52,9 @@ class Executor(ABC):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.shutdown()

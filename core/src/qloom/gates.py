@@ -16,7 +16,7 @@ import cmath
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
 
 import numpy as np
@@ -95,7 +95,7 @@ def _rz(theta: float) -> np.ndarray:
     return np.array([[cmath.exp(-0.5j * theta), 0], [0, cmath.exp(0.5j * theta)]], dtype=complex)
 
 
-def _const(matrix: Sequence[Sequence[complex]]) -> MatrixFn:
+def _const(matrix: np.ndarray | Sequence[Sequence[complex]]) -> MatrixFn:
     frozen = np.array(matrix, dtype=complex)
     frozen.setflags(write=False)
     return lambda: frozen
@@ -153,7 +153,7 @@ def matrix_of_sequence(
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rccx() -> np.ndarray:
     h, t, tdg, cx = _H, _phase(math.pi / 4), _phase(-math.pi / 4), _GATE_CX
     seq = [(h, [2]), (t, [2]), (cx, [1, 2]), (tdg, [2]), (cx, [0, 2]), (t, [2])]
@@ -161,7 +161,7 @@ def _rccx() -> np.ndarray:
     return matrix_of_sequence(3, seq)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rc3x() -> np.ndarray:
     h, t, tdg, cx = _H, _phase(math.pi / 4), _phase(-math.pi / 4), _GATE_CX
     seq = [(h, [3]), (t, [3]), (cx, [2, 3]), (tdg, [3]), (h, [3]), (cx, [0, 3]), (t, [3])]
@@ -170,7 +170,7 @@ def _rc3x() -> np.ndarray:
     return matrix_of_sequence(4, seq)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ecr() -> np.ndarray:
     rzx = _pauli_rotation(np.kron(_Z, _X))
     return matrix_of_sequence(

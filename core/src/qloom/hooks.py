@@ -25,20 +25,31 @@ class Hooks:
     def __init__(self, manager: pluggy.PluginManager) -> None:
         self.manager = manager
 
-    def pass_started(self, pass_label: str, stage: str, circuit: Circuit, context: PassContext) -> None:
+    def pass_started(
+        self, pass_label: str, stage: str, circuit: Circuit, context: PassContext
+    ) -> None:
         """See ``hookspecs.qloom_pass_started``."""
         self.manager.hook.qloom_pass_started(
             pass_label=pass_label, stage=stage, circuit=circuit, context=context
         )
 
     def pass_finished(
-        self, pass_label: str, stage: str, circuit: Circuit, context: PassContext,
-        wall_time: float, cpu_time: float,
+        self,
+        pass_label: str,
+        stage: str,
+        circuit: Circuit,
+        context: PassContext,
+        wall_time: float,
+        cpu_time: float,
     ) -> None:
         """See ``hookspecs.qloom_pass_finished``."""
         self.manager.hook.qloom_pass_finished(
-            pass_label=pass_label, stage=stage, circuit=circuit, context=context,
-            wall_time=wall_time, cpu_time=cpu_time,
+            pass_label=pass_label,
+            stage=stage,
+            circuit=circuit,
+            context=context,
+            wall_time=wall_time,
+            cpu_time=cpu_time,
         )
 
     def add_pipelines(self, register: Callable[[str, Pipeline | dict[str, Any]], None]) -> None:

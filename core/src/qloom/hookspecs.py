@@ -43,8 +43,12 @@ def qloom_pass_started(pass_label: str, stage: str, circuit: Circuit, context: P
 
 @hookspec
 def qloom_pass_finished(
-    pass_label: str, stage: str, circuit: Circuit, context: PassContext,
-    wall_time: float, cpu_time: float,
+    pass_label: str,
+    stage: str,
+    circuit: Circuit,
+    context: PassContext,
+    wall_time: float,
+    cpu_time: float,
 ) -> None:
     """Called after a pass returned, with its output and timings (metrics, reports).
 

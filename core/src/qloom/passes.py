@@ -11,7 +11,7 @@ import logging
 import zlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -82,8 +82,8 @@ class Pass(ABC):
     the class is loaded by name. Options are keyword arguments, kept in ``options``.
     """
 
-    kind: ClassVar[str] = "passes"
-    name: ClassVar[str] = ""
+    kind: str = "passes"
+    name: str = ""
 
     def __init__(self, **options: Any) -> None:
         self.options: dict[str, Any] = options
@@ -107,7 +107,11 @@ class Pass(ABC):
 
     def spec(self) -> dict[str, Any]:
         """This pass as plain data: ``{"kind", "name", "options"}``."""
-        return {"kind": self.kind, "name": self.name or type(self).__name__, "options": dict(self.options)}
+        return {
+            "kind": self.kind,
+            "name": self.name or type(self).__name__,
+            "options": dict(self.options),
+        }
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

@@ -35,7 +35,9 @@ class Pipeline(Pass):
 
     kind = "pipelines"
 
-    def __init__(self, passes: Sequence[Pass] = (), name: str = "custom", description: str = "") -> None:
+    def __init__(
+        self, passes: Sequence[Pass] = (), name: str = "custom", description: str = ""
+    ) -> None:
         super().__init__()
         self.passes: list[Pass] = list(passes)
         self.name = name
@@ -112,10 +114,14 @@ class Pipeline(Pass):
         return cls(passes, str(spec.get("name", "custom")), str(spec.get("description", "")))
 
     def __repr__(self) -> str:
-        return f"<Pipeline '{self.name}': {' -> '.join(p.label for p in self.passes) or 'identity'}>"
+        return (
+            f"<Pipeline '{self.name}': {' -> '.join(p.label for p in self.passes) or 'identity'}>"
+        )
 
 
-def make_pass(kind: str, name: str, options: Mapping[str, Any], registry: Registry | None = None) -> Pass:
+def make_pass(
+    kind: str, name: str, options: Mapping[str, Any], registry: Registry | None = None
+) -> Pass:
     """Load the part ``kind``/``name`` and build a pass from it with ``options``."""
     from qloom.plugins import builder_call, get_registry
 
@@ -148,7 +154,11 @@ def _parse_entry(entry: Any, position: int, pipeline: Any) -> tuple[str, str, di
         options.update(entry.get("options", {}))
         return kind, name, options
     if "kind" in entry and "name" in entry:
-        return normalize_kind(str(entry["kind"]), where), str(entry["name"]), dict(entry.get("options", {}))
+        return (
+            normalize_kind(str(entry["kind"]), where),
+            str(entry["name"]),
+            dict(entry.get("options", {})),
+        )
     raise ConfigError(f"{where}: a table needs 'pass = \"kind:name\"' or 'kind' and 'name'")
 
 
@@ -163,7 +173,9 @@ def normalize_kind(kind: str, where: str = "pipeline spec") -> str:
     """Accept ``router`` for ``routers`` and so on; reject kinds that are not passes."""
     plural = kind if kind.endswith("s") or kind == "padding" else f"{kind}s"
     if plural not in _PASS_KINDS:
-        raise ConfigError(f"{where}: '{kind}' is not a kind of pass; kinds: {', '.join(_PASS_KINDS)}")
+        raise ConfigError(
+            f"{where}: '{kind}' is not a kind of pass; kinds: {', '.join(_PASS_KINDS)}"
+        )
     return plural
 
 

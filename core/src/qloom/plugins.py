@@ -46,7 +46,13 @@ __all__ = [
 ]
 
 KINDS: tuple[str, ...] = (
-    "backends", "placers", "routers", "unrollers", "optimizers", "padding", "executors",
+    "backends",
+    "placers",
+    "routers",
+    "unrollers",
+    "optimizers",
+    "padding",
+    "executors",
     "pipelines",
 )
 """Kinds of named parts; each is the entry-point group ``qloom.<kind>``."""
@@ -68,7 +74,10 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     ("executors", "threads"): "qloom-executors",
     ("executors", "processes"): "qloom-executors",
     ("executors", "dask"): "qloom-dask",
-    **{("placers", n): "qloom-placers" for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise")},
+    **{
+        ("placers", n): "qloom-placers"
+        for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise")
+    },
     **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
     **{("padding", n): "qloom-padding" for n in ("none", "before", "after")},
 }
@@ -203,7 +212,8 @@ class Registry:
         if name in self._disabled_names(kind):
             hint = f"It is installed but switched off by {DISABLE_ENV}."
         elif (kind, name) in KNOWN_PACKAGES:
-            hint = f"It is provided by {KNOWN_PACKAGES[kind, name]}: pip install {KNOWN_PACKAGES[kind, name]}"
+            package = KNOWN_PACKAGES[kind, name]
+            hint = f"It is provided by {package}: pip install {package}"
         return UnknownPluginError(kind, name, installed, close[0] if close else None, hint)
 
     def _disabled_names(self, kind: str) -> set[str]:
@@ -211,8 +221,9 @@ class Registry:
             return set()
         group = f"qloom.{kind}"
         return {
-            ep.name for ep in self._entry_points() if ep.group == group
-            and _switched_off(_info_of(kind, ep), self.disabled)
+            ep.name
+            for ep in self._entry_points()
+            if ep.group == group and _switched_off(_info_of(kind, ep), self.disabled)
         }
 
     # -- loading ------------------------------------------------------------------------------
@@ -268,7 +279,10 @@ class Registry:
                 ok = True
             if not ok:
                 raise IncompatiblePluginError(
-                    info.kind, info.name, info.distribution, info.version,
+                    info.kind,
+                    info.name,
+                    info.distribution,
+                    info.version,
                     f"it requires qloom{req.specifier} but qloom {self.core_version} is "
                     f"installed; upgrade {info.distribution} or install a matching qloom",
                 )
@@ -276,8 +290,10 @@ class Registry:
     def record_failure(self, kind: str, name: str, error: BaseException) -> None:
         """Record that a loaded part failed to build (e.g. its factory raised)."""
         info = self.info(kind, name)
-        wrapped = error if isinstance(error, BrokenPluginError) else BrokenPluginError(
-            kind, name, info.distribution, info.version, error
+        wrapped = (
+            error
+            if isinstance(error, BrokenPluginError)
+            else BrokenPluginError(kind, name, info.distribution, info.version, error)
         )
         if wrapped is not error:
             wrapped.__cause__ = error
@@ -345,8 +361,12 @@ class Registry:
                 try:
                     pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
                 except Exception as exc:  # a broken hook plugin must not break the others
-                    err = exc if isinstance(exc, BrokenPluginError) else BrokenPluginError(
-                        "hooks", info.name, info.distribution, info.version, exc
+                    err = (
+                        exc
+                        if isinstance(exc, BrokenPluginError)
+                        else BrokenPluginError(
+                            "hooks", info.name, info.distribution, info.version, exc
+                        )
                     )
                     self._broken[("hooks", info.name)] = BrokenPlugin(info, err)
             self._hooks = pm
@@ -378,9 +398,12 @@ def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
 def _info_of(kind: str, ep: md.EntryPoint) -> PluginInfo:
     dist = getattr(ep, "dist", None)
     return PluginInfo(
-        kind, ep.name, ep.value,
+        kind,
+        ep.name,
+        ep.value,
         dist.metadata["Name"] if dist is not None else "<unknown>",
-        dist.version if dist is not None else "?", ep,
+        dist.version if dist is not None else "?",
+        ep,
     )
 
 

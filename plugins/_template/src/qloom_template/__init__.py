@@ -1,0 +1,5 @@
+"""qloom-template: a minimal plugin to copy."""
+
+from qloom_template.passes import DropIdentity
+
+__all__ = ["DropIdentity"]
