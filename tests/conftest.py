@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata as md
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,16 +23,6 @@ def clean_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[
     with use_registry(Registry()):
         yield
     config.reset_defaults()
-
-
-def require_distribution(name: str) -> None:
-    """Skip unless ``name`` is installed; under ``QLOOM_TEST_ALL=1`` (tox env all) fail instead."""
-    try:
-        md.distribution(name)
-    except md.PackageNotFoundError:
-        if os.environ.get("QLOOM_TEST_ALL") == "1":
-            pytest.fail(f"{name} must be installed in this environment")
-        pytest.skip(f"{name} is not installed")
 
 
 @pytest.fixture

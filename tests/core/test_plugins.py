@@ -10,6 +10,7 @@ import pytest
 from qloom import BrokenPluginError, IncompatiblePluginError, UnknownPluginError
 from qloom.pipeline import Pipeline
 from qloom.plugins import Registry
+from support import require_distribution
 
 GOOD = md.EntryPoint("identity2", "qloom.pipeline:identity_pipeline", "qloom.pipelines")
 LAZY = md.EntryPoint("lazy", "qloom_test_never_imported:thing", "qloom.backends")
@@ -103,10 +104,8 @@ def test_unknown_kind_suggests_the_right_one():
 
 
 def test_plugin_requiring_another_core_version_is_refused():
-    try:
-        dist = md.distribution("qloom-fixture-good")
-    except md.PackageNotFoundError:
-        pytest.skip("qloom-fixture-good is not installed")
+    require_distribution("qloom-fixture-good")
+    dist = md.distribution("qloom-fixture-good")
     [ep] = [e for e in dist.entry_points if e.group == "qloom.backends"]
     reg = Registry(entry_points=[ep], core_version="0.0.9")
     with pytest.raises(IncompatiblePluginError) as info:

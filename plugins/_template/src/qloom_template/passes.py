@@ -9,6 +9,7 @@ class DropIdentity(Pass):
     """Remove every ``id`` gate (unconditioned ones; a conditioned ``id`` is kept as is)."""
 
     kind = "optimizers"
+    name = "drop-identity"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         out = circuit.copy_empty()
