@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from support.parts import BasisStateBackend, ReverseQubits
 
 from qloom import qasm2
 from qloom.cli import main
 from qloom.plugins import get_registry
+from support.parts import BasisStateBackend, ReverseQubits
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
