@@ -7,7 +7,7 @@ import pytest
 import qloom
 from qloom import Circuit, ConfigError, Pipeline, UnknownPluginError, hookimpl
 from qloom.config import find_config, get_backend, pipeline_for
-from qloom.plugins import get_registry
+from qloom.plugins import Registry, get_registry, use_registry
 from support.parts import AppendIdentity, BasisStateBackend, ReverseQubits
 
 
@@ -34,8 +34,11 @@ def test_unknown_backend_suggests_and_lists():
 
 
 def test_default_backend_precedence(monkeypatch, tmp_path):
-    with pytest.raises(UnknownPluginError, match="no backend given"):
-        get_backend()
+    with use_registry(Registry(entry_points=[])) as empty:
+        with pytest.raises(UnknownPluginError, match="no backend given"):
+            get_backend()
+        empty.register("backends", "numpy", BasisStateBackend)
+        assert get_backend().name == "basis:3"  # the fallback name, when installed
     (tmp_path / "qloom.toml").write_text('backend = "basis:5"\n')
     assert get_backend().name == "basis:5"
     monkeypatch.setenv("QLOOM_BACKEND", "basis:6")

@@ -54,8 +54,9 @@ class Circuit:
     """
 
     __slots__ = (
-        "_interned",
         "_ops",
+        "_shared_params",
+        "_shared_qubits",
         "cregs",
         "layout",
         "name",
@@ -82,7 +83,8 @@ class Circuit:
         self.cregs = _registers(cregs, "c", self.num_clbits)
         self.layout: Layout | None = None
         self._ops: list[Operation] = []
-        self._interned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._shared_qubits: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._shared_params: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -121,17 +123,19 @@ class Circuit:
             raise CircuitError(f"condition on unknown classical register '{condition[0]}'")
         if ps and name != "unitary":
             ps = tuple(map(float, ps))
-        self._ops.append(Operation(name, self._intern(qs), self._intern(ps), cs, condition))
+        self._ops.append(
+            Operation(name, self._share_qubits(qs), self._share_params(ps), cs, condition)
+        )
         return self
 
-    def _intern(self, t: tuple[Any, ...]) -> tuple[Any, ...]:
-        return self._interned.setdefault(t, t) if len(t) <= 4 else t
+    def _share_qubits(self, qubits: tuple[int, ...]) -> tuple[int, ...]:
+        return self._shared_qubits.setdefault(qubits, qubits) if len(qubits) <= 4 else qubits
 
-    def _append_trusted(self, op: Operation) -> None:
-        """Append an operation already known to be valid for this circuit (fast path)."""
-        self._ops.append(
-            op._replace(qubits=self._intern(op.qubits), params=self._intern(op.params))
-        )
+    def _share_params(self, params: tuple[Any, ...]) -> tuple[Any, ...]:
+        # -0.0 == 0.0, so tuples holding a zero are not shared: the sign must survive.
+        if len(params) > 4 or 0.0 in params:
+            return params
+        return self._shared_params.setdefault(params, params)
 
     def extend(self, ops: Iterable[Operation]) -> Circuit:
         """Append several operations."""

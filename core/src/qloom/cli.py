@@ -139,8 +139,8 @@ def _load(path: Path) -> Any:
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
 
-    circuit = _load(args.file)
     backend = get_backend(args.backend)
+    circuit = _load(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
     outcome = run_pipeline(circuit, backend, pipeline, args.seed)
     wall = sum(t["wall"] for t in outcome.pass_times)
@@ -164,9 +164,10 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    backend = get_backend(args.backend)
     circuit = _load(args.file)
     result = execute(
-        circuit, on=args.backend, transpiler=args.pipeline, shots=args.shots, seed=args.seed
+        circuit, on=backend, transpiler=args.pipeline, shots=args.shots, seed=args.seed
     )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
