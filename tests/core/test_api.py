@@ -65,7 +65,7 @@ def test_execute_refuses_targets_and_bad_shots():
 
 
 def test_failing_pass_surfaces_as_pass_error():
-    with pytest.raises(PassError, match=r"pass 'routers:Explode'.*ZeroDivisionError"):
+    with pytest.raises(PassError, match=r"pass 'routers:explode'.*ZeroDivisionError"):
         qloom.transpile(Circuit(1), on=Backend("sim"), transpiler=Explode())
 
 

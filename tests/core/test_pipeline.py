@@ -50,7 +50,7 @@ def test_a_failing_pass_is_named(registered):
     pipeline = Pipeline([AppendIdentity(), Explode()], name="mine")
     with pytest.raises(PassError) as info:
         pipeline(Circuit(1), context())
-    assert info.value.pass_name == "routers:Explode" and info.value.pipeline == "mine"
+    assert info.value.pass_name == "routers:explode" and info.value.pipeline == "mine"
     assert isinstance(info.value.__cause__, ZeroDivisionError)
     assert "lookahead weight" in str(info.value)
 
@@ -81,6 +81,9 @@ def test_spec_accepts_singular_kinds_and_nested_pipelines(registered):
     assert pipeline.passes[1].label == "pipelines:inner"
     out = pipeline(Circuit(2).x(0), context())
     assert out == Circuit(2).x(0)  # reversed twice
+    again = Pipeline.from_spec(json.loads(json.dumps(pipeline.spec())))
+    assert again.spec() == pipeline.spec()
+    assert again(Circuit(2).x(0), context()) == out
 
 
 @pytest.mark.parametrize(
@@ -120,12 +123,12 @@ def test_pass_hooks_are_called_with_timings():
     finally:
         manager.unregister(recorder)
     assert events == [
-        ("start", "placers:ReverseQubits", "PLACEMENT"),
-        ("end", "placers:ReverseQubits", 1),
-        ("start", "optimizers:AppendIdentity", "OPTIMIZATION"),
-        ("end", "optimizers:AppendIdentity", 2),
+        ("start", "placers:reverse", "PLACEMENT"),
+        ("end", "placers:reverse", 1),
+        ("start", "optimizers:append-id", "OPTIMIZATION"),
+        ("end", "optimizers:append-id", 2),
     ]
     assert [t["pass"] for t in ctx.properties["pass_times"]] == [
-        "placers:ReverseQubits",
-        "optimizers:AppendIdentity",
+        "placers:reverse",
+        "optimizers:append-id",
     ]

@@ -9,6 +9,7 @@ class ReverseQubits(Pass):
     """Place logical i on physical n-1-i (a real, layout-changing placement)."""
 
     kind = "placers"
+    name = "reverse"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         n = circuit.num_qubits
@@ -21,6 +22,7 @@ class AppendIdentity(Pass):
     """Append an ``id`` gate on qubit ``qubit`` (default 0) and record the seed it got."""
 
     kind = "optimizers"
+    name = "append-id"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         out = circuit.copy()
@@ -34,6 +36,7 @@ class Explode(Pass):
     """Raise, as a buggy pass would."""
 
     kind = "routers"
+    name = "explode"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         raise ZeroDivisionError("lookahead weight")

@@ -83,7 +83,11 @@ class Pipeline(Pass):
 
     def spec(self) -> dict[str, Any]:
         """The pipeline as plain, JSON-ready data (see the module docstring)."""
-        out: dict[str, Any] = {"name": self.name, "passes": [p.spec() for p in self.passes]}
+        out: dict[str, Any] = {
+            "kind": "pipelines",
+            "name": self.name,
+            "passes": [p.spec() for p in self.passes],
+        }
         if self.description:
             out["description"] = self.description
         return out
@@ -100,15 +104,14 @@ class Pipeline(Pass):
         """
         from qloom.plugins import get_registry
 
-        if isinstance(spec, Mapping) and spec.get("kind") == "pipelines" and "passes" not in spec:
-            nested = make_pass("pipelines", str(spec["name"]), {}, registry)
-            assert isinstance(nested, Pipeline)
-            return nested
         if not isinstance(spec, Mapping) or not isinstance(spec.get("passes", []), list):
             raise ConfigError(f"a pipeline spec needs a 'passes' list, got {spec!r}")
         registry = registry or get_registry()
-        passes = []
+        passes: list[Pass] = []
         for position, entry in enumerate(spec.get("passes", [])):
+            if isinstance(entry, Mapping) and "passes" in entry:  # a nested pipeline, inline
+                passes.append(cls.from_spec(entry, registry))
+                continue
             kind, name, options = _parse_entry(entry, position, spec.get("name"))
             passes.append(make_pass(kind, name, options, registry))
         return cls(passes, str(spec.get("name", "custom")), str(spec.get("description", "")))
