@@ -8,6 +8,7 @@ import pytest
 
 import qloom
 from qloom import Backend, BackendViolation, Circuit, Layout, PassError, Pipeline, QloomError
+from qloom.testing import assert_backend_accepts, assert_equivalent
 from support.parts import AppendIdentity, BasisStateBackend, Explode, ReverseQubits
 
 
@@ -16,6 +17,7 @@ def test_identity_transpile_returns_a_copy_with_trivial_layout():
     out = qloom.transpile(c, on=Backend("sim"), seed=3)
     assert out == c and out is not c and c.layout is None
     assert out.layout == Layout.trivial(2)
+    assert_equivalent(c, out)
 
 
 def test_transpile_validates_against_the_backend():
@@ -49,6 +51,8 @@ def test_permuting_pipeline_records_layout_and_results_stay_logical():
     assert permuted.layout == Layout((2, 1, 0), (0, 1, 2))
     out = qloom.transpile(circuit, on=backend, transpiler=ReverseQubits())
     assert [op.qubits for op in out] == [(2,), (2, 1)]
+    assert_equivalent(circuit, out)
+    assert_backend_accepts(out, backend)
 
 
 def test_execute_measures_unmeasured_circuits_into_meas():

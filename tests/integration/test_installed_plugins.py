@@ -12,6 +12,7 @@ import pytest
 
 import qloom
 from qloom import BrokenPluginError, Circuit, Layout
+from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -75,6 +76,15 @@ def test_backend_default_pipeline_permutes_and_results_stay_logical():
     assert result.metadata["pipeline"] == "reverse"
     assert result.layout == Layout((3, 2, 1, 0), (0, 1, 2, 3))
     assert result.counts == {"0001": 3}
+
+
+def test_reverse_placer_output_is_equivalent_and_accepted():
+    circuit = Circuit(4).x(0).cx(0, 1).swap(1, 2).cx(2, 3)
+    backend = qloom.get_backend("toyline:4")
+    out = qloom.transpile(circuit, on=backend, seed=3)
+    assert out.layout is not None and out.layout.initial == (3, 2, 1, 0)
+    assert_backend_accepts(out, backend)
+    assert_equivalent(circuit, out)
 
 
 def test_hook_plugin_sees_passes():
