@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import qloom
 from qloom import Backend, Circuit
+from qloom.testing import assert_equivalent, check_pass
 from qloom_template import DropIdentity
 
 
@@ -12,6 +13,12 @@ def test_drop_identity_removes_id_gates():
     out = qloom.transpile(circuit, on=Backend("sim"), transpiler=DropIdentity())
     assert [op.name for op in out] == ["h", "cx"]
     assert out.layout is not None and out.layout.is_trivial()
+    assert_equivalent(circuit, out)
+
+
+def test_conformance():
+    circuits = [Circuit(3).h(0).id(1).cx(0, 2).id(2), Circuit(1).id(0).x(0)]
+    check_pass(DropIdentity(), [Backend("sim")], circuits)
 
 
 def test_found_by_name_in_pipelines():

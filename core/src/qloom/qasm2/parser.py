@@ -252,7 +252,8 @@ class _Parser:
             raise self.lex.error(f"gate '{name}' is already defined at {where}", tok)
         self._check_name(tok, "a gate")
 
-    def _gate_definition(self) -> None:
+    def _gate_signature(self) -> tuple[Token, list[Token], list[Token]]:
+        """``name(params) qubits`` after ``gate`` or ``opaque``, checked."""
         lex = self.lex
         lex.advance()
         name_tok = lex.expect("id", "a gate name")
@@ -261,6 +262,11 @@ class _Parser:
         qubits = self._name_list("a qubit argument name")
         self._check_distinct(params + qubits, name_tok.text)
         self._check_library_arity(name_tok, len(params), len(qubits))
+        return name_tok, params, qubits
+
+    def _gate_definition(self) -> None:
+        lex = self.lex
+        name_tok, params, qubits = self._gate_signature()
         lex.expect("{", f"'{{' to start the body of gate '{name_tok.text}'")
         param_index = {tok.text: i for i, tok in enumerate(params)}
         qubit_index = {tok.text: i for i, tok in enumerate(qubits)}
@@ -271,15 +277,8 @@ class _Parser:
         self._define(name_tok, len(params), len(qubits), tuple(body), opaque=False)
 
     def _opaque(self) -> None:
-        lex = self.lex
-        lex.advance()
-        name_tok = lex.expect("id", "a gate name")
-        self._check_new_gate(name_tok)
-        params = self._name_list_in_parens() if lex.tok.kind == "(" else []
-        qubits = self._name_list("a qubit argument name")
-        lex.expect(";")
-        self._check_distinct(params + qubits, name_tok.text)
-        self._check_library_arity(name_tok, len(params), len(qubits))
+        name_tok, params, qubits = self._gate_signature()
+        self.lex.expect(";")
         self._define(name_tok, len(params), len(qubits), (), opaque=True)
 
     def _define(
