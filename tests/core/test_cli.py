@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qloom import qasm2
+from qloom import hookimpl, qasm2
 from qloom.cli import main
 from qloom.plugins import get_registry
 from support.parts import BasisStateBackend, ReverseQubits
@@ -106,3 +106,20 @@ def test_no_command_prints_help(capsys):
 def test_example_files_parse():
     for path in EXAMPLES.glob("*.qasm"):
         assert len(qasm2.load(path)) > 0
+
+
+def test_plugins_can_add_commands(capsys, parts):
+    class Greeter:
+        @hookimpl
+        def qloom_add_commands(self, subparsers):
+            hello = subparsers.add_parser("hello", help="say hello")
+            hello.add_argument("--name", default="world")
+            hello.set_defaults(func=lambda args: print(f"hello {args.name}") or 0)
+
+    greeter = Greeter()
+    parts.hook_manager().register(greeter)
+    try:
+        assert main(["hello", "--name", "qloom"]) == 0
+    finally:
+        parts.hook_manager().unregister(greeter)
+    assert capsys.readouterr().out == "hello qloom\n"

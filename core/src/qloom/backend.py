@@ -105,8 +105,12 @@ class Backend:
                 return f"{kind} ({a}, {b}) is not coupled"
         return None
 
-    def violations(self, circuit: Circuit) -> Iterator[BackendViolation]:
-        """Every operation of ``circuit`` this backend rejects, in order."""
+    def violations(self, circuit: Circuit, stage: str | None = None) -> Iterator[BackendViolation]:
+        """Every operation of ``circuit`` this backend rejects, in order.
+
+        Args:
+            stage: the pass or pipeline that produced ``circuit``, named in each violation.
+        """
         if self.num_qubits is not None and circuit.num_qubits > self.num_qubits:
             yield BackendViolation(
                 self.name,
@@ -114,11 +118,12 @@ class Backend:
                 "circuit",
                 tuple(range(circuit.num_qubits)),
                 f"the circuit has {circuit.num_qubits} qubits, the backend {self.num_qubits}",
+                stage,
             )
         for index, op in enumerate(circuit):
             reason = self._rejects(op)
             if reason is not None:
-                yield BackendViolation(self.name, index, op.name, op.qubits, reason)
+                yield BackendViolation(self.name, index, op.name, op.qubits, reason, stage)
 
     def validate(self, circuit: Circuit, stage: str | None = None) -> None:
         """Raise ``BackendViolation`` for the first operation the backend does not accept.
@@ -126,15 +131,9 @@ class Backend:
         Args:
             stage: the pass or pipeline that produced ``circuit``, named in the error.
         """
-        for violation in self.violations(circuit):
-            raise BackendViolation(
-                violation.backend,
-                violation.index,
-                violation.gate,
-                violation.qubits,
-                violation.reason,
-                stage,
-            )
+        first = next(self.violations(circuit, stage), None)
+        if first is not None:
+            raise first
 
     # -- running ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qloom.errors import ConfigError, PassError, QloomError
+from qloom.hooks import hooks
 from qloom.passes import Pass, PassContext, derive_seed
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ class Pipeline(Pass):
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         """Run every pass in order, calling the pass hooks and timing each pass."""
-        from qloom.hooks import hooks
-
         caller = hooks()
         root_seed, outer = context.seed, context.pipeline
         context.pipeline = self.name
