@@ -173,19 +173,20 @@ class Registry:
         importlib.invalidate_caches()
         self._infos = None
 
+    def _scanned(self) -> dict[str, dict[str, PluginInfo]]:
+        if self._infos is None:
+            self._infos = self._scan()
+        return self._infos
+
     def infos(self, kind: str) -> list[PluginInfo]:
         """Every installed part of ``kind``, from metadata and runtime registrations."""
         _check_kind(kind)
-        if self._infos is None:
-            self._infos = self._scan()
-        merged = {**self._infos.get(kind, {}), **self._runtime.get(kind, {})}
+        merged = {**self._scanned().get(kind, {}), **self._runtime.get(kind, {})}
         return sorted(merged.values(), key=lambda i: i.name)
 
     def hook_infos(self) -> list[PluginInfo]:
         """Every installed hook plugin (entry-point group ``qloom``)."""
-        if self._infos is None:
-            self._infos = self._scan()
-        return sorted(self._infos.get("hooks", {}).values(), key=lambda i: i.name)
+        return sorted(self._scanned().get("hooks", {}).values(), key=lambda i: i.name)
 
     def names(self, kind: str) -> list[str]:
         """Names of every installed part of ``kind`` (nothing is imported)."""
@@ -245,7 +246,7 @@ class Registry:
         try:
             obj = self._import(info)
         except BrokenPluginError as exc:
-            self._broken[key] = BrokenPlugin(info, exc)
+            self._record(info, exc)
             raise
         self._loaded[key] = obj
         return obj
@@ -287,17 +288,20 @@ class Registry:
                     f"installed; upgrade {info.distribution} or install a matching qloom",
                 )
 
-    def record_failure(self, kind: str, name: str, error: BaseException) -> None:
+    def record_failure(self, kind: str, name: str, error: BaseException) -> BrokenPluginError:
         """Record that a loaded part failed to build (e.g. its factory raised)."""
-        info = self.info(kind, name)
-        wrapped = (
-            error
-            if isinstance(error, BrokenPluginError)
-            else BrokenPluginError(kind, name, info.distribution, info.version, error)
-        )
-        if wrapped is not error:
+        return self._record(self.info(kind, name), error)
+
+    def _record(self, info: PluginInfo, error: BaseException) -> BrokenPluginError:
+        """Remember ``error`` as this part's failure, wrapped as a ``BrokenPluginError``."""
+        if not isinstance(error, BrokenPluginError):
+            wrapped = BrokenPluginError(
+                info.kind, info.name, info.distribution, info.version, error
+            )
             wrapped.__cause__ = error
-        self._broken[(kind, name)] = BrokenPlugin(info, wrapped)
+            error = wrapped
+        self._broken[(info.kind, info.name)] = BrokenPlugin(info, error)
+        return error
 
     def broken(self) -> list[BrokenPlugin]:
         """Parts that failed so far (call ``check`` first to try every part)."""
@@ -355,20 +359,11 @@ class Registry:
         if self._hooks is None:
             pm = pluggy.PluginManager(hookspecs.PROJECT)
             pm.add_hookspecs(hookspecs)
-            if self._infos is None:
-                self._infos = self._scan()
-            for info in self._infos.get("hooks", {}).values():
+            for info in self._scanned().get("hooks", {}).values():
                 try:
                     pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
                 except Exception as exc:  # a broken hook plugin must not break the others
-                    err = (
-                        exc
-                        if isinstance(exc, BrokenPluginError)
-                        else BrokenPluginError(
-                            "hooks", info.name, info.distribution, info.version, exc
-                        )
-                    )
-                    self._broken[("hooks", info.name)] = BrokenPlugin(info, err)
+                    self._record(info, exc)
             self._hooks = pm
         return self._hooks
 
@@ -461,7 +456,4 @@ def builder_call(kind: str, name: str, factory: Callable[..., Any], *args: Any, 
     except QloomError:
         raise
     except Exception as exc:
-        registry = get_registry()
-        registry.record_failure(kind, name, exc)
-        info = registry.info(kind, name)
-        raise BrokenPluginError(kind, name, info.distribution, info.version, exc) from exc
+        raise get_registry().record_failure(kind, name, exc) from exc
