@@ -132,3 +132,12 @@ def test_hook_contributed_pipelines(parts):
     parts.hook_manager().register(Contributor())
     assert qloom.get_pipeline("contributed").passes[0].label == "placers:reverse"
     assert "contributed" in parts.names("pipelines")
+
+
+def test_a_factory_building_the_wrong_thing_is_named(parts):
+    parts.register("backends", "odd", lambda: "not a backend")
+    with pytest.raises(qloom.QloomError, match="backend plugin 'odd' built a str, not a Backend"):
+        get_backend("odd")
+    parts.register("executors", "odd", lambda: 42)
+    with pytest.raises(qloom.QloomError, match="executor plugin 'odd' built a int, not a Executor"):
+        qloom.get_executor("odd")

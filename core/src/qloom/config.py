@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from qloom.backend import Backend
-from qloom.errors import ConfigError, QloomError, UnknownPluginError
+from qloom.errors import ConfigError, UnknownPluginError
 from qloom.executor import Executor
 from qloom.passes import Pass
 from qloom.pipeline import Pipeline
-from qloom.plugins import Registry, builder_call, get_registry
+from qloom.plugins import Registry, get_registry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -193,14 +193,8 @@ def get_backend(on: str | Backend | None = None, **options: Any) -> Backend:
     key = (on, repr(sorted(options.items())))
     if key in _BACKENDS:
         return _BACKENDS[key]
-    registry = get_registry()
-    factory = registry.load("backends", provider)
     args = (device,) if device else ()
-    backend = builder_call("backends", provider, factory, *args, **options)
-    if not isinstance(backend, Backend):
-        raise QloomError(
-            f"backend plugin '{provider}' built a {type(backend).__name__}, not a Backend"
-        )
+    backend: Backend = get_registry().build("backends", provider, Backend, *args, **options)
     _BACKENDS[key] = backend
     return backend
 
@@ -228,11 +222,7 @@ def get_executor(name: str | Executor = "serial", **options: Any) -> Executor:
     """Build the executor plugin ``name`` (``serial``, ``threads``, ``processes``, ``dask``)."""
     if isinstance(name, Executor):
         return name
-    executor = builder_call("executors", name, get_registry().load("executors", name), **options)
-    if not isinstance(executor, Executor):
-        raise QloomError(
-            f"executor plugin '{name}' built a {type(executor).__name__}, not an Executor"
-        )
+    executor: Executor = get_registry().build("executors", name, Executor, **options)
     return executor
 
 
@@ -254,7 +244,7 @@ def get_pipeline(transpiler: PipelineLike, registry: Registry | None = None) -> 
         spec = {"name": transpiler, **configured[transpiler]}
         return Pipeline.from_spec(spec, registry)
     registry.add_hook_pipelines()
-    made = builder_call("pipelines", transpiler, registry.load("pipelines", transpiler))
+    made = registry.build("pipelines", transpiler, None)
     pipeline = get_pipeline(made, registry)
     if pipeline.name in ("custom", ""):
         pipeline.name = transpiler

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qloom.errors import ConfigError, PassError, QloomError
+from qloom.errors import ConfigError, PassError
 from qloom.hooks import hooks
 from qloom.passes import Pass, PassContext, derive_seed
 
@@ -125,17 +125,14 @@ def make_pass(
     kind: str, name: str, options: Mapping[str, Any], registry: Registry | None = None
 ) -> Pass:
     """Load the part ``kind``/``name`` and build a pass from it with ``options``."""
-    from qloom.plugins import builder_call, get_registry
+    from qloom.plugins import get_registry
 
     registry = registry or get_registry()
     if kind == "pipelines":
         from qloom.config import get_pipeline
 
         return get_pipeline(name, registry)
-    factory = registry.load(kind, name)
-    step = builder_call(kind, name, factory, **dict(options))
-    if not isinstance(step, Pass):
-        raise QloomError(f"{kind} '{name}' built a {type(step).__name__}, not a qloom Pass")
+    step: Pass = registry.build(kind, name, Pass, **dict(options))
     if not step.name:
         step.name = name
     if step.kind == "passes":

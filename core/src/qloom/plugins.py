@@ -15,7 +15,7 @@ import difflib
 import importlib
 import importlib.metadata as md
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,6 +288,33 @@ class Registry:
                     f"installed; upgrade {info.distribution} or install a matching qloom",
                 )
 
+    def build(
+        self, kind: str, name: str, expected: type | None, /, *args: Any, **options: Any
+    ) -> Any:
+        """Load ``kind``/``name`` and call it with ``args`` and ``options``.
+
+        A ``QloomError`` is the plugin telling the user something (an unknown device, a bad
+        option) and passes through; any other exception means the plugin itself is broken
+        and is recorded as such.
+
+        Raises:
+            BrokenPluginError: the part failed to import or to build.
+            QloomError: it built something other than an ``expected`` instance.
+        """
+        factory = self.load(kind, name)
+        try:
+            made = factory(*args, **options)
+        except QloomError:
+            raise
+        except Exception as exc:
+            raise self.record_failure(kind, name, exc) from exc
+        if expected is not None and not isinstance(made, expected):
+            raise QloomError(
+                f"{kind[:-1] if kind.endswith('s') else kind} plugin '{name}' built a "
+                f"{type(made).__name__}, not a {expected.__name__}"
+            )
+        return made
+
     def record_failure(self, kind: str, name: str, error: BaseException) -> BrokenPluginError:
         """Record that a loaded part failed to build (e.g. its factory raised)."""
         return self._record(self.info(kind, name), error)
@@ -443,17 +470,3 @@ def use_registry(registry: Registry) -> Iterator[Registry]:
         yield registry
     finally:
         _REGISTRY = saved
-
-
-def builder_call(kind: str, name: str, factory: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-    """Call a loaded factory, recording a failure to build as a broken plugin.
-
-    A ``QloomError`` is the plugin telling the user something (an unknown device, a bad
-    option) and passes through; any other exception means the plugin itself is broken.
-    """
-    try:
-        return factory(*args, **kw)
-    except QloomError:
-        raise
-    except Exception as exc:
-        raise get_registry().record_failure(kind, name, exc) from exc
