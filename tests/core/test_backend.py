@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import pytest
 
-from qloom import Backend, BackendViolation, Circuit, Operation, QloomError
+from qloom import Backend, BackendViolation, Calibration, Circuit, Operation, QloomError
 
 
 def line(n: int = 3) -> Backend:
@@ -67,3 +69,35 @@ def test_a_target_only_backend_refuses_to_run():
     assert not line().can_execute
     with pytest.raises(QloomError, match="compilation target only"):
         line().execute(Circuit(1).x(0))
+
+
+def test_restrict_keeps_the_couplings_natives_and_calibration_of_a_region():
+    calibration = Calibration({0: 0.1, 2: 0.2, 3: 0.3}, {3: 0.05}, {(2, 3): 0.01, (0, 1): 0.5})
+    graph = nx.DiGraph([(0, 1), (1, 2), (3, 2)])
+    backend = Backend("dev", 4, graph, ["cx", "rz"], calibration=calibration)
+    region = backend.restrict([3, 2])
+    assert region.num_qubits == 2
+    assert (0, 1) in region and (1, 0) not in region
+    assert "cx" in region and "h" not in region
+    assert region.properties["region"] == [3, 2]
+    assert region.calibration == Calibration({0: 0.3, 1: 0.2}, {0: 0.05}, {(1, 0): 0.01})
+    assert not region.can_execute
+
+
+def test_restrict_rejects_repeated_or_missing_qubits():
+    backend = Backend("dev", 3, [(0, 1), (1, 2)])
+    with pytest.raises(QloomError, match="distinct qubits"):
+        backend.restrict([0, 0])
+    with pytest.raises(QloomError, match="distinct qubits"):
+        backend.restrict([1, 3])
+
+
+def test_calibration_costs_treat_unknown_rates_as_the_median():
+    calibration = Calibration({0: 0.1, 1: 0.3}, {}, {(0, 1): 0.02, (1, 2): 0.04, (2, 3): 0.06})
+    assert calibration.edge_rate(1, 0) == 0.02
+    assert calibration.edge_cost(3, 4) == pytest.approx(-math.log(1 - 0.04))
+    assert calibration.qubit_cost(7) == pytest.approx(-math.log(1 - 0.2))
+    assert calibration.qubit_cost(0) < calibration.qubit_cost(1)
+    assert not Calibration()
+    with pytest.raises(QloomError, match=r"edge_error\[\(0, 1\)\] = 1.5"):
+        Calibration(edge_error={(0, 1): 1.5})

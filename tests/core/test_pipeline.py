@@ -6,8 +6,19 @@ import json
 
 import pytest
 
-from qloom import Backend, Circuit, ConfigError, PassContext, PassError, Pipeline, hookimpl
+from qloom import (
+    Backend,
+    Circuit,
+    ConfigError,
+    Layout,
+    Pass,
+    PassContext,
+    PassError,
+    Pipeline,
+    hookimpl,
+)
 from qloom.plugins import get_registry
+from qloom.testing import assert_equivalent
 from support.parts import AppendIdentity, Explode, ReverseQubits
 
 
@@ -132,3 +143,79 @@ def test_pass_hooks_are_called_with_timings():
         "placers:reverse",
         "optimizers:append-id",
     ]
+
+
+class Widen(Pass):
+    """Put the circuit on the last qubits of a wider register (a real layout step)."""
+
+    kind = "padding"
+    name = "widen"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        extra = self.options["extra"]
+        mapping = [q + extra for q in range(circuit.num_qubits)]
+        width = circuit.num_qubits + extra
+        context.compose(Layout(tuple(mapping), tuple(range(width))))
+        return circuit.remap(mapping, width)
+
+
+class SwapFirstTwo(Pass):
+    """Append a swap of qubits 0 and 1 and record it as routing."""
+
+    kind = "routers"
+    name = "swap01"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        out = circuit.copy().swap(0, 1)
+        routing = list(range(out.num_qubits))
+        routing[0], routing[1] = 1, 0
+        context.compose(Layout(tuple(range(out.num_qubits)), tuple(routing)))
+        return out
+
+
+def test_layouts_of_successive_passes_compose():
+    circuit = Circuit(2).h(0).cx(0, 1)
+    context = PassContext(backend=Backend("sim"))
+    out = Pipeline([Widen(extra=1), ReverseQubits(), SwapFirstTwo()])(circuit, context)
+    assert context.layout is not None
+    assert context.layout.initial == (1, 0)
+    assert context.layout.final == (0, 1)
+    assert_equivalent(circuit, out, context.layout)
+
+
+def test_finishers_run_once_at_the_end_of_the_outermost_pipeline_latest_first():
+    seen: list[str] = []
+
+    class Register(Pass):
+        kind = "padding"
+
+        def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+            tag = self.options["tag"]
+
+            def finish(out: Circuit, ctx: PassContext) -> Circuit:
+                seen.append(f"{tag}:{len(out)}")
+                return out.copy().x(0)
+
+            context.at_end(finish)
+            return circuit
+
+    inner = Pipeline([Register(tag="inner"), AppendIdentity()], name="inner")
+    outer = Pipeline([Register(tag="outer"), inner, AppendIdentity()], name="outer")
+    context = PassContext(backend=Backend("sim"))
+    out = outer(Circuit(1), context)
+    assert seen == ["inner:2", "outer:3"]
+    assert [op.name for op in out] == ["id", "id", "x", "x"]
+    assert context.finishers == []
+
+
+def test_a_failing_finisher_is_reported_as_a_pass_error():
+    class Broken(Pass):
+        kind = "padding"
+
+        def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+            context.at_end(lambda out, ctx: 1 / 0)
+            return circuit
+
+    with pytest.raises(PassError, match="ZeroDivisionError") as info:
+        Pipeline([Broken()], name="p")(Circuit(1), PassContext(backend=Backend("sim")))
+    assert info.value.pipeline == "p"

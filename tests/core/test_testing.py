@@ -294,7 +294,7 @@ class Reverse(Pass):
         n = circuit.num_qubits
         perm = [n - 1 - q for q in range(n)]
         if not self.options.get("lie"):
-            context.layout = Layout(tuple(perm))
+            context.compose(Layout(tuple(perm)))
         return circuit.remap(perm)
 
 
@@ -305,7 +305,7 @@ class Shuffle(Pass):
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         perm = [int(p) for p in np.random.default_rng().permutation(circuit.num_qubits)]
-        context.layout = Layout(tuple(perm))
+        context.compose(Layout(tuple(perm)))
         return circuit.remap(perm)
 
 

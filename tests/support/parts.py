@@ -14,7 +14,7 @@ class ReverseQubits(Pass):
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         n = circuit.num_qubits
         mapping = [n - 1 - q for q in range(n)]
-        context.layout = Layout(tuple(mapping), tuple(range(n)))
+        context.compose(Layout(tuple(mapping), tuple(range(n))))
         return circuit.remap(mapping)
 
 

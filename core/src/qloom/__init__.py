@@ -7,6 +7,7 @@ from typing import Any
 
 from qloom.api import execute, transpile
 from qloom.backend import Backend
+from qloom.calibration import Calibration
 from qloom.circuit import Circuit, Operation, Register
 from qloom.config import (
     get_backend,
@@ -22,6 +23,7 @@ from qloom.errors import (
     ConfigError,
     GateError,
     IncompatiblePluginError,
+    MappingError,
     PassError,
     QasmError,
     QloomError,
@@ -50,12 +52,14 @@ __all__ = [
     "Backend",
     "BackendViolation",
     "BrokenPluginError",
+    "Calibration",
     "Circuit",
     "CircuitError",
     "ConfigError",
     "Executor",
     "GateError",
     "IncompatiblePluginError",
+    "MappingError",
     "Layout",
     "Operation",
     "Pass",

@@ -32,16 +32,23 @@ class TranspileOutcome:
 
 
 def run_pipeline(
-    circuit: Circuit, backend: Backend, pipeline: Pipeline, seed: int | None = None
+    circuit: Circuit,
+    backend: Backend,
+    pipeline: Pipeline,
+    seed: int | None = None,
+    padding: str | None = None,
 ) -> TranspileOutcome:
     """Run ``pipeline`` on ``circuit`` for ``backend``, then check the backend accepts it.
+
+    ``padding`` overrides the backend's default padding strategy for pipelines that pad
+    with ``padding:auto``.
 
     Raises:
         PassError: a pass raised (the original exception is ``__cause__``).
         BackendViolation: the output uses a qubit, pair or gate the backend rejects.
     """
     root = secrets.randbits(63) if seed is None else int(seed)
-    context = PassContext(backend=backend, seed=root)
+    context = PassContext(backend=backend, seed=root, padding=padding)
     out = pipeline(circuit, context)
     if out is circuit:
         out = circuit.copy()
@@ -69,6 +76,7 @@ def transpile(
     on: str | Backend | None = None,
     transpiler: PipelineLike | None = None,
     seed: int | None = None,
+    padding: str | None = None,
     **backend_options: Any,
 ) -> Circuit:
     """Transpile ``circuit`` for a backend; the result's ``layout`` says where qubits went.
@@ -79,12 +87,15 @@ def transpile(
             ``set_backend``/``$QLOOM_BACKEND``/the config file.
         transpiler: pipeline name, ``Pipeline``, ``Pass`` or spec; defaults to the backend's.
         seed: root seed; the same seed gives the same output on any machine or executor.
+        padding: ``"none"``, ``"before"`` or ``"after"``: overrides the backend's default
+            padding in pipelines that use ``padding:auto``.
 
     Returns:
         The transpiled circuit over physical qubits, with ``.layout`` set.
     """
     backend = get_backend(on, **backend_options)
-    return run_pipeline(circuit, backend, pipeline_for(backend, transpiler), seed).circuit
+    pipeline = pipeline_for(backend, transpiler)
+    return run_pipeline(circuit, backend, pipeline, seed, padding).circuit
 
 
 def execute(
@@ -93,6 +104,7 @@ def execute(
     transpiler: PipelineLike | None = None,
     shots: int = 1024,
     seed: int | None = None,
+    padding: str | None = None,
     **backend_options: Any,
 ) -> Result:
     """Transpile ``circuit`` for a backend, run it, and return counts in logical order.
@@ -112,7 +124,7 @@ def execute(
         circuit = circuit.copy()
         circuit.measure_all()
     root = secrets.randbits(63) if seed is None else int(seed)
-    outcome = run_pipeline(circuit, backend, pipeline_for(backend, transpiler), root)
+    outcome = run_pipeline(circuit, backend, pipeline_for(backend, transpiler), root, padding)
     result = backend.run(outcome.circuit, shots, derive_seed(root, "execute"))
     result.layout = outcome.layout
     result.metadata.setdefault("seed", root)

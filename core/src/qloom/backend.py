@@ -8,12 +8,13 @@ check goes through ``__contains__`` and ``validate``, never through special case
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
+from qloom.calibration import Calibration
 from qloom.circuit import Circuit, Operation
 from qloom.errors import BackendViolation, QloomError
 from qloom.gates import DIRECTIVES, GATES
@@ -34,7 +35,8 @@ class Backend:
             Directives (measure, reset, barrier) are always accepted.
         default_pipeline: name of the pipeline ``execute`` uses when none is given.
         default_padding: padding strategy name that constrained pipelines should use.
-        properties: calibration and description data (error rates, durations, ...).
+        properties: description data (vendor, durations, anything passes may use).
+        calibration: error rates that noise-aware passes use; ``None`` when unknown.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class Backend:
         default_pipeline: str = "identity",
         default_padding: str | None = None,
         properties: dict[str, Any] | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.name = name
         self.num_qubits = num_qubits
@@ -59,6 +62,7 @@ class Backend:
         self.default_pipeline = default_pipeline
         self.default_padding = default_padding or ("none" if self.is_unconstrained else "before")
         self.properties: dict[str, Any] = dict(properties or {})
+        self.calibration = calibration
 
     # -- what it accepts ---------------------------------------------------------------------
 
@@ -134,6 +138,40 @@ class Backend:
         first = next(self.violations(circuit, stage), None)
         if first is not None:
             raise first
+
+    def restrict(self, qubits: Sequence[int]) -> Backend:
+        """This backend's sub-device on ``qubits``, renumbered ``0..len(qubits)-1``.
+
+        Keeps the pairs among ``qubits`` (and their direction), the natives and the
+        calibration; passes transpile on it when a circuit must stay on a region of a
+        device (padding ``none`` and ``after``). The result is a compilation target only.
+        """
+        chosen = [int(q) for q in qubits]
+        if len(set(chosen)) != len(chosen) or any(q not in self for q in chosen):
+            raise QloomError(
+                f"cannot restrict '{self.name}' to {chosen}: qubits must be distinct qubits "
+                f"of the backend ({self.num_qubits} qubits)"
+            )
+        connectivity = None
+        if self.connectivity is not None:
+            index = {q: i for i, q in enumerate(chosen)}
+            connectivity = self.connectivity.__class__()
+            connectivity.add_nodes_from(range(len(chosen)))
+            connectivity.add_edges_from(
+                (index[a], index[b])
+                for a, b in self.connectivity.edges
+                if a in index and b in index
+            )
+        return Backend(
+            f"{self.name}[{len(chosen)} of {self.num_qubits or 'any'} qubits]",
+            len(chosen),
+            connectivity,
+            self.natives,
+            default_pipeline=self.default_pipeline,
+            default_padding=self.default_padding,
+            properties={**self.properties, "region": chosen},
+            calibration=None if self.calibration is None else self.calibration.restrict(chosen),
+        )
 
     # -- running ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ __all__ = [
     "ConfigError",
     "GateError",
     "IncompatiblePluginError",
+    "MappingError",
     "PassError",
     "PluginError",
     "QasmError",
@@ -181,6 +182,11 @@ class BackendViolation(QloomError, ValueError):
             type(self),
             (self.backend, self.index, self.gate, self.qubits, self.reason, self.stage),
         )
+
+
+class MappingError(QloomError, ValueError):
+    """A circuit cannot be placed or routed on a backend (too wide, qubits not connected,
+    a gate on more qubits than the coupling allows, or a router out of its step budget)."""
 
 
 class PassError(QloomError, RuntimeError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import zlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,9 @@ class PassContext:
         properties: free-form data passes share (metrics, analysis results).
         logger: where passes log.
         pipeline: name of the pipeline running the pass, for error messages.
+        placement: label of the pass that placed the circuit (``"placers:subgraph"``), or
+            ``None``; a placer leaves a circuit that is already placed alone.
+        padding: the user's padding strategy name; ``None`` means the backend's default.
     """
 
     backend: Backend
@@ -54,6 +58,27 @@ class PassContext:
     properties: dict[str, Any] = field(default_factory=dict)
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("qloom"))
     pipeline: str | None = None
+    placement: str | None = None
+    padding: str | None = None
+    finishers: list[Callable[[Circuit, PassContext], Circuit]] = field(default_factory=list)
+
+    def compose(self, step: Layout) -> None:
+        """Record that a pass's output relates to its input by ``step``.
+
+        ``step`` treats the pass's input qubits as logical and its output qubits as
+        physical; it is composed with the layout so far, so passes never combine layouts
+        themselves.
+        """
+        self.layout = step if self.layout is None else self.layout.then(step)
+
+    def at_end(self, finisher: Callable[[Circuit, PassContext], Circuit]) -> None:
+        """Run ``finisher`` on the output once the outermost pipeline is done.
+
+        For passes that change the context for the passes after them and must undo it
+        (padding ``after`` transpiles on a region of the device, then widens the result).
+        Finishers run last-registered first.
+        """
+        self.finishers.append(finisher)
 
     def rng(self, *salt: int | str) -> np.random.Generator:
         """A generator seeded from this pass's seed (and ``salt``, e.g. a trial number)."""

@@ -48,6 +48,7 @@ class Pipeline(Pass):
         """Run every pass in order, calling the pass hooks and timing each pass."""
         caller = hooks()
         root_seed, outer = context.seed, context.pipeline
+        outermost = outer is None
         context.pipeline = self.name
         timings = context.properties.setdefault("pass_times", [])
         try:
@@ -61,8 +62,23 @@ class Pipeline(Pass):
                 if not isinstance(step, Pipeline):
                     timings.append({"pass": step.label, "wall": wall, "cpu": cpu})
                     caller.pass_finished(step.label, step.stage, circuit, context, wall, cpu)
+            if outermost:
+                circuit = self._finish(circuit, context)
         finally:
             context.seed, context.pipeline = root_seed, outer
+        return circuit
+
+    def _finish(self, circuit: Circuit, context: PassContext) -> Circuit:
+        """Run the finishers registered with ``context.at_end``, latest first."""
+        while context.finishers:
+            finisher = context.finishers.pop()
+            try:
+                circuit = finisher(circuit, context)
+            except PassError:
+                raise
+            except Exception as exc:
+                where = getattr(finisher, "__qualname__", repr(finisher))
+                raise PassError(where, self.name, f"{type(exc).__name__}: {exc}") from exc
         return circuit
 
     def _run_step(self, step: Pass, circuit: Circuit, context: PassContext) -> Circuit:

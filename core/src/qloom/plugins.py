@@ -79,7 +79,8 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
         for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise")
     },
     **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
-    **{("padding", n): "qloom-padding" for n in ("none", "before", "after")},
+    **{("padding", n): "qloom-padding" for n in ("auto", "none", "before", "after")},
+    **{("pipelines", n): "qloom-placers" for n in ("mapping", "mapping-best")},
 }
 """Which distribution of this project provides a well-known part, for "not installed" hints."""
 

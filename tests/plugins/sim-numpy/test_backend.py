@@ -20,7 +20,7 @@ class PermutePlacer(Pass):
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         n = circuit.num_qubits
         perm = self.options.get("perm") or [n - 1 - q for q in range(n)]
-        context.layout = Layout(tuple(perm), tuple(range(n)))
+        context.compose(Layout(tuple(perm), tuple(range(n))))
         return circuit.remap(perm)
 
 

@@ -1,0 +1,131 @@
+"""The padding passes: the first step of a mapping pipeline.
+
+Each one decides which physical qubits the rest of the pipeline may use. ``none`` and
+``after`` narrow ``context.backend`` to a region for the passes after them and restore the
+device when the pipeline ends (``PassContext.at_end``); ``after`` then widens the circuit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qloom import Backend, Circuit, ConfigError, Layout, MappingError, Pass, PassContext
+from qloom.plugins import get_registry
+from qloom_padding.region import best_region
+
+__all__ = ["AutoPadding", "NoPadding", "PadAfter", "PadBefore"]
+
+
+class PaddingPass(Pass):
+    """Base of the padding strategies."""
+
+    kind = "padding"
+
+    @staticmethod
+    def device_width(circuit: Circuit, backend: Backend) -> int | None:
+        """The device's qubit count, ``None`` for a backend where any qubit is coupled."""
+        if backend.connectivity is None:
+            return None
+        width = backend.num_qubits or max(backend.connectivity.nodes, default=-1) + 1
+        if circuit.num_qubits > width:
+            raise MappingError(
+                f"the circuit has {circuit.num_qubits} qubits, backend '{backend.name}' "
+                f"has {width}"
+            )
+        return width
+
+
+class NoPadding(PaddingPass):
+    """``padding:none``: transpile on the circuit's own qubits ``0..n-1``, add none.
+
+    Right for simulators (nothing to pad) and for devices whose first ``n`` qubits are the
+    ones wanted; the couplings among those qubits are all routing may use.
+    """
+
+    name = "none"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        width = self.device_width(circuit, context.backend)
+        if width is None or width == circuit.num_qubits:
+            return circuit
+        _narrow(context, list(range(circuit.num_qubits)))
+        return circuit
+
+
+class PadBefore(PaddingPass):
+    """``padding:before``: widen the circuit to the whole device, then transpile.
+
+    Placement and routing may use every qubit and coupling of the device: fewest SWAPs.
+    """
+
+    name = "before"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        width = self.device_width(circuit, context.backend)
+        if width is None or width == circuit.num_qubits:
+            return circuit
+        context.compose(Layout.trivial(circuit.num_qubits, width))
+        return circuit.remap(range(circuit.num_qubits), width)
+
+
+class PadAfter(PaddingPass):
+    """``padding:after``: transpile on a region of ``n`` qubits, then widen to the device.
+
+    The rest of the device stays untouched, leaving room for other circuits side by side.
+
+    Options:
+        region: the physical qubits to use (default: the connected region of ``n`` qubits
+            with most couplings inside it, lowest calibrated error on ties).
+    """
+
+    name = "after"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        backend = context.backend
+        width = self.device_width(circuit, backend)
+        if width is None:
+            return circuit
+        region = self.options.get("region")
+        if region is None:
+            region = best_region(backend, circuit.num_qubits)
+        region = [int(q) for q in region]
+        if len(region) != circuit.num_qubits:
+            raise MappingError(
+                f"padding:after region {region} has {len(region)} qubits, "
+                f"the circuit {circuit.num_qubits}"
+            )
+        _narrow(context, region, widen_to=width)
+        return circuit
+
+
+class AutoPadding(PaddingPass):
+    """``padding:auto``: the user's choice (``transpile(..., padding=...)``), else the
+    backend's ``default_padding`` (``none`` for unconstrained backends, ``before`` for
+    devices)."""
+
+    name = "auto"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        choice = context.padding or context.backend.default_padding
+        if choice == self.name:
+            raise ConfigError("padding 'auto' cannot choose itself; use none, before or after")
+        strategy: Pass = get_registry().build("padding", choice, Pass, **self.options)
+        return strategy(circuit, context)
+
+
+def _narrow(context: PassContext, region: Sequence[int], widen_to: int | None = None) -> None:
+    """Let the next passes see ``region`` of the device only; undo it at the end.
+
+    With ``widen_to``, the output is then put back on ``region`` of a device of that width.
+    """
+    device = context.backend
+    context.backend = device.restrict(region)
+
+    def restore(circuit: Circuit, ctx: PassContext) -> Circuit:
+        ctx.backend = device
+        if widen_to is None:
+            return circuit
+        ctx.compose(Layout(tuple(region), tuple(range(widen_to))))
+        return circuit.remap(region, widen_to)
+
+    context.at_end(restore)
