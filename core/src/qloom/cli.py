@@ -67,6 +67,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--on", dest="backend", help="backend: provider or provider:device")
     parser.add_argument("--pipeline", help="pipeline name (default: the backend's)")
     parser.add_argument("--seed", type=int, default=None, help="root seed, for reproducible output")
+    parser.add_argument(
+        "--padding",
+        help="none, before or after: overrides the backend's default padding",
+    )
 
 
 def _cmd_plugins(args: argparse.Namespace) -> int:
@@ -142,7 +146,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     backend = get_backend(args.backend)
     circuit = _load(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
-    outcome = run_pipeline(circuit, backend, pipeline, args.seed)
+    outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
         f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {outcome.seed}, "
@@ -167,7 +171,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     backend = get_backend(args.backend)
     circuit = _load(args.file)
     result = execute(
-        circuit, on=backend, transpiler=args.pipeline, shots=args.shots, seed=args.seed
+        circuit,
+        on=backend,
+        transpiler=args.pipeline,
+        shots=args.shots,
+        seed=args.seed,
+        padding=args.padding,
     )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
