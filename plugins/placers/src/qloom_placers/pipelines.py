@@ -1,0 +1,39 @@
+"""The mapping pipelines: padding, placement and routing, as plain specs.
+
+``mapping`` is the everyday choice; ``mapping-best`` spends more trials for fewer SWAPs.
+Both first look for a layout needing no SWAP at all (VF2), and fall back to SABRE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["mapping", "mapping_best"]
+
+
+def mapping() -> dict[str, Any]:
+    """``mapping``: VF2 when a zero-SWAP layout exists, else SABRE layout and routing."""
+    return {
+        "name": "mapping",
+        "description": "padding, zero-SWAP VF2 layout or SABRE layout, SABRE routing",
+        "passes": [
+            "padding:auto",
+            "placers:subgraph",
+            "placers:sabre",
+            "routers:sabre",
+        ],
+    }
+
+
+def mapping_best() -> dict[str, Any]:
+    """``mapping-best``: as ``mapping`` with more layout and routing trials."""
+    return {
+        "name": "mapping-best",
+        "description": "as mapping, with more SABRE layout and routing trials",
+        "passes": [
+            "padding:auto",
+            "placers:subgraph",
+            {"pass": "placers:sabre", "trials": 16},
+            {"pass": "routers:sabre", "trials": 16},
+        ],
+    }

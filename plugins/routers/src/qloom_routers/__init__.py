@@ -1,0 +1,34 @@
+"""qloom-routers: swap insertion on any coupling graph.
+
+``routers:basic`` (shortest-path reference) and ``routers:sabre`` (SABRE with lookahead,
+decay, release valve and seeded trials). The search engine (``route``) is public so placers
+can count swaps for candidate layouts without building circuits.
+"""
+
+from qloom_routers.base import Router
+from qloom_routers.basic import BasicRouter
+from qloom_routers.coupling import UNREACHABLE, Coupling
+from qloom_routers.dag import FREE, MULTI, TWO, RoutingDag
+from qloom_routers.direction import DirectionFixer, is_symmetric
+from qloom_routers.emit import emit
+from qloom_routers.engine import RouteResult, route
+from qloom_routers.heuristic import Heuristic
+from qloom_routers.passes import SabreRouter
+
+__all__ = [
+    "FREE",
+    "MULTI",
+    "TWO",
+    "UNREACHABLE",
+    "BasicRouter",
+    "Coupling",
+    "DirectionFixer",
+    "Heuristic",
+    "RouteResult",
+    "Router",
+    "RoutingDag",
+    "SabreRouter",
+    "emit",
+    "is_symmetric",
+    "route",
+]
