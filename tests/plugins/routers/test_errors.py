@@ -64,7 +64,15 @@ def test_sabre_gives_up_past_max_swaps():
 
 @pytest.mark.parametrize(
     "options",
-    [{"trial": 3}, {"trials": 0}, {"lookahead": -1}, {"decay_reset": 0}, {"release": 0}],
+    [
+        {"trial": 3},
+        {"trials": 0},
+        {"lookahead": -1},
+        {"decay_reset": 0},
+        {"release": 0},
+        {"layer_weights": [2, 0]},
+        {"layer_weights": []},
+    ],
 )
 def test_bad_sabre_options(options):
     with pytest.raises(ConfigError):

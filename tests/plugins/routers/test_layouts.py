@@ -72,3 +72,16 @@ def test_random_layouts_respect_components():
 def test_line_device_path_is_the_line():
     coupling = Coupling.of(device("line6", line(6)))
     assert long_path(coupling) in ([0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0])
+
+
+def test_randomised_greedy_embeddings_vary_with_the_seed_only():
+    coupling = Coupling.of(device("hh35", heavy_hex(2, 2)))
+    pairs = Counter({(a, (a * 5 + 1) % 12): 1 for a in range(12) if a != (a * 5 + 1) % 12})
+
+    def draw(seed: int) -> list[int]:
+        rng = random.Random(seed)
+        return greedy(interaction_order(12, pairs, rng), pairs, coupling, rng)
+
+    assert draw(3) == draw(3)
+    assert sorted(draw(3)) == list(range(coupling.num_qubits))
+    assert len({tuple(draw(seed)[:12]) for seed in range(8)}) > 1

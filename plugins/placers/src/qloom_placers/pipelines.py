@@ -33,7 +33,7 @@ def mapping_best() -> dict[str, Any]:
         "passes": [
             "padding:auto",
             "placers:subgraph",
-            {"pass": "placers:sabre", "trials": 16},
-            {"pass": "routers:sabre", "trials": 16},
+            {"pass": "placers:sabre", "trials": 64, "iterations": 4, "budget": 400_000},
+            {"pass": "routers:sabre", "trials": 32},
         ],
     }

@@ -3,15 +3,16 @@
 A layout that suits the start of a circuit is where routing its reverse ends. Each trial
 starts from a layout, routes the circuit forwards (which scores that layout: its swap
 count), routes the reversed circuit from where that ended to get the next layout, and
-repeats. Trials start from seeded random layouts and from a few structured ones (the
-circuit along a long path of the device, a compact greedy embedding, the trivial layout).
-The layout with fewest forward swaps wins. Routing runs in the routers' count-only mode
-(no circuit is built), so many trials are cheap.
+repeats. Trials start from a few structured layouts (the circuit along a long path of the
+device, a compact greedy embedding, the trivial layout) and from seeded random ones. The
+best layouts are routed a few more times; the layout with fewest forward swaps wins.
+Routing runs in the routers' count-only mode (no circuit is built), so trials are cheap.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 from qloom import Circuit, ConfigError, MappingError, PassContext
@@ -33,17 +34,22 @@ _ROUTING = frozenset(
 )
 _OPTIONS = _ROUTING | {"trials", "iterations", "starts", "budget", "confirm", "force"}
 
+Scored = tuple[int, int, int, list[int], int]
+"""A scored layout: swaps, two-qubit depth, trial, the layout, the routing seed."""
+
 DEFAULT_BUDGET = 200_000
+"""Default cap on routed two-qubit gates (trials x routings x gates) of one placement."""
+
 _LEADERS = 4
 """How many of the best layouts get confirmation routings."""
-"""Default cap on routed two-qubit gates (trials x routings x gates) of one placement."""
 
 
 class SabrePlacer(Placer):
     """Bidirectional SABRE layout: the layout whose forward routing needs fewest swaps.
 
     Options:
-        trials: trials from seeded random layouts (default 32).
+        trials: trials from seeded random layouts (default 32): every other one a fully
+            random layout, the others a greedy embedding from a random qubit and order.
         iterations: backward-and-forward refinements per trial (default 3); every layout a
             trial passes through is scored, the best kept.
         starts: also start trials from structured layouts (path, greedy, trivial)
@@ -82,7 +88,8 @@ class SabrePlacer(Placer):
         if dag.num_two == 0 and MULTI not in dag.kind:
             return list(range(width))
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
-        starts = self._starts(dag, coupling, width) if self.options.get("starts", True) else []
+        pairs = interactions(dag)
+        starts = _starts(pairs, coupling, width) if self.options.get("starts", True) else []
         confirm = int(self.options.get("confirm", 4))
         budget = self.options.get("budget", DEFAULT_BUDGET)
         if budget is not None:
@@ -91,21 +98,13 @@ class SabrePlacer(Placer):
             )
         groups = _groups(dag, width)
         backward = dag.reversed()
-        scored: list[tuple[int, int, int, list[int], int]] = []  # swaps, depth, trial, ...
+        scored: list[Scored] = []
         for trial in range(len(starts) + trials):
             rng = random.Random(context.derive("sabre-layout", trial))
             if trial < len(starts):
                 layout = starts[trial]
-            elif trial % 2 and coupling.num_components == 1:
-                # every other random trial: a compact embedding from a random corner
-                pairs = interactions(dag)
-                order = interaction_order(width, pairs, rng)
-                layout = greedy(order, pairs, coupling, rng)
             else:
-                drawn = random_layout(rng, groups, coupling, width)
-                if isinstance(drawn, str):
-                    raise MappingError(f"{self.label}: {drawn}")
-                layout = drawn
+                layout = self._draw(rng, trial - len(starts), pairs, groups, coupling, width)
             for step in range(iterations + 1):
                 seed = context.derive("sabre-layout", trial, step)
                 result = route(dag, coupling, layout, heuristic, random.Random(seed), record=False)
@@ -115,48 +114,68 @@ class SabrePlacer(Placer):
                         backward, coupling, result.final, heuristic, rng, record=False
                     ).final
         if not scored:
-            raise ConfigError("placers:sabre needs trials >= 1 when starts=False")
+            raise ConfigError("placers:sabre has no layout to try: give it trials >= 1")
         swaps, _, _, layout, seed = _confirm(scored, confirm, dag, coupling, heuristic, context)
         # The routing that scored the layout: routers:sabre replays it as one of its trials.
         context.properties["placers:sabre"] = {"swaps": swaps, "routing_seed": seed}
         return layout[:width]
 
-    @staticmethod
-    def _starts(dag: RoutingDag, coupling: Coupling, width: int) -> list[list[int]]:
-        """The structured starting layouts (only on a connected coupling graph)."""
-        if coupling.num_components != 1:
-            return []
-        n = coupling.num_qubits
-        pairs = interactions(dag)
-        order = interaction_order(width, pairs)
-        out = [greedy(order, pairs, coupling), list(range(n))]
-        path = long_path(coupling)
-        for logical in (order, list(range(width))):
-            layout = along_path(logical, path, n)
-            if layout is not None:
-                out.append(layout)
-        unique: list[list[int]] = []
-        for layout in out:
-            if layout not in unique:
-                unique.append(layout)
-        return unique
+    def _draw(
+        self,
+        rng: random.Random,
+        index: int,
+        pairs: Counter[tuple[int, int]],
+        groups: list[list[int]],
+        coupling: Coupling,
+        width: int,
+    ) -> list[int]:
+        """The starting layout of random trial ``index``.
+
+        Odd trials (on a connected device) embed the circuit greedily from a random qubit
+        in a random order: compact and varied; the others are fully random.
+        """
+        if index % 2 and coupling.num_components == 1:
+            return greedy(interaction_order(width, pairs, rng), pairs, coupling, rng)
+        drawn = random_layout(rng, groups, coupling, width)
+        if isinstance(drawn, str):
+            raise MappingError(f"{self.label}: {drawn}")
+        return drawn
+
+
+def _starts(pairs: Counter[tuple[int, int]], coupling: Coupling, width: int) -> list[list[int]]:
+    """The structured starting layouts (only on a connected coupling graph)."""
+    if coupling.num_components != 1:
+        return []
+    n = coupling.num_qubits
+    order = interaction_order(width, pairs)
+    out = [greedy(order, pairs, coupling), list(range(n))]
+    path = long_path(coupling)
+    for logical in (order, list(range(width))):
+        layout = along_path(logical, path, n)
+        if layout is not None:
+            out.append(layout)
+    unique: list[list[int]] = []
+    for layout in out:
+        if layout not in unique:
+            unique.append(layout)
+    return unique
 
 
 def _confirm(
-    scored: list[tuple[int, int, int, list[int], int]],
+    scored: list[Scored],
     repeats: int,
     dag: RoutingDag,
     coupling: Coupling,
     heuristic: Heuristic,
     context: PassContext,
-) -> tuple[int, int, int, list[int], int]:
+) -> Scored:
     """Route the few best layouts ``repeats`` more times each; the best routing of all.
 
     One routing is a noisy score (ties are broken at random), so the leaders get more
     samples before one is chosen, as routing will try several too.
     """
     scored.sort(key=lambda s: s[:3])
-    leaders: list[tuple[int, int, int, list[int], int]] = []
+    leaders: list[Scored] = []
     for entry in scored:
         if len(leaders) == _LEADERS:
             break

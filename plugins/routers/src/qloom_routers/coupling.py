@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import networkx as nx
-import numpy as np
 
 from qloom import Backend, MappingError
 
@@ -52,7 +51,6 @@ class Coupling:
         self.dist: list[list[int]] = [self._bfs(p) for p in range(num_qubits)]
         self.component: list[int] = _components(self.neighbors)
         self.num_components = max(self.component, default=-1) + 1
-        self._array: np.ndarray | None = None
 
     @classmethod
     def of(cls, backend: Backend) -> Coupling:
@@ -83,15 +81,6 @@ class Coupling:
                     dist[q] = step
                     queue.append(q)
         return dist
-
-    @property
-    def distance_array(self) -> np.ndarray:
-        """``dist`` as a numpy array, for vectorised scoring."""
-        if self._array is None:
-            self._array = np.array(self.dist, dtype=np.int64).reshape(
-                self.num_qubits, self.num_qubits
-            )
-        return self._array
 
     @property
     def diameter(self) -> int:

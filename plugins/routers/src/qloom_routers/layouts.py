@@ -197,9 +197,7 @@ def greedy(
             )
         else:
             region = list(placed.values())
-            target = min(
-                free, key=lambda p: (min(dist[p][q] for q in region), central[p], rank[p])
-            )
+            target = min(free, key=lambda p: (min(dist[p][q] for q in region), central[p], rank[p]))
         placed[wire] = target
         free.discard(target)
     return complete(placed, n)
