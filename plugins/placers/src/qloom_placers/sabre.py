@@ -15,17 +15,20 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
+import networkx as nx
+import numpy as np
+
 from qloom import Circuit, ConfigError, MappingError, PassContext
 from qloom_placers.base import Placer
-from qloom_routers import MULTI, TWO, Coupling, Heuristic, RoutingDag, route
-from qloom_routers.layouts import (
+from qloom_placers.paths import long_path
+from qloom_placers.starts import (
     along_path,
     greedy,
     interaction_order,
     interactions,
-    long_path,
     random_layout,
 )
+from qloom_routers import MULTI, TWO, Coupling, Heuristic, RoutingDag, route
 
 __all__ = ["SabrePlacer"]
 
@@ -89,7 +92,9 @@ class SabrePlacer(Placer):
             return list(range(width))
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
         pairs = interactions(dag)
-        starts = _starts(pairs, coupling, width) if self.options.get("starts", True) else []
+        starts = []
+        if self.options.get("starts", True):
+            starts = _starts(pairs, coupling, width, context.rng("path"))
         confirm = int(self.options.get("confirm", 4))
         budget = self.options.get("budget", DEFAULT_BUDGET)
         if budget is not None:
@@ -142,14 +147,18 @@ class SabrePlacer(Placer):
         return drawn
 
 
-def _starts(pairs: Counter[tuple[int, int]], coupling: Coupling, width: int) -> list[list[int]]:
+def _starts(
+    pairs: Counter[tuple[int, int]], coupling: Coupling, width: int, rng: np.random.Generator
+) -> list[list[int]]:
     """The structured starting layouts (only on a connected coupling graph)."""
     if coupling.num_components != 1:
         return []
     n = coupling.num_qubits
     order = interaction_order(width, pairs)
     out = [greedy(order, pairs, coupling), list(range(n))]
-    path = long_path(coupling)
+    graph = nx.Graph(coupling.edges)
+    graph.add_nodes_from(range(n))
+    path = long_path(graph, width, rng)
     for logical in (order, list(range(width))):
         layout = along_path(logical, path, n)
         if layout is not None:

@@ -7,30 +7,20 @@ from collections import Counter
 from itertools import pairwise
 
 from qloom import Backend, Circuit
-from qloom_routers import Coupling, RoutingDag
-from qloom_routers.layouts import (
+from qloom_placers.starts import (
     along_path,
     complete,
     greedy,
     interaction_order,
     interactions,
-    long_path,
     random_layout,
 )
-from support.topologies import device, grid, heavy_hex, line
+from qloom_routers import Coupling, RoutingDag
+from support.topologies import device, grid, heavy_hex
 
 
 def is_path(coupling: Coupling, path: list[int]) -> bool:
     return len(set(path)) == len(path) and all(coupling.dist[a][b] == 1 for a, b in pairwise(path))
-
-
-def test_long_paths_cover_grids_and_most_of_heavy_hex():
-    square = Coupling.of(device("grid5x5", grid(5, 5)))
-    path = long_path(square)
-    assert len(path) == 25 and is_path(square, path)
-    hexes = Coupling.of(device("hh35", heavy_hex(2, 2)))
-    path = long_path(hexes)
-    assert is_path(hexes, path) and len(path) >= 28
 
 
 def test_a_chain_comes_out_in_chain_order():
@@ -67,11 +57,6 @@ def test_random_layouts_respect_components():
         assert len({coupling.component[layout[q]] for q in range(4)}) == 1
     refused = random_layout(random.Random(0), [[0, 1, 2, 3, 4]], coupling, 5)
     assert isinstance(refused, str) and "fits in no component" in refused
-
-
-def test_line_device_path_is_the_line():
-    coupling = Coupling.of(device("line6", line(6)))
-    assert long_path(coupling) in ([0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0])
 
 
 def test_randomised_greedy_embeddings_vary_with_the_seed_only():

@@ -3,8 +3,9 @@
 Random layouts explore; these cheap, structured ones give the search good places to start:
 
 * ``along_path``: the circuit's qubits, in a band-reducing order of its interaction graph,
-  laid along a long simple path of the coupling graph. Chains (GHZ, Ising, W states) land
-  on it with no swaps at all, and line-friendly circuits (QFT) route well from it.
+  laid along a long simple path of the coupling graph (``paths.long_path``). Chains (GHZ,
+  Ising, W states) land on it with no swaps at all, and line-friendly circuits (QFT) route
+  well from it.
 * ``greedy``: each qubit, in the same order, on the free physical qubit closest (weighted
   by interactions) to its already placed partners: a compact, dense region.
 
@@ -26,7 +27,6 @@ __all__ = [
     "greedy",
     "interaction_order",
     "interactions",
-    "long_path",
     "random_layout",
 ]
 
@@ -88,59 +88,6 @@ def _sweep(adjacency: list[dict[int, int]], degree: list[int], start: int) -> li
                 order.append(q)
         i += 1
     return order
-
-
-def long_path(coupling: Coupling, budget: int = 2000) -> list[int]:
-    """A long simple path of the coupling graph (depth-first search with backtracking).
-
-    Neighbours are tried fewest-free-neighbours first (Warnsdorff's rule); the search stops
-    after ``budget`` steps per start, from the four lowest-degree qubits. It finds a
-    Hamiltonian path on grids and lines and 109 of 127 qubits on IBM's heavy hex.
-    """
-    nbrs = coupling.neighbors
-    n = coupling.num_qubits
-    best: list[int] = []
-    for start in sorted(range(n), key=lambda p: (len(nbrs[p]), p))[:4]:
-        path = _dfs_path(nbrs, start, budget)
-        if len(path) > len(best):
-            best = path
-        if len(best) == n:
-            break
-    return best
-
-
-def _dfs_path(nbrs: list[tuple[int, ...]], start: int, budget: int) -> list[int]:
-    n = len(nbrs)
-    visited = [False] * n
-    visited[start] = True
-
-    def options(p: int) -> list[int]:
-        free = [q for q in nbrs[p] if not visited[q]]
-        free.sort(key=lambda q: (-sum(1 for r in nbrs[q] if not visited[r]), -q))
-        return free  # popped from the end: fewest onward moves first
-
-    path = [start]
-    best = [start]
-    stack = [options(start)]
-    for _ in range(budget):
-        if not stack:
-            break
-        choices = stack[-1]
-        if not choices:
-            stack.pop()
-            visited[path.pop()] = False
-            continue
-        q = choices.pop()
-        if visited[q]:
-            continue
-        visited[q] = True
-        path.append(q)
-        stack.append(options(q))
-        if len(path) > len(best):
-            best = list(path)
-            if len(best) == n:
-                break
-    return best
 
 
 def complete(partial: dict[int, int], n: int) -> list[int]:
