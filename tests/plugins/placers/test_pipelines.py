@@ -8,6 +8,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -115,3 +116,24 @@ print(qasm2.dumps(out)); print(list(out.layout.initial), list(out.layout.routing
 def test_a_line_device_gets_a_chain_without_swaps():
     out = transpile(ghz(8), on=device("line8", line(8)), transpiler="mapping", seed=2)
     assert out.count_ops().get("swap", 0) == 0
+
+
+def _first_qubits_connected(backend: Backend, n: int) -> bool:
+    graph = backend.restrict(range(min(n, backend.num_qubits))).connectivity
+    return nx.is_connected(nx.Graph(graph))
+
+
+@pytest.mark.parametrize("padding", ["none", "before", "after"])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(circuit=circuits(max_qubits=5, max_ops=20, gates=ORIENTABLE))
+def test_every_padding_is_correct_on_every_kind_of_device(padding, circuit):
+    pipeline = {
+        "name": f"pad-{padding}",
+        "passes": [f"padding:{padding}", "placers:sabre", "routers:sabre"],
+    }
+    usable = [
+        b
+        for b in devices()
+        if padding != "none" or _first_qubits_connected(b, circuit.num_qubits)
+    ]
+    check_pass(pipeline, usable, [circuit], seed=9)
