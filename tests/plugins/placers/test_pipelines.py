@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from qloom import Backend, Circuit, Pipeline, qasm2, transpile
+from qloom import Backend, Circuit, PassContext, Pipeline, qasm2, transpile
 from qloom.config import get_pipeline
 from qloom.testing import assert_backend_accepts, assert_equivalent, check_pass, circuits
 from support import require_distribution
@@ -137,3 +137,17 @@ def test_every_padding_is_correct_on_every_kind_of_device(padding, circuit):
         if padding != "none" or _first_qubits_connected(b, circuit.num_qubits)
     ]
     check_pass(pipeline, usable, [circuit], seed=9)
+
+
+def test_idle_qubits_added_by_padding_do_not_change_sabre_placement():
+    backend = device("grid4x4", grid(4, 4))
+    circuit = Circuit(9)
+    for a in range(9):
+        for b in range(a + 1, 9, 2):
+            circuit.cx(a, b)
+    layouts = []
+    for version in (circuit, circuit.remap(range(9), 16)):
+        context = PassContext(backend=backend, seed=4)
+        Pipeline.from_spec({"passes": ["placers:sabre"]})(version, context)
+        layouts.append(context.layout.initial[:9])
+    assert layouts[0] == layouts[1]

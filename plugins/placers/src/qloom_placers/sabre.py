@@ -86,10 +86,11 @@ class SabrePlacer(Placer):
             raise ConfigError("placers:sabre needs trials >= 0 and iterations >= 0")
         coupling = Coupling.of(context.backend)
         n = coupling.num_qubits
-        width = circuit.num_qubits
+        # Idle wires at the end (padding adds them) are free qubits, not part of the search.
+        width = 1 + max((q for op in circuit for q in op.qubits), default=-1)
         dag = RoutingDag.from_circuit(circuit, n)
         if dag.num_two == 0 and MULTI not in dag.kind:
-            return list(range(width))
+            return list(range(circuit.num_qubits))
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
         pairs = interactions(dag)
         starts = []
@@ -123,7 +124,7 @@ class SabrePlacer(Placer):
         swaps, _, _, layout, seed = _confirm(scored, confirm, dag, coupling, heuristic, context)
         # The routing that scored the layout: routers:sabre replays it as one of its trials.
         context.properties["placers:sabre"] = {"swaps": swaps, "routing_seed": seed}
-        return layout[:width]
+        return layout[: circuit.num_qubits]
 
     def _draw(
         self,
