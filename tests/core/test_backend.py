@@ -7,7 +7,15 @@ import math
 import networkx as nx
 import pytest
 
-from qloom import Backend, BackendViolation, Calibration, Circuit, Operation, QloomError
+from qloom import (
+    Backend,
+    BackendViolation,
+    Calibration,
+    Circuit,
+    MappingError,
+    Operation,
+    QloomError,
+)
 
 
 def line(n: int = 3) -> Backend:
@@ -101,3 +109,11 @@ def test_calibration_costs_treat_unknown_rates_as_the_median():
     assert not Calibration()
     with pytest.raises(QloomError, match=r"edge_error\[\(0, 1\)\] = 1.5"):
         Calibration(edge_error={(0, 1): 1.5})
+
+
+def test_device_width_is_what_mapping_places_onto():
+    assert Backend("sim").device_width(Circuit(40)) is None
+    assert Backend("dev", 5, [(0, 1)]).device_width() == 5
+    assert Backend("loose", None, [(0, 3)]).device_width() == 4
+    with pytest.raises(MappingError, match="the circuit has 6 qubits, backend 'dev' has 5"):
+        Backend("dev", 5, [(0, 1)]).device_width(Circuit(6))

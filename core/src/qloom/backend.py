@@ -16,7 +16,7 @@ import networkx as nx
 
 from qloom.calibration import Calibration
 from qloom.circuit import Circuit, Operation
-from qloom.errors import BackendViolation, QloomError
+from qloom.errors import BackendViolation, MappingError, QloomError
 from qloom.gates import DIRECTIVES, GATES
 from qloom.result import Result
 
@@ -138,6 +138,24 @@ class Backend:
         first = next(self.violations(circuit, stage), None)
         if first is not None:
             raise first
+
+    def device_width(self, circuit: Circuit | None = None) -> int | None:
+        """How many physical qubits mapping passes place and route onto.
+
+        ``None`` when every pair is coupled (nothing to map); otherwise ``num_qubits``, or
+        one past the highest qubit of the coupling graph when ``num_qubits`` is not set.
+
+        Raises:
+            MappingError: ``circuit`` has more qubits than that.
+        """
+        if self.connectivity is None:
+            return None
+        width = self.num_qubits or max(self.connectivity.nodes, default=-1) + 1
+        if circuit is not None and circuit.num_qubits > width:
+            raise MappingError(
+                f"the circuit has {circuit.num_qubits} qubits, backend '{self.name}' has {width}"
+            )
+        return width
 
     def restrict(self, qubits: Sequence[int]) -> Backend:
         """This backend's sub-device on ``qubits``, renumbered ``0..len(qubits)-1``.

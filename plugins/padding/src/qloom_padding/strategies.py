@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qloom import Backend, Circuit, ConfigError, Layout, MappingError, Pass, PassContext
+from qloom import Circuit, ConfigError, Layout, MappingError, Pass, PassContext
 from qloom.plugins import get_registry
 from qloom_padding.region import best_region
 
@@ -20,19 +20,6 @@ class PaddingPass(Pass):
     """Base of the padding strategies."""
 
     kind = "padding"
-
-    @staticmethod
-    def device_width(circuit: Circuit, backend: Backend) -> int | None:
-        """The device's qubit count, ``None`` for a backend where any qubit is coupled."""
-        if backend.connectivity is None:
-            return None
-        width = backend.num_qubits or max(backend.connectivity.nodes, default=-1) + 1
-        if circuit.num_qubits > width:
-            raise MappingError(
-                f"the circuit has {circuit.num_qubits} qubits, backend '{backend.name}' "
-                f"has {width}"
-            )
-        return width
 
 
 class NoPadding(PaddingPass):
@@ -45,7 +32,7 @@ class NoPadding(PaddingPass):
     name = "none"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
-        width = self.device_width(circuit, context.backend)
+        width = context.backend.device_width(circuit)
         if width is None or width == circuit.num_qubits:
             return circuit
         _narrow(context, list(range(circuit.num_qubits)))
@@ -61,7 +48,7 @@ class PadBefore(PaddingPass):
     name = "before"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
-        width = self.device_width(circuit, context.backend)
+        width = context.backend.device_width(circuit)
         if width is None or width == circuit.num_qubits:
             return circuit
         context.compose(Layout.trivial(circuit.num_qubits, width))
@@ -82,7 +69,7 @@ class PadAfter(PaddingPass):
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         backend = context.backend
-        width = self.device_width(circuit, backend)
+        width = backend.device_width(circuit)
         if width is None:
             return circuit
         region = self.options.get("region")

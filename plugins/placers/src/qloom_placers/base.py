@@ -26,14 +26,9 @@ class Placer(Pass):
         backend = context.backend
         if context.placement is not None and not self.options.get("force", False):
             return circuit
-        if backend.connectivity is None:
+        width = backend.device_width(circuit)
+        if width is None:
             return circuit
-        width = backend.num_qubits or max(backend.connectivity.nodes, default=-1) + 1
-        if circuit.num_qubits > width:
-            raise MappingError(
-                f"{self.label}: the circuit has {circuit.num_qubits} qubits, "
-                f"backend '{backend.name}' has {width}"
-            )
         mapping = self.place(circuit, context)
         if mapping is None:
             return circuit

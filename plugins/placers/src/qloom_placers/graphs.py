@@ -34,8 +34,7 @@ def coupling_graph(backend: Backend) -> nx.Graph:
     the highest qubit of the coupling when ``num_qubits`` is not set), as ``Placer.run``
     counts them.
     """
-    nodes = () if backend.connectivity is None else backend.connectivity.nodes
-    width = backend.num_qubits or max(nodes, default=-1) + 1
+    width = backend.device_width() or backend.num_qubits or 0
     graph = nx.Graph()
     graph.add_nodes_from(range(width))
     if backend.connectivity is not None:
