@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import networkx as nx
 import pytest
 
 from qloom import Backend, Circuit, ConfigError, MappingError, PassContext, Pipeline, transpile
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
+from support.circuits import qft
 from support.topologies import device, directed, grid, heavy_hex, line, ring
 
 
@@ -41,15 +40,6 @@ def ghz(n: int) -> Circuit:
     circuit = Circuit(n).h(0)
     for q in range(n - 1):
         circuit.cx(q, q + 1)
-    return circuit
-
-
-def qft(n: int) -> Circuit:
-    circuit = Circuit(n)
-    for a in range(n):
-        circuit.h(a)
-        for b in range(a + 1, n):
-            circuit.cp(math.pi / 2 ** (b - a), b, a)
     return circuit
 
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 from qloom import Circuit, PassContext
 from qloom_routers import Coupling, Heuristic, RoutingDag, SabreRouter, route
+from support.circuits import qft
 from support.topologies import device, heavy_hex
-
-
-def qft(n: int) -> Circuit:
-    circuit = Circuit(n)
-    for a in range(n):
-        circuit.h(a)
-        for b in range(a + 1, n):
-            circuit.cp(math.pi / 2 ** (b - a), b, a)
-    return circuit
 
 
 def routed(seed: int, **options: object) -> tuple[Circuit, object]:

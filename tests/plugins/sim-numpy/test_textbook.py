@@ -10,18 +10,7 @@ import pytest
 import qloom
 from qloom import Circuit
 from qloom_sim_numpy import probabilities, statevector
-
-
-def qft(n: int) -> Circuit:
-    """QFT with qubit 0 as the most significant bit of the input integer."""
-    c = Circuit(n)
-    for j in range(n):
-        c.h(j)
-        for k in range(j + 1, n):
-            c.cp(math.pi / 2 ** (k - j), k, j)
-    for j in range(n // 2):
-        c.swap(j, n - 1 - j)
-    return c
+from support.circuits import qft
 
 
 def test_bell_state_and_counts():
@@ -49,7 +38,7 @@ def test_qft_of_a_basis_state_is_the_fourier_vector(n, x):
     for q in range(n):
         if (x >> (n - 1 - q)) & 1:
             prep.x(q)
-    for op in qft(n):
+    for op in qft(n, swaps=True):
         prep.append(op.name, op.qubits, op.params)
     size = 1 << n
     want = np.exp(2j * np.pi * x * np.arange(size) / size) / math.sqrt(size)
@@ -57,6 +46,6 @@ def test_qft_of_a_basis_state_is_the_fourier_vector(n, x):
 
 
 def test_qft_of_zero_gives_uniform_counts():
-    c = qft(3)
+    c = qft(3, swaps=True)
     counts = qloom.execute(c, on="numpy", shots=8000, seed=3).counts
     assert len(counts) == 8 and all(abs(v - 1000) < 150 for v in counts.values())
