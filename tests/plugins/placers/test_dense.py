@@ -11,6 +11,7 @@ from qloom_placers.assign import swap_estimate
 from qloom_placers.dense import dense_regions
 from qloom_placers.graphs import Interactions, coupling_graph, distance_matrix
 from support import require_distribution
+from support.placement import assert_placed
 from support.topologies import device, grid, heavy_hex
 
 HH127_CIRCUITS = ["qft_n10", "qb_adder_n28", "qv_n20", "qb_multiplier_n45", "qaoa3reg_n16_p2"]
@@ -72,9 +73,7 @@ def test_valid_layouts_on_hh127_that_beat_the_trivial_one(name, topology, benchm
     circuit = benchmark_circuit(name)
     out, context = place("dense", circuit, backend, seed=2)
     initial = context.layout.initial
-    assert len(initial) == circuit.num_qubits and len(set(initial)) == len(initial)
-    assert all(0 <= p < 127 for p in initial)
-    assert out == circuit.remap(initial, 127)
+    assert_placed(out, circuit, initial, 127)
     inter, dist = Interactions(circuit), distance_matrix(coupling_graph(backend))
     trivial = dict(enumerate(range(circuit.num_qubits)))
     assert swap_estimate(inter, dict(enumerate(initial)), dist) < swap_estimate(

@@ -13,6 +13,7 @@ from qloom_placers.graphs import Interactions
 from qloom_placers.line import chain_order
 from qloom_placers.paths import long_path
 from support import require_distribution
+from support.placement import assert_placed
 from support.topologies import device, grid, heavy_hex, line, ring
 
 HH127_CIRCUITS = ["ghz_n100", "qb_ising_n98", "qft_n10", "qb_adder_n28", "qv_n20"]
@@ -131,8 +132,6 @@ def test_valid_layouts_on_hh127(name, topology, benchmark_circuit, place):
     circuit = benchmark_circuit(name)
     out, context = place("line", circuit, backend, seed=2)
     initial = context.layout.initial
-    assert len(initial) == circuit.num_qubits and len(set(initial)) == len(initial)
-    assert all(0 <= p < 127 for p in initial)
-    assert out == circuit.remap(initial, 127)
+    assert_placed(out, circuit, initial, 127)
     if name in ("ghz_n100", "qb_ising_n98"):
         assert all(op.qubits in backend for op in out if len(op.qubits) == 2)
