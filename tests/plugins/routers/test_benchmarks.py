@@ -7,6 +7,7 @@ import json
 import pytest
 
 from qloom import Backend, qasm2, transpile
+from support import require_distribution
 
 from .conftest import pipeline
 
@@ -21,6 +22,7 @@ def hh127(shared_benchmarks) -> Backend:
 
 @pytest.mark.parametrize("name", CIRCUITS)
 def test_benchmark_circuits_land_on_couplings(name, shared_benchmarks, hh127):
+    require_distribution("qloom-placers")
     circuit = qasm2.load(shared_benchmarks / "circuits" / f"{name}.qasm")
     spec = pipeline({"pass": "placers:sabre", "trials": 2}, {"pass": "routers:sabre", "trials": 2})
     out = transpile(circuit, on=hh127, transpiler=spec, seed=11)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from qloom import Circuit, qasm2, transpile
 from qloom.testing import assert_backend_accepts, assert_equivalent, check_pass, circuits
+from support import require_distribution
 from support.topologies import device, devices, grid, heavy_hex, line
 
 from .conftest import per_wire, pipeline, unroute
@@ -40,6 +41,7 @@ def test_any_two_qubit_gate_on_undirected_devices(router, circuit):
 @SLOW
 @given(circuit=circuits(max_qubits=5, max_ops=30, gates=DIRECTABLE))
 def test_sabre_placement_then_sabre_routing(circuit):
+    require_distribution("qloom-placers")
     check_pass(pipeline("placers:sabre", "routers:sabre"), devices(), [circuit], seed=5)
 
 
