@@ -13,27 +13,33 @@ __all__ = ["mapping", "mapping_best"]
 
 def mapping() -> dict[str, Any]:
     """``mapping``: VF2 when a zero-SWAP layout exists, else SABRE layout and routing."""
-    return {
-        "name": "mapping",
-        "description": "padding, zero-SWAP VF2 layout or SABRE layout, SABRE routing",
-        "passes": [
-            "padding:auto",
-            "placers:subgraph",
-            "placers:sabre",
-            "routers:sabre",
-        ],
-    }
+    return _spec("mapping", "padding, zero-SWAP VF2 layout or SABRE layout, SABRE routing")
 
 
 def mapping_best() -> dict[str, Any]:
     """``mapping-best``: as ``mapping`` with more layout and routing trials."""
+    return _spec(
+        "mapping-best",
+        "as mapping, with more SABRE layout and routing trials",
+        placer={"trials": 64, "iterations": 4, "budget": 400_000},
+        router={"trials": 32},
+    )
+
+
+def _spec(
+    name: str,
+    description: str,
+    placer: dict[str, Any] | None = None,
+    router: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """padding:auto -> placers:subgraph -> placers:sabre -> routers:sabre, with options."""
     return {
-        "name": "mapping-best",
-        "description": "as mapping, with more SABRE layout and routing trials",
+        "name": name,
+        "description": description,
         "passes": [
             "padding:auto",
             "placers:subgraph",
-            {"pass": "placers:sabre", "trials": 64, "iterations": 4, "budget": 400_000},
-            {"pass": "routers:sabre", "trials": 32},
+            {"pass": "placers:sabre", **placer} if placer else "placers:sabre",
+            {"pass": "routers:sabre", **router} if router else "routers:sabre",
         ],
     }
