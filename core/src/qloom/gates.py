@@ -6,7 +6,9 @@ significant bit of the matrix index (textbook order), so ``cx`` on ``(control, t
 here and nowhere else.
 
 The library covers OpenQASM 2's ``qelib1.inc`` plus ``rzz``, ``ryy``, ``rzx``, ``iswap``,
-``ecr`` and ``unitary`` (an explicit matrix, stored flattened in the operation's params).
+``ecr``, the native gates of trapped-ion and IQM-like devices (``gpi``, ``gpi2``, ``ms``,
+``prx``; angles in radians) and ``unitary`` (an explicit matrix, stored flattened in the
+operation's params).
 ``measure``, ``reset`` and ``barrier`` are directives: they have no matrix.
 """
 
@@ -93,6 +95,24 @@ def _ry(theta: float) -> np.ndarray:
 
 def _rz(theta: float) -> np.ndarray:
     return np.array([[cmath.exp(-0.5j * theta), 0], [0, cmath.exp(0.5j * theta)]], dtype=complex)
+
+
+def _prx(theta: float, phi: float) -> np.ndarray:
+    """exp(-i theta/2 (cos(phi) X + sin(phi) Y)): a rotation about an axis in the XY plane."""
+    c, s = math.cos(theta / 2), math.sin(theta / 2)
+    return np.array(
+        [[c, -1j * cmath.exp(-1j * phi) * s], [-1j * cmath.exp(1j * phi) * s, c]], dtype=complex
+    )
+
+
+def _gpi(phi: float) -> np.ndarray:
+    return np.array([[0, cmath.exp(-1j * phi)], [cmath.exp(1j * phi), 0]], dtype=complex)
+
+
+def _ms(phi0: float, phi1: float, theta: float) -> np.ndarray:
+    """Molmer-Sorensen: exp(-i theta/2 P(phi0) P(phi1)), P(phi) = cos(phi) X + sin(phi) Y."""
+    pauli = np.kron(_gpi(phi0), _gpi(phi1))
+    return math.cos(theta / 2) * np.eye(4) - 1j * math.sin(theta / 2) * pauli
 
 
 def _const(matrix: np.ndarray | Sequence[Sequence[complex]]) -> MatrixFn:
@@ -250,6 +270,10 @@ _DEFS: list[Gate] = [
     Gate("rzx", 2, 1, _pauli_rotation(np.kron(_Z, _X))),
     Gate("iswap", 2, 0, _const([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]])),
     Gate("ecr", 2, 0, _ecr),
+    Gate("prx", 1, 2, _prx),
+    Gate("gpi", 1, 1, _gpi),
+    Gate("gpi2", 1, 1, lambda phi: _prx(math.pi / 2, phi)),
+    Gate("ms", 2, 3, _ms),
     Gate("unitary", None, None, _unitary),
     # directives
     Gate("measure", 1, 0),

@@ -71,6 +71,14 @@ GATE_DEFINITIONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "rzx": ("gate rzx(theta) a,b { h b; cx a,b; rz(theta) b; cx a,b; h b; }", ()),
     "iswap": ("gate iswap a,b { s a; s b; h a; cx a,b; cx b,a; h b; }", ()),
     "ecr": ("gate ecr a,b { rzx(pi/4) a,b; x a; rzx(-pi/4) a,b; }", ("rzx",)),
+    "prx": ("gate prx(theta,phi) a { U(theta,phi-pi/2,pi/2-phi) a; }", ()),
+    "gpi": ("gate gpi(phi) a { U(pi,phi,pi-phi) a; }", ()),
+    "gpi2": ("gate gpi2(phi) a { U(pi/2,phi-pi/2,pi/2-phi) a; }", ()),
+    "ms": (
+        "gate ms(phi0,phi1,theta) a,b { rz(-phi0) a; rz(-phi1) b; h a; h b; cx a,b; "
+        "rz(theta) b; cx a,b; h a; h b; rz(phi0) a; rz(phi1) b; }",
+        (),
+    ),
     "rccx": (
         "gate rccx a,b,c { u2(0,pi) c; u1(pi/4) c; cx b,c; u1(-pi/4) c; cx a,c; u1(pi/4) c; "
         "cx b,c; u1(-pi/4) c; u2(0,pi) c; }",
