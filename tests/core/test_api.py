@@ -21,7 +21,7 @@ def test_identity_transpile_returns_a_copy_with_trivial_layout():
 
 
 def test_transpile_validates_against_the_backend():
-    line = Backend("line", 3, [(0, 1), (1, 2)], ["cx", "x"])
+    line = Backend("line", 3, [(0, 1), (1, 2)], ["cx", "x"], default_pipeline="identity")
     with pytest.raises(
         BackendViolation,
         match=re.escape(

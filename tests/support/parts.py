@@ -47,7 +47,13 @@ class BasisStateBackend(Backend):
 
     def __init__(self, device: str | None = None) -> None:
         n = int(device or 3)
-        super().__init__(f"basis:{n}", n, [(q, q + 1) for q in range(n - 1)], ["x", "cx", "swap"])
+        super().__init__(
+            f"basis:{n}",
+            n,
+            [(q, q + 1) for q in range(n - 1)],
+            ["x", "cx", "swap"],
+            default_pipeline="identity",
+        )
 
     def run(self, circuit: Circuit, shots: int, seed: int | None) -> Result:
         bits = [0] * circuit.num_qubits

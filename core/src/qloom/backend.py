@@ -33,7 +33,9 @@ class Backend:
             directed; ``None`` means every pair is coupled.
         natives: gate names it executes; ``None`` means every gate of the library.
             Directives (measure, reset, barrier) are always accepted.
-        default_pipeline: name of the pipeline ``execute`` uses when none is given.
+        default_pipeline: name of the pipeline ``execute`` uses when none is given;
+            ``None`` means ``identity`` for an unconstrained backend and ``O2`` (from
+            qloom-levels) for a device.
         default_padding: padding strategy name that constrained pipelines should use.
         properties: description data (vendor, durations, anything passes may use).
         calibration: error rates that noise-aware passes use; ``None`` when unknown.
@@ -46,7 +48,7 @@ class Backend:
         connectivity: nx.Graph | Iterable[tuple[int, int]] | None = None,
         natives: Iterable[str] | None = None,
         *,
-        default_pipeline: str = "identity",
+        default_pipeline: str | None = None,
         default_padding: str | None = None,
         properties: dict[str, Any] | None = None,
         calibration: Calibration | None = None,
@@ -59,7 +61,7 @@ class Backend:
             unknown = sorted(self.natives - set(GATES))
             if unknown:
                 raise QloomError(f"backend '{name}' lists unknown native gates: {unknown}")
-        self.default_pipeline = default_pipeline
+        self.default_pipeline = default_pipeline or ("identity" if self.is_unconstrained else "O2")
         self.default_padding = default_padding or ("none" if self.is_unconstrained else "before")
         self.properties: dict[str, Any] = dict(properties or {})
         self.calibration = calibration

@@ -81,6 +81,19 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
     **{("padding", n): "qloom-padding" for n in ("auto", "none", "before", "after")},
     **{("pipelines", n): "qloom-placers" for n in ("mapping", "mapping-best")},
+    **{("pipelines", n): "qloom-levels" for n in ("O0", "O1", "O2", "O3")},
+    **{("unrollers", n): "qloom-unrollers" for n in ("basis", "decompose")},
+    **{
+        ("optimizers", n): "qloom-optimizers"
+        for n in (
+            "fuse_1q",
+            "cancel",
+            "remove_identities",
+            "remove_diagonal_before_measure",
+            "consolidate_2q",
+            "optimize",
+        )
+    },
 }
 """Which distribution of this project provides a well-known part, for "not installed" hints."""
 

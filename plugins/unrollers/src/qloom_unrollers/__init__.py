@@ -1,0 +1,1 @@
+"""qloom-unrollers: translate circuits to a backend's native gates, with exact synthesis."""
