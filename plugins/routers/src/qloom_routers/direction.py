@@ -38,7 +38,7 @@ def is_symmetric(name: str, params: tuple[Any, ...] = ()) -> bool:
         return False
     if matrix.shape != (4, 4):
         return False
-    return bool(np.allclose(_EXCHANGE @ matrix @ _EXCHANGE, matrix, atol=1e-12))
+    return bool(np.allclose(_EXCHANGE @ matrix @ _EXCHANGE, matrix, rtol=0, atol=1e-12))
 
 
 class DirectionFixer:

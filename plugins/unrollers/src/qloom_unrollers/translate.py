@@ -123,7 +123,7 @@ class Translator:
             return [(name, (0, 1), params)]
         matrix = gate_matrix(name, params)
         if name in self.natives:
-            if np.allclose(_EXCHANGE @ matrix @ _EXCHANGE, matrix, atol=1e-12):
+            if np.allclose(_EXCHANGE @ matrix @ _EXCHANGE, matrix, rtol=0, atol=1e-12):
                 return [(name, (1, 0), params)]
             return _synthesize_pair(matrix, self.natives, directions, name)
         rule = self.plan.rules.get(name)

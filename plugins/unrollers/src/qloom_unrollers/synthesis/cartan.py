@@ -84,7 +84,7 @@ def kak(matrix: np.ndarray) -> KAK:
         SynthesisError: ``matrix`` is not a 4x4 unitary.
     """
     u = np.asarray(matrix, dtype=complex)
-    if u.shape != (4, 4) or not np.allclose(u.conj().T @ u, np.eye(4), atol=1e-8):
+    if u.shape != (4, 4) or not np.allclose(u.conj().T @ u, np.eye(4), rtol=0, atol=1e-8):
         raise SynthesisError("KAK needs a 4x4 unitary")
     phase = np.linalg.det(u) ** 0.25
     up = _MAGIC_DAG @ (u / phase) @ _MAGIC
@@ -107,7 +107,7 @@ def kak(matrix: np.ndarray) -> KAK:
     k2a, k2b = _kron_factor(right)
     result = KAK(phase * cmath.exp(1j * g), k1a, k1b, a, b, c, k2a, k2b)
     result = _canonicalise(result)
-    if not np.allclose(result.matrix(), u, atol=1e-8):
+    if not np.allclose(result.matrix(), u, rtol=0, atol=1e-8):
         raise SynthesisError("KAK decomposition failed to reproduce the matrix")  # pragma: no cover
     return result
 
@@ -123,7 +123,7 @@ def _real_eigenbasis(sym: np.ndarray) -> np.ndarray:
     for weight in (0.7071067811865476, 1.3247179572447, -0.5436890126920764, 2.718281828, 0.1):
         _, p = np.linalg.eigh(re + weight * im)
         diag = p.T @ sym @ p
-        if np.allclose(diag, np.diag(np.diag(diag)), atol=1e-10):
+        if np.allclose(diag, np.diag(np.diag(diag)), rtol=0, atol=1e-10):
             return p
     # Degenerate in both parts along the tried directions: diagonalise one, then the other
     # within each eigenspace of the first.

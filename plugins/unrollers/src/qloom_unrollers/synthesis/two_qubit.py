@@ -191,7 +191,7 @@ def _with_outer_locals(
         first = [("1q", (0,), target.k2a), ("1q", (1,), target.k2b)]
         return [*first, ("1q", (0,), target.k1a), ("1q", (1,), target.k1b)]
     template = kak(_steps_matrix(steps))
-    if not np.allclose(template.coordinates, target.coordinates, atol=1e-7):
+    if not np.allclose(template.coordinates, target.coordinates, rtol=0, atol=1e-7):
         raise SynthesisError(  # pragma: no cover - guarded by the tests
             f"template coordinates {template.coordinates} differ from {target.coordinates}"
         )

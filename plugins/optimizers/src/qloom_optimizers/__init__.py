@@ -1,0 +1,1 @@
+"""qloom-optimizers: make circuits smaller without leaving the backend's natives."""

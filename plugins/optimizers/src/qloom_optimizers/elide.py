@@ -1,0 +1,38 @@
+"""``optimizers:elide_swaps``: swaps of the input circuit become a relabelling, not gates.
+
+A ``swap`` exchanges two wires; the gates after it can instead use each other's wire, and the
+exchange is recorded in the layout (``PassContext.compose``), as Qiskit's ElidePermutations
+does. QFT's final swaps cost nothing this way. Only before placement: on a placed circuit a
+relabelled gate could land on an uncoupled pair.
+"""
+
+from __future__ import annotations
+
+from qloom import Circuit, Layout, Pass, PassContext
+
+__all__ = ["ElideSwaps"]
+
+
+class ElideSwaps(Pass):
+    """``optimizers:elide_swaps``: remove unconditioned swaps, tracking the permutation."""
+
+    kind = "optimizers"
+    name = "elide_swaps"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        if context.placement is not None and context.backend.connectivity is not None:
+            return circuit
+        wire = list(range(circuit.num_qubits))
+        out = circuit.copy_empty()
+        elided = False
+        for op in circuit:
+            if op.name == "swap" and op.condition is None:
+                a, b = op.qubits
+                wire[a], wire[b] = wire[b], wire[a]
+                elided = True
+                continue
+            out.append(op.name, [wire[q] for q in op.qubits], op.params, op.clbits, op.condition)
+        if not elided:
+            return circuit
+        context.compose(Layout(tuple(range(circuit.num_qubits)), tuple(wire)))
+        return out
