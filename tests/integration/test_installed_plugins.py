@@ -27,7 +27,10 @@ def fixtures_installed():
 def qloom_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "qloom", *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -37,7 +40,9 @@ def test_plugins_lists_the_good_and_reports_the_broken():
     rows = {(r["kind"], r["name"]): r for r in json.loads(done.stdout)}
     good = rows["backends", "toyline"]
     assert (good["distribution"], good["version"], good["status"]) == (
-        "qloom-fixture-good", "1.2.3", "ok",
+        "qloom-fixture-good",
+        "1.2.3",
+        "ok",
     )
     assert rows["placers", "reverse"]["status"] == "ok"
     assert rows["pipelines", "fixture-hooked"]["status"] == "ok"

@@ -143,6 +143,17 @@ class Circuit:
             self.append(op.name, op.qubits, op.params, op.clbits, op.condition)
         return self
 
+    def copy_with(self, ops: Iterable[Operation]) -> Circuit:
+        """A circuit with this one's registers whose operations are ``ops``, taken unchecked.
+
+        For passes that reorder, drop or merge operations they got from a checked circuit
+        (and build any new ones as valid ``Operation`` tuples): appending one by one would
+        check every operation again.
+        """
+        out = self.copy_empty()
+        out._ops = list(ops)
+        return out
+
     def copy(self) -> Circuit:
         """A copy sharing nothing mutable with this circuit."""
         out = self.copy_empty()

@@ -89,6 +89,7 @@ def test_same_seed_same_output_in_threads_and_in_another_process():
         + "".join(f"cx q[{a}],q[{(a + 5) % 10}];" for a in range(10))
     )
     here = transpile(circuit, on=backend, transpiler="mapping", seed=42)
+
     def again(_: int) -> Circuit:
         return transpile(circuit, on=backend, transpiler="mapping", seed=42)
 
@@ -132,9 +133,7 @@ def test_every_padding_is_correct_on_every_kind_of_device(padding, circuit):
         "passes": [f"padding:{padding}", "placers:sabre", "routers:sabre"],
     }
     usable = [
-        b
-        for b in devices()
-        if padding != "none" or _first_qubits_connected(b, circuit.num_qubits)
+        b for b in devices() if padding != "none" or _first_qubits_connected(b, circuit.num_qubits)
     ]
     check_pass(pipeline, usable, [circuit], seed=9)
 
@@ -163,7 +162,5 @@ def test_padding_before_does_not_cost_sabre_swaps_on_a_large_device(shared_bench
     for version in (circuit, circuit.remap(range(circuit.num_qubits), 127)):
         context = PassContext(backend=backend, seed=11)
         Pipeline.from_spec({"passes": ["placers:sabre"]})(version, context)
-        found.append(
-            (context.layout.initial[:63], context.properties["placers:sabre"]["swaps"])
-        )
+        found.append((context.layout.initial[:63], context.properties["placers:sabre"]["swaps"]))
     assert found[0] == found[1]

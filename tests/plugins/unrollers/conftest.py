@@ -21,7 +21,7 @@ NATIVE_SETS: dict[str, frozenset[str]] = {
     "ions": frozenset({"gpi", "gpi2", "ms"}),
     "quantinuum": frozenset({"rzz", "u"}),
 }
-"""The native sets of issue 5: IBM (three entanglers), IQM-like, rotations, ions, Quantinuum-like."""
+"""Issue 5's native sets: IBM (three entanglers), IQM-like, rotations, ions, Quantinuum-like."""
 
 
 def all_to_all(key: str, num_qubits: int = 4) -> Backend:
@@ -34,7 +34,9 @@ def directed_line(key: str, num_qubits: int = 4) -> Backend:
     graph = nx.DiGraph()
     graph.add_nodes_from(range(num_qubits))
     graph.add_edges_from((i, i + 1) if i % 2 == 0 else (i + 1, i) for i in range(num_qubits - 1))
-    return Backend(f"directed-{key}", num_qubits, graph, NATIVE_SETS[key], default_pipeline="identity")
+    return Backend(
+        f"directed-{key}", num_qubits, graph, NATIVE_SETS[key], default_pipeline="identity"
+    )
 
 
 ONE_QUBIT = [n for n in library_gates() if GATES[n].num_qubits == 1]
@@ -55,10 +57,14 @@ def line_circuits(draw: Any, num_qubits: int = 4, max_ops: int = 20) -> Circuit:
             if name == "unitary":
                 circuit.unitary(haar(draw(st.integers(0, 2**32 - 1)), 4), pair)
             else:
-                circuit.append(name, pair, [draw(angle) for _ in range(GATES[name].num_params or 0)])
+                circuit.append(
+                    name, pair, [draw(angle) for _ in range(GATES[name].num_params or 0)]
+                )
         else:
             qubit = draw(st.integers(0, num_qubits - 1))
-            circuit.append(name, (qubit,), [draw(angle) for _ in range(GATES[name].num_params or 0)])
+            circuit.append(
+                name, (qubit,), [draw(angle) for _ in range(GATES[name].num_params or 0)]
+            )
     return circuit
 
 

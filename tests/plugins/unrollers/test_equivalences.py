@@ -24,7 +24,9 @@ def _equal_up_to_phase(a, b):
     return abs(abs(phase) - 1) < 1e-9 and np.allclose(a, phase * b, atol=1e-9)
 
 
-@pytest.mark.parametrize("index", range(len(RULES)), ids=[f"{r.gate}-{sorted(r.uses)}" for r in RULES])
+@pytest.mark.parametrize(
+    "index", range(len(RULES)), ids=[f"{r.gate}-{sorted(r.uses)}" for r in RULES]
+)
 def test_rule_matches_the_gate_matrix(index):
     rule_ = RULES[index]
     gate = GATES[rule_.gate]

@@ -28,7 +28,9 @@ def test_any_library_circuit_becomes_native_on_every_native_set(key, circuit):
 
 @pytest.mark.parametrize("key", KEYS)
 @SLOW
-@given(circuit=circuits(max_qubits=4, max_ops=12, gates=["h", "cx", "unitary"], max_unitary_qubits=2))
+@given(
+    circuit=circuits(max_qubits=4, max_ops=12, gates=["h", "cx", "unitary"], max_unitary_qubits=2)
+)
 def test_random_unitaries_become_native_on_every_native_set(key, circuit):
     check_pass(BASIS, [all_to_all(key)], [circuit], seed=1)
 

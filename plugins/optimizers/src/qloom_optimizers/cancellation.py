@@ -16,7 +16,9 @@ from qloom_optimizers.matrices import commute, unitary_op
 
 __all__ = ["Cancel", "cancel_gates"]
 
-SELF_INVERSE = frozenset({"x", "y", "z", "h", "id", "cx", "CX", "cz", "cy", "ch", "swap", "ecr", "ccx", "cswap"})
+SELF_INVERSE = frozenset(
+    {"x", "y", "z", "h", "id", "cx", "CX", "cz", "cy", "ch", "swap", "ecr", "ccx", "cswap"}
+)
 INVERSE_PAIRS = {"s": "sdg", "sdg": "s", "t": "tdg", "tdg": "t", "sx": "sxdg", "sxdg": "sx"}
 SYMMETRIC = frozenset({"cz", "swap", "rzz", "rxx", "ryy", "cp", "cu1"})
 # Rotations that add their angles, and the period after which they are the identity
@@ -52,7 +54,7 @@ def _same_qubits(a: Operation, b: Operation) -> bool:
     return a.name in SYMMETRIC and len(a.qubits) == 2 and a.qubits == b.qubits[::-1]
 
 
-def _combine(earlier: Operation, later: Operation) -> Operation | None | bool:
+def _combine(earlier: Operation, later: Operation) -> Operation | bool | None:
     """``False`` if they do not combine, ``None`` if they cancel, else the merged gate."""
     if not _same_qubits(earlier, later):
         return False
@@ -88,9 +90,7 @@ def cancel_gates(circuit: Circuit, lookback: int = LOOKBACK) -> Circuit:
             kept[index] = None
         else:
             kept[index] = merged
-    out = circuit.copy_empty()
-    out.extend(op for op in kept if op is not None)
-    return out
+    return circuit.copy_with(op for op in kept if op is not None)
 
 
 def _push(kept: list[Operation | None], on_qubit: dict[int, list[int]], op: Operation) -> None:
@@ -103,25 +103,11 @@ def _find_partner(
     kept: list[Operation | None], on_qubit: dict[int, list[int]], op: Operation, lookback: int
 ) -> tuple[int, Operation | None] | None:
     """The earlier gate ``op`` cancels or merges with, and the result, if any."""
-    # Earlier gates on op's qubits, most recent first, each once; below ``floor`` some
-    # qubit's history was not looked at, so nothing there may be reached.
-    seen: set[int] = set()
-    candidates: list[int] = []
-    floor = -1
-    for qubit in op.qubits:
-        stack = on_qubit.get(qubit, [])
-        taken = 0
-        for index in reversed(stack):
-            if kept[index] is None:
-                continue
-            if index not in seen:
-                seen.add(index)
-                candidates.append(index)
-            taken += 1
-            if taken >= lookback:
-                floor = max(floor, index)
-                break
-    candidates = sorted((i for i in candidates if i >= floor), reverse=True)
+    if len(op.qubits) == 1:
+        stack = on_qubit.get(op.qubits[0], ())
+        candidates = [i for i in stack[-1 : -lookback - 1 : -1] if kept[i] is not None]
+    else:
+        candidates = _recent(kept, on_qubit, op.qubits, lookback)
     for index in candidates:
         earlier = kept[index]
         assert earlier is not None
@@ -133,3 +119,27 @@ def _find_partner(
         if not commute(earlier, op):
             return None
     return None
+
+
+def _recent(
+    kept: list[Operation | None],
+    on_qubit: dict[int, list[int]],
+    qubits: tuple[int, ...],
+    lookback: int,
+) -> list[int]:
+    """Earlier gates on ``qubits``, most recent first, each once; below ``floor`` some
+    qubit's history was not looked at, so nothing there may be reached."""
+    seen: set[int] = set()
+    floor = -1
+    for qubit in qubits:
+        stack = on_qubit.get(qubit, [])
+        taken = 0
+        for index in reversed(stack):
+            if kept[index] is None:
+                continue
+            seen.add(index)
+            taken += 1
+            if taken >= lookback:
+                floor = max(floor, index)
+                break
+    return sorted((i for i in seen if i >= floor), reverse=True)

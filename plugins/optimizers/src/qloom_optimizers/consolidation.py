@@ -45,7 +45,7 @@ class _Block:
 def consolidate_blocks(circuit: Circuit, backend: Backend) -> Circuit:
     """``circuit`` with its two-qubit blocks resynthesised where that saves entanglers."""
     natives = backend.natives
-    out = circuit.copy_empty()
+    out: list[Operation] = []
     loose: dict[int, list[Operation]] = {}
     open_block: dict[int, _Block] = {}
 
@@ -87,12 +87,12 @@ def consolidate_blocks(circuit: Circuit, backend: Backend) -> Circuit:
             continue
         for q in op.qubits:
             settle(q)
-        out.extend((op,))
+        out.append(op)
     for block in {id(b): b for b in open_block.values()}.values():
         close(block)
     for q in sorted(loose):
         out.extend(loose[q])
-    return out
+    return circuit.copy_with(out)
 
 
 def _directions(backend: Backend, a: int, b: int) -> tuple[tuple[int, int], ...]:
@@ -107,19 +107,31 @@ def _directions(backend: Backend, a: int, b: int) -> tuple[tuple[int, int], ...]
 
 
 def _block_matrix(block: _Block) -> np.ndarray:
+    """The block's 4x4 unitary (qubit ``pair[0]`` most significant); one-qubit gates are
+    gathered per qubit and applied as one tensor product before each two-qubit gate."""
     a, _ = block.pair
     out = np.eye(4, dtype=complex)
+    pending = [_I2, _I2]
     for op in block.ops:
         m = matrix_of(op.name, tuple(op.params))
         if len(op.qubits) == 1:
-            m = np.kron(m, _I2) if op.qubits[0] == a else np.kron(_I2, m)
-        elif op.qubits[0] != a:
+            side = 0 if op.qubits[0] == a else 1
+            pending[side] = m @ pending[side]
+            continue
+        if op.qubits[0] != a:
             m = _EXCHANGE @ m @ _EXCHANGE
-        out = m @ out
-    return out
+        out = m @ _kron(pending[0], pending[1]) @ out
+        pending = [_I2, _I2]
+    return _kron(pending[0], pending[1]) @ out
 
 
-def _resynthesised(block: _Block, natives: frozenset[str] | None, backend: Backend) -> list[Operation]:
+def _kron(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return (left[:, None, :, None] * right[None, :, None, :]).reshape(4, 4)
+
+
+def _resynthesised(
+    block: _Block, natives: frozenset[str] | None, backend: Backend
+) -> list[Operation]:
     foreign = natives is not None and any(op.name not in natives for op in block.ops)
     if block.two_qubit < 2 and not foreign:
         return block.ops
@@ -127,13 +139,12 @@ def _resynthesised(block: _Block, natives: frozenset[str] | None, backend: Backe
     directions = _directions(backend, a, b)
     matrix = _block_matrix(block)
     try:
-        needed = num_entanglers(matrix, natives, directions)
-        if needed >= block.two_qubit and not foreign:
+        if not foreign and num_entanglers(matrix, natives, directions) >= block.two_qubit:
             return block.ops
         ops = synthesize_2q(matrix, natives, directions)
     except SynthesisError:
         return block.ops
-    if not foreign and len(ops) >= len(block.ops) and needed == block.two_qubit:
+    if not foreign and sum(1 for op in ops if len(op[1]) == 2) >= block.two_qubit:
         return block.ops
     pair = (a, b)
     return [Operation(name, tuple(pair[i] for i in q), tuple(p)) for name, q, p in ops]

@@ -25,7 +25,7 @@ class FuseSingleQubit(Pass):
 
 def fuse_single_qubit_runs(circuit: Circuit, natives: frozenset[str] | None) -> Circuit:
     """``circuit`` with its one-qubit runs fused (see ``FuseSingleQubit``)."""
-    out = circuit.copy_empty()
+    out: list[Operation] = []
     runs: dict[int, list[Operation]] = {}
 
     def flush(qubit: int) -> None:
@@ -41,8 +41,7 @@ def fuse_single_qubit_runs(circuit: Circuit, natives: frozenset[str] | None) -> 
             product = matrix_of(op.name, tuple(op.params)) @ product
         gates = synthesize_1q(product, natives)
         if len(gates) < len(run) or foreign:
-            for name, params in gates:
-                out.append(name, (qubit,), params)
+            out.extend(Operation(name, (qubit,), tuple(params)) for name, params in gates)
         else:
             out.extend(run)
 
@@ -55,7 +54,7 @@ def fuse_single_qubit_runs(circuit: Circuit, natives: frozenset[str] | None) -> 
         if op.name == "barrier" and not op.qubits:
             for qubit in list(runs):
                 flush(qubit)
-        out.extend((op,))
+        out.append(op)
     for qubit in sorted(runs):
         flush(qubit)
-    return out
+    return circuit.copy_with(out)

@@ -47,7 +47,10 @@ def is_diagonal(op: Operation) -> bool:
 def _identity(name: str, params: tuple[Any, ...]) -> bool:
     m = matrix_of(name, params)
     phase = m[0, 0]
-    return bool(abs(abs(phase) - 1) < 1e-12 and np.allclose(m, phase * np.eye(m.shape[0]), rtol=0, atol=1e-12))
+    return bool(
+        abs(abs(phase) - 1) < 1e-12
+        and np.allclose(m, phase * np.eye(m.shape[0]), rtol=0, atol=1e-12)
+    )
 
 
 def is_identity(op: Operation) -> bool:
@@ -90,9 +93,8 @@ def _by_rule(first: Operation, second: Operation, shared: set[int]) -> bool | No
                 return b.name in _X_LIKE or None
             if b.name in ("cx", "CX"):
                 c2, t2 = b.qubits
-                if control == t2 or target == c2:
-                    return False
-                return True  # shared control or shared target
+                # CX pairs commute when they share only controls or only targets.
+                return control != t2 and target != c2
     return None
 
 

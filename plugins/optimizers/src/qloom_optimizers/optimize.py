@@ -14,7 +14,8 @@ __all__ = ["Optimize"]
 class Optimize(Pass):
     """``optimizers:optimize``: identities out, one-qubit fusion, cancellation and (with
     ``resynthesize=True``) two-qubit block resynthesis, repeated while the circuit gets
-    smaller (fewer two-qubit gates, then fewer gates), at most ``max_iterations`` times."""
+    smaller (fewer two-qubit gates, then fewer gates), at most ``max_iterations`` times; a
+    round that saves under 0.2% of the two-qubit gates and 5% of the gates is the last."""
 
     kind = "optimizers"
     name = "optimize"
@@ -22,7 +23,9 @@ class Optimize(Pass):
     def __init__(
         self, *, resynthesize: bool = False, max_iterations: int = 10, lookback: int = LOOKBACK
     ) -> None:
-        super().__init__(resynthesize=resynthesize, max_iterations=max_iterations, lookback=lookback)
+        super().__init__(
+            resynthesize=resynthesize, max_iterations=max_iterations, lookback=lookback
+        )
         self.resynthesize = resynthesize
         self.max_iterations = max_iterations
         self.lookback = lookback
@@ -37,9 +40,12 @@ class Optimize(Pass):
             if self.resynthesize:
                 current = consolidate_blocks(current, context.backend)
             current = fuse_single_qubit_runs(current, natives)
-            if _size(current) >= _size(best):
+            before, after = _size(best), _size(current)
+            if after >= before:
                 break
             best = current
+            if after[0] > 0.998 * before[0] and after[1] > 0.95 * before[1]:
+                break  # under 0.2% fewer two-qubit gates and 5% fewer gates: settled
         return best
 
 

@@ -21,9 +21,7 @@ class RemoveIdentities(Pass):
 
 def remove_identities(circuit: Circuit) -> Circuit:
     """``circuit`` without its identity gates."""
-    out = circuit.copy_empty()
-    out.extend(op for op in circuit if not (unitary_op(op) and is_identity(op)))
-    return out
+    return circuit.copy_with(op for op in circuit if not (unitary_op(op) and is_identity(op)))
 
 
 class RemoveDiagonalBeforeMeasure(Pass):
@@ -59,6 +57,4 @@ class RemoveDiagonalBeforeMeasure(Pass):
                     measured_only[q] = False
             keep.append(not removable)
         keep.reverse()
-        out = circuit.copy_empty()
-        out.extend(op for op, kept in zip(circuit, keep, strict=True) if kept)
-        return out
+        return circuit.copy_with(op for op, kept in zip(circuit, keep, strict=True) if kept)

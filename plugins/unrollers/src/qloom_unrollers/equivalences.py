@@ -122,13 +122,23 @@ def _entangler_rules() -> list[Rule]:
         rule("CX", lambda: [_two("cx", 0, 1)]),
         rule("cx", lambda: [h1, _two("cz", 0, 1), h1]),
         # CZ = exp(i pi/4 (1 - Z0 - Z1 + Z0 Z1)): two virtual rz and a ZZ quarter turn.
-        rule("cz", lambda: [_one("rz", 0, _PI / 2), _one("rz", 1, _PI / 2), _two("rzz", 0, 1, -_PI / 2)]),
+        rule(
+            "cz",
+            lambda: [_one("rz", 0, _PI / 2), _one("rz", 1, _PI / 2), _two("rzz", 0, 1, -_PI / 2)],
+        ),
         # CX = exp(i pi/4 (1 - Z0)(1 - X1)) = rz0 rx1 rzx(-pi/2), and rzx(-pi/2) = ecr x0.
         rule(
             "cx",
-            lambda: [_one("x", 0), _two("ecr", 0, 1), _one("rz", 0, _PI / 2), _one("rx", 1, _PI / 2)],
+            lambda: [
+                _one("x", 0),
+                _two("ecr", 0, 1),
+                _one("rz", 0, _PI / 2),
+                _one("rx", 1, _PI / 2),
+            ],
         ),
-        rule("ecr", lambda: [_two("rzx", 0, 1, _PI / 4), _one("x", 0), _two("rzx", 0, 1, -_PI / 4)]),
+        rule(
+            "ecr", lambda: [_two("rzx", 0, 1, _PI / 4), _one("x", 0), _two("rzx", 0, 1, -_PI / 4)]
+        ),
         rule("rzz", lambda t: [_two("cx", 0, 1), _one("rz", 1, t), _two("cx", 0, 1)]),
         rule("rzz", lambda t: [h0, h1, _two("rxx", 0, 1, t), h0, h1]),
         rule("rzz", lambda t: [h1, _two("rzx", 0, 1, t), h1]),
@@ -174,7 +184,9 @@ def _multi_qubit_rules() -> list[Rule]:
         rule("ccx", lambda: ccx),
         rule("cswap", lambda: [_two("cx", 2, 1), ("ccx", (0, 1, 2), ()), _two("cx", 2, 1)]),
     ]
-    rules += [rule(name, _qasm_definition(name)) for name in ("rccx", "rc3x", "c3x", "c3sqrtx", "c4x")]
+    rules += [
+        rule(name, _qasm_definition(name)) for name in ("rccx", "rc3x", "c3x", "c3sqrtx", "c4x")
+    ]
     return rules
 
 
@@ -192,7 +204,9 @@ def _parsed_definition(name: str) -> tuple[Step, ...]:
     from qloom import qasm2
 
     needs = GATE_DEFINITIONS[name][1]
-    texts = [GATE_DEFINITIONS[n][0].replace(f"gate {n}", f"gate rule_{n}", 1) for n in (*needs, name)]
+    texts = [
+        GATE_DEFINITIONS[n][0].replace(f"gate {n}", f"gate rule_{n}", 1) for n in (*needs, name)
+    ]
     for dependency in needs:
         texts = [t.replace(f" {dependency} ", f" rule_{dependency} ") for t in texts]
     width = GATES[name].num_qubits or 0

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from qloom import Backend, Circuit, Operation
-from qloom.gates import DIRECTIVES, GATES, gate_matrix
+from qloom.gates import DIRECTIVES, gate_matrix
 from qloom_unrollers.equivalences import Step, standard_library
 from qloom_unrollers.plan import BasisPlan, plan_for
 from qloom_unrollers.synthesis import (
@@ -78,7 +78,13 @@ class Translator:
                 found = BOTH
             else:
                 forward, backward = (a, b) in self.backend, (b, a) in self.backend
-                found = ((0, 1),) if forward and not backward else ((1, 0),) if backward and not forward else BOTH
+                found = (
+                    ((0, 1),)
+                    if forward and not backward
+                    else ((1, 0),)
+                    if backward and not forward
+                    else BOTH
+                )
             self._directions[key] = found
         return found
 
@@ -204,4 +210,3 @@ def decompose_wide(circuit: Circuit, max_qubits: int = 2) -> Circuit:
         else:
             emit(op.name, op.qubits, tuple(op.params), op.condition)
     return out
-

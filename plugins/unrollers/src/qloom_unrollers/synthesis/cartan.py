@@ -26,9 +26,7 @@ _Z = np.array([[1, 0], [0, -1]], dtype=complex)
 _MAGIC = np.array([[1, 0, 0, 1j], [0, 1j, 1, 0], [0, 1j, -1, 0], [1, 0, 0, -1j]]) / math.sqrt(2)
 _MAGIC_DAG = _MAGIC.conj().T
 # Eigenvalues of XX, YY, ZZ in the magic basis: theta_k = a sx_k + b sy_k + c sz_k + g.
-_SIGNS = np.array(
-    [np.real(np.diag(_MAGIC_DAG @ np.kron(p, p) @ _MAGIC)) for p in (_X, _Y, _Z)]
-).T
+_SIGNS = np.array([np.real(np.diag(_MAGIC_DAG @ np.kron(p, p) @ _MAGIC)) for p in (_X, _Y, _Z)]).T
 _SOLVE = np.linalg.inv(np.column_stack([_SIGNS, np.ones(4)]))
 _PAULIS = {"x": _X, "y": _Y, "z": _Z}
 # One-qubit Cliffords that exchange two axes (the third maps to plus or minus itself).
@@ -165,7 +163,9 @@ def _shift(k: KAK, axis: int, turns: int) -> KAK:
     # canonical(old) = canonical(new) @ (i PP)^(-turns)
     power = np.linalg.matrix_power(pauli, turns % 2)
     phase = k.phase * (1j) ** (-turns % 4)
-    return replace(k, phase=phase, a=coords[0], b=coords[1], c=coords[2], k2a=power @ k.k2a, k2b=power @ k.k2b)
+    return replace(
+        k, phase=phase, a=coords[0], b=coords[1], c=coords[2], k2a=power @ k.k2a, k2b=power @ k.k2b
+    )
 
 
 def _swap_axes(k: KAK, i: int, j: int) -> KAK:

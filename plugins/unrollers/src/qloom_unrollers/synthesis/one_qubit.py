@@ -220,4 +220,7 @@ def _sequence_matrix(gates: list[Gate1q]) -> np.ndarray:
 
 def _same(a: np.ndarray, b: np.ndarray, atol: float = 1e-7) -> bool:
     overlap = np.vdot(a, b)
-    return bool(abs(abs(overlap) - 2) < atol * 4 and np.allclose(a * (overlap / abs(overlap)), b, rtol=0, atol=atol))
+    return bool(
+        abs(abs(overlap) - 2) < atol * 4
+        and np.allclose(a * (overlap / abs(overlap)), b, rtol=0, atol=atol)
+    )

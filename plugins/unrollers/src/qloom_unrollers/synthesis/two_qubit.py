@@ -35,6 +35,8 @@ _H = np.array([[1, 1], [1, -1]], dtype=complex) / math.sqrt(2)
 _CX01 = gate_matrix("cx")
 _CX10 = np.eye(4)[[0, 2, 1, 3]] @ _CX01 @ np.eye(4)[[0, 2, 1, 3]]
 _EXCHANGE = np.eye(4)[[0, 2, 1, 3]]
+_I4 = np.eye(4, dtype=complex)
+_YY = np.kron(gate_matrix("y"), gate_matrix("y"))
 # C with C P C^dag = +-Z, so exp(i t PP) = (C x C)^dag exp(i t ZZ) (C x C).
 _TO_Z = {
     0: _H,
@@ -71,7 +73,7 @@ def _entangler(natives: frozenset[str] | None) -> str:
 
 
 def _count(coords: tuple[float, float, float], family: str) -> int:
-    a, b, c = coords
+    a, _b, _c = coords
     zero = [abs(v) < _TOL for v in coords]
     if family == "parametric":
         return 3 - sum(zero)
@@ -87,8 +89,24 @@ def num_entanglers(
     natives: frozenset[str] | None,
     directions: Iterable[tuple[int, int]] = ((0, 1), (1, 0)),
 ) -> int:
-    """How many native two-qubit gates ``synthesize_2q`` uses for ``matrix``."""
-    return _count(kak(matrix).coordinates, _entangler(natives))
+    """How many native two-qubit gates ``synthesize_2q`` uses for ``matrix``.
+
+    For CX-like entanglers this uses the invariants of Shende, Bullock and Markov (no
+    decomposition): with ``U`` scaled into SU(4) and ``g = U YY U^T YY``, ``U`` is local iff
+    ``g = +-I``, needs one CX iff ``tr g = 0`` and ``g^2 = -I``, two iff ``tr g`` is real.
+    """
+    family = _entangler(natives)
+    if family == "parametric":
+        return _count(kak(matrix).coordinates, family)
+    u = np.asarray(matrix, dtype=complex)
+    u = u / np.linalg.det(u) ** 0.25
+    g = u @ _YY @ u.T @ _YY
+    if np.allclose(g, _I4, rtol=0, atol=_TOL) or np.allclose(g, -_I4, rtol=0, atol=_TOL):
+        return 0
+    trace = complex(np.trace(g))
+    if abs(trace) < _TOL and np.allclose(g @ g, -_I4, rtol=0, atol=_TOL):
+        return 1
+    return 2 if abs(trace.imag) < _TOL else 3
 
 
 def synthesize_2q(
@@ -113,9 +131,7 @@ def synthesize_2q(
         steps = _parametric_template(target, allowed)
     else:
         steps = _cx_template(target, count, allowed)
-    ops = _to_natives(
-        _with_outer_locals(steps, target, family, count, allowed), natives, allowed
-    )
+    ops = _to_natives(_with_outer_locals(steps, target, family, count, allowed), natives, allowed)
     return ops
 
 
@@ -130,17 +146,32 @@ def _cx_steps(count: int, coords: tuple[float, float, float], allowed: Direction
     def cx01() -> list[Step]:
         if forward:
             return [("cx", (0, 1), ())]
-        return [("1q", (0,), _H), ("1q", (1,), _H), ("cx", (1, 0), ()), ("1q", (0,), _H), ("1q", (1,), _H)]
+        return [
+            ("1q", (0,), _H),
+            ("1q", (1,), _H),
+            ("cx", (1, 0), ()),
+            ("1q", (0,), _H),
+            ("1q", (1,), _H),
+        ]
 
     def cx10() -> list[Step]:
         if backward:
             return [("cx", (1, 0), ())]
-        return [("1q", (0,), _H), ("1q", (1,), _H), ("cx", (0, 1), ()), ("1q", (0,), _H), ("1q", (1,), _H)]
+        return [
+            ("1q", (0,), _H),
+            ("1q", (1,), _H),
+            ("cx", (0, 1), ()),
+            ("1q", (0,), _H),
+            ("1q", (1,), _H),
+        ]
 
     if count == 1:
         return cx01()
     if count == 2:
-        middle: list[Step] = [("1q", (0,), gate_matrix("rx", (-2 * a,))), ("1q", (1,), gate_matrix("rz", (-2 * b,)))]
+        middle: list[Step] = [
+            ("1q", (0,), gate_matrix("rx", (-2 * a,))),
+            ("1q", (1,), gate_matrix("rz", (-2 * b,))),
+        ]
         return [*cx01(), *middle, *cx01()]
     t1, t2, t3 = 2 * c - math.pi / 2, math.pi / 2 - 2 * a, -2 * b - math.pi / 2
     return [
@@ -261,4 +292,3 @@ def _native_entangler(
         else:
             out += _native_entangler(step_name, placed, tuple(step_params), natives)
     return out
-
