@@ -18,6 +18,7 @@ from qloom_optimizers.consolidation import Consolidate2q
 from qloom_optimizers.elide import ElideSwaps
 from qloom_optimizers.fusion import FuseSingleQubit
 from qloom_optimizers.removal import RemoveDiagonalBeforeMeasure, RemoveIdentities
+from support import require_distribution
 from support.circuits import qft
 
 NATIVE_SETS = {
@@ -36,6 +37,7 @@ PASSES = [
     "optimizers:consolidate_2q",
     {"pass": "optimizers:optimize", "resynthesize": True},
 ]
+BASIS = {"name": "basis", "passes": ["unrollers:basis"]}
 SLOW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -130,14 +132,14 @@ def test_a_swap_next_to_a_cx_on_the_same_pair_becomes_two_entanglers():
     assert_equivalent(circuit, out)
     swap_then_cp = Circuit(2).swap(0, 1).cp(0.3, 0, 1).cp(0.2, 0, 1)
     backend = Backend("cz", 2, [(0, 1)], ["cz", "rz", "sx", "x"])
-    out = run(Consolidate2q(), transpile(swap_then_cp, on=backend, transpiler="O0"), backend)
+    out = run(Consolidate2q(), transpile(swap_then_cp, on=backend, transpiler=BASIS), backend)
     assert out.count_2q() == 3
     assert_equivalent(swap_then_cp, out)
 
 
 def test_consolidation_respects_direction():
     backend = directed_line(["ecr", "rz", "sx", "x"], 2)
-    circuit = transpile(Circuit(2).swap(0, 1).cx(0, 1), on=backend, transpiler="O0")
+    circuit = transpile(Circuit(2).swap(0, 1).cx(0, 1), on=backend, transpiler=BASIS)
     out = run(Consolidate2q(), circuit, backend)
     assert out.count_2q() == 2
     assert_backend_accepts(out, backend)
@@ -168,6 +170,7 @@ def test_elided_swaps_are_recorded_in_the_layout():
 
 
 def test_optimize_shrinks_a_routed_qft_below_the_routed_count():
+    require_distribution("qloom-levels")
     backend = Backend("line", 6, [(i, i + 1) for i in range(5)], ["cz", "rz", "sx", "x"])
     routed = transpile(qft(6), on=backend, transpiler="O0", seed=1)
     out = transpile(qft(6), on=backend, transpiler="O2", seed=1)
