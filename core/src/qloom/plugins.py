@@ -91,6 +91,7 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
             "remove_identities",
             "remove_diagonal_before_measure",
             "consolidate_2q",
+            "elide_swaps",
             "optimize",
         )
     },
