@@ -10,18 +10,10 @@ from qloom import Backend, Circuit, transpile
 from qloom.testing import assert_backend_accepts, assert_equivalent, check_pass, circuits
 from support import require_distribution
 from support.circuits import qft
+from support.natives import NATIVE_SETS
 from support.topologies import directed, grid, heavy_hex, line
 
 LEVELS = ["O0", "O1", "O2", "O3"]
-NATIVE_SETS = {
-    "ibm-cx": ["cx", "rz", "sx", "x"],
-    "ibm-ecr": ["ecr", "rz", "sx", "x"],
-    "ibm-cz": ["cz", "rz", "sx", "x"],
-    "iqm": ["cz", "prx"],
-    "rotations": ["rx", "ry", "rz", "cz"],
-    "ions": ["gpi", "gpi2", "ms"],
-    "quantinuum": ["rzz", "u"],
-}
 SLOW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -20,16 +20,8 @@ from qloom_optimizers.fusion import FuseSingleQubit
 from qloom_optimizers.removal import RemoveDiagonalBeforeMeasure, RemoveIdentities
 from support import require_distribution
 from support.circuits import qft
+from support.natives import NATIVE_SETS
 
-NATIVE_SETS = {
-    "ibm-cx": ["cx", "rz", "sx", "x"],
-    "ibm-ecr": ["ecr", "rz", "sx", "x"],
-    "ibm-cz": ["cz", "rz", "sx", "x"],
-    "iqm": ["cz", "prx"],
-    "rotations": ["rx", "ry", "rz", "cz"],
-    "ions": ["gpi", "gpi2", "ms"],
-    "quantinuum": ["rzz", "u"],
-}
 PASSES = [
     "optimizers:fuse_1q",
     "optimizers:cancel",

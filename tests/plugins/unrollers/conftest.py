@@ -11,17 +11,7 @@ from hypothesis import strategies as st
 from qloom import Backend, Circuit
 from qloom.gates import GATES
 from qloom.testing.strategies import library_gates
-
-NATIVE_SETS: dict[str, frozenset[str]] = {
-    "ibm-cx": frozenset({"cx", "rz", "sx", "x"}),
-    "ibm-ecr": frozenset({"ecr", "rz", "sx", "x"}),
-    "ibm-cz": frozenset({"cz", "rz", "sx", "x"}),
-    "iqm": frozenset({"cz", "prx"}),
-    "rotations": frozenset({"rx", "ry", "rz", "cz"}),
-    "ions": frozenset({"gpi", "gpi2", "ms"}),
-    "quantinuum": frozenset({"rzz", "u"}),
-}
-"""Issue 5's native sets: IBM (three entanglers), IQM-like, rotations, ions, Quantinuum-like."""
+from support.natives import NATIVE_SETS
 
 
 def all_to_all(key: str, num_qubits: int = 4) -> Backend:

@@ -140,48 +140,32 @@ def synthesize_2q(
 
 def _cx_steps(count: int, coords: tuple[float, float, float], allowed: Directions) -> list[Step]:
     a, b, c = coords
-    forward = (0, 1) in allowed
-    backward = (1, 0) in allowed
-
-    def cx01() -> list[Step]:
-        if forward:
-            return [("cx", (0, 1), ())]
-        return [
-            ("1q", (0,), _H),
-            ("1q", (1,), _H),
-            ("cx", (1, 0), ()),
-            ("1q", (0,), _H),
-            ("1q", (1,), _H),
-        ]
-
-    def cx10() -> list[Step]:
-        if backward:
-            return [("cx", (1, 0), ())]
-        return [
-            ("1q", (0,), _H),
-            ("1q", (1,), _H),
-            ("cx", (0, 1), ()),
-            ("1q", (0,), _H),
-            ("1q", (1,), _H),
-        ]
-
+    cx01, cx10 = _cx_as_allowed((0, 1), allowed), _cx_as_allowed((1, 0), allowed)
     if count == 1:
-        return cx01()
+        return cx01
     if count == 2:
         middle: list[Step] = [
             ("1q", (0,), gate_matrix("rx", (-2 * a,))),
             ("1q", (1,), gate_matrix("rz", (-2 * b,))),
         ]
-        return [*cx01(), *middle, *cx01()]
+        return [*cx01, *middle, *cx01]
     t1, t2, t3 = 2 * c - math.pi / 2, math.pi / 2 - 2 * a, -2 * b - math.pi / 2
     return [
-        *cx10(),
+        *cx10,
         ("1q", (0,), gate_matrix("rz", (t1,))),
         ("1q", (1,), gate_matrix("ry", (t2,))),
-        *cx01(),
+        *cx01,
         ("1q", (1,), gate_matrix("ry", (t3,))),
-        *cx10(),
+        *cx10,
     ]
+
+
+def _cx_as_allowed(pair: tuple[int, int], allowed: Directions) -> list[Step]:
+    """CX on ``pair``, or CX the other way round between Hadamards when only that is allowed."""
+    if pair in allowed:
+        return [("cx", pair, ())]
+    hadamards: list[Step] = [("1q", (0,), _H), ("1q", (1,), _H)]
+    return [*hadamards, ("cx", (pair[1], pair[0]), ()), *hadamards]
 
 
 def _cx_template(target: KAK, count: int, allowed: Directions) -> list[Step]:
