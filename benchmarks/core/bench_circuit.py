@@ -39,8 +39,10 @@ def main() -> None:
     kept = build(sample)
     size = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    print(f"{args.ops} ops: built in {built:.2f} s ({built / args.ops * 1e6:.2f} us/op), "
-          f"depth+count_2q in {read:.2f} s (depth {depth}, 2q {n2q})")
+    print(
+        f"{args.ops} ops: built in {built:.2f} s ({built / args.ops * 1e6:.2f} us/op), "
+        f"depth+count_2q in {read:.2f} s (depth {depth}, 2q {n2q})"
+    )
     print(f"memory: {size / len(kept):.0f} bytes/op (measured on {len(kept)} ops)")
 
 

@@ -140,8 +140,11 @@ def summary(rows: Sequence[Row], topo: str, markdown: bool) -> str:
         done = f"{status.count('ok')}/{len(names)}" + "".join(f" {n} {s}" for s, n in other.items())
         picked = [idx[("main", topo, c, tool)] for c in common]
         means = [geomean(f(r) for r in picked) for _, _, f in METRICS]
-        body.append([tool, done, *(_fmt(m, 1) for m in means[:3]), _seconds(means[3])])
-    headers = ["tool", "ok", "gm swaps+1", "gm 2q", "gm 2q depth", "gm time s"]
+        total = sum(r["t"] for r in picked)
+        body.append(
+            [tool, done, *(_fmt(m, 1) for m in means[:3]), _seconds(means[3]), _seconds(total)]
+        )
+    headers = ["tool", "ok", "gm swaps+1", "gm 2q", "gm 2q depth", "gm time s", "total time s"]
     caption = (
         f"geometric means over the {len(common)} circuits every tool finished "
         f"(of {len(names)} that fit on {topo})"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import importlib.util
 import math
 import multiprocessing as mp
@@ -73,7 +74,8 @@ def run_qloom(job: Job) -> Outcome:
     from qloom.config import get_pipeline
 
     circuit = qasm2.loads(job["qasm"])
-    backend = Backend(f"bench:{job['topo']}", job["n"], [tuple(e) for e in job["edges"]])
+    edges = [tuple(e) for e in job["edges"]]
+    backend = Backend(f"bench:{job['topo']}", job["n"], edges, job.get("natives"))
     pipeline = get_pipeline(job["options"]["pipeline"])
     wall, cpu = time.perf_counter(), time.process_time()
     outcome = run_pipeline(circuit, backend, pipeline, job["seed"])
@@ -122,6 +124,20 @@ def run_qiskit(job: Job) -> Outcome:
     wall, cpu = time.perf_counter(), time.process_time()
     out = manager.run(circuit, callback=after_pass)
     wall, cpu = time.perf_counter() - wall - overhead, time.process_time() - cpu - overhead
+    ops, initial, final = qiskit_output(out, circuit.num_qubits)
+    return {
+        "t": wall,
+        "cpu": cpu,
+        "swaps": swaps,
+        **_neutral(ops, expand_swaps=False, want_ops=job["want_ops"]),
+        "initial": initial,
+        "final": final,
+    }
+
+
+def qiskit_output(out: Any, n: int) -> tuple[list[Op], list[int], list[int]]:
+    """A Qiskit output circuit's operations over device qubits (barriers dropped), and the
+    initial and final device qubit of each of the ``n`` logical qubits."""
     index = {bit: i for i, bit in enumerate(out.qubits)}
     ops = [
         (
@@ -133,49 +149,24 @@ def run_qiskit(job: Job) -> Outcome:
         if ci.operation.name != "barrier"
     ]
     layout = out.layout
-    n = circuit.num_qubits
     initial = layout.initial_index_layout(filter_ancillas=True) if layout else list(range(n))
     final = layout.final_index_layout(filter_ancillas=True) if layout else list(range(n))
-    return {
-        "t": wall,
-        "cpu": cpu,
-        "swaps": swaps,
-        **_neutral(ops, expand_swaps=False, want_ops=job["want_ops"]),
-        "initial": list(initial),
-        "final": list(final),
-    }
+    return ops, list(initial), list(final)
 
 
 def run_pytket(job: Job) -> Outcome:
     from pytket.architecture import Architecture
-    from pytket.circuit import OpType, Qubit
-    from pytket.passes import (
-        AutoRebase,
-        CliffordSimp,
-        DecomposeBoxes,
-        DefaultMappingPass,
-        FullPeepholeOptimise,
-        KAKDecomposition,
-        RemoveRedundancies,
-        SynthesiseTket,
-    )
+    from pytket.circuit import OpType
+    from pytket.passes import DefaultMappingPass
     from pytket.predicates import CompilationUnit
     from pytket.qasm import circuit_from_qasm_str
 
     circuit = circuit_from_qasm_str(job["qasm"])
-    logical = [Qubit("q", i) for i in range(circuit.n_qubits)]
-    level = job["options"]["level"]
+    n = circuit.n_qubits
     # "default-like" passes of a pytket backend at optimisation level 1 / 2, with
     # DefaultMappingPass (GraphPlacement + routing) on the device's Architecture
     architecture = Architecture([tuple(e) for e in job["edges"]])
-    before = [DecomposeBoxes(), SynthesiseTket() if level == 1 else FullPeepholeOptimise()]
-    after = (
-        [SynthesiseTket()]
-        if level == 1
-        else [KAKDecomposition(allow_swaps=False), CliffordSimp(False), SynthesiseTket()]
-    )
-    natives = {OpType.CZ, OpType.Rz, OpType.SX, OpType.X}
-    after += [AutoRebase(natives), RemoveRedundancies()]
+    before, after = pytket_passes(job["options"]["level"])
     unit = CompilationUnit(circuit)
     mapping = DefaultMappingPass(architecture)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -189,8 +180,50 @@ def run_pytket(job: Job) -> Outcome:
     for step in after:
         step.apply(unit)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    ops, initial, final = pytket_output(unit, n)
+    return {
+        "t": wall,
+        "cpu": cpu,
+        "swaps": swaps + bridges,
+        "bridges": bridges,
+        **_neutral(ops, expand_swaps=False, want_ops=job["want_ops"]),
+        "initial": initial,
+        "final": final,
+    }
+
+
+def pytket_passes(level: int) -> tuple[list[Any], list[Any]]:
+    """pytket's passes before and after mapping at "default-like" level 1 or 2, ending with
+    a rebase to {CZ, Rz, SX, X} and ``RemoveRedundancies``."""
+    from pytket.circuit import OpType
+    from pytket.passes import (
+        AutoRebase,
+        CliffordSimp,
+        DecomposeBoxes,
+        FullPeepholeOptimise,
+        KAKDecomposition,
+        RemoveRedundancies,
+        SynthesiseTket,
+    )
+
+    before = [DecomposeBoxes(), SynthesiseTket() if level == 1 else FullPeepholeOptimise()]
+    after = (
+        [SynthesiseTket()]
+        if level == 1
+        else [KAKDecomposition(allow_swaps=False), CliffordSimp(False), SynthesiseTket()]
+    )
+    natives = {OpType.CZ, OpType.Rz, OpType.SX, OpType.X}
+    after += [AutoRebase(natives), RemoveRedundancies()]
+    return before, after
+
+
+def pytket_output(unit: Any, n: int) -> tuple[list[Op], list[int], list[int]]:
+    """A mapped pytket ``CompilationUnit``'s operations over device nodes, and the initial
+    and final device node of each logical qubit ``q[0..n-1]``."""
+    from pytket.circuit import Qubit
 
     out = unit.circuit
+    logical = [Qubit("q", i) for i in range(n)]
     # FullPeepholeOptimise may leave an implicit wire permutation (a relabelling, no gates)
     # that final_map does not include: logical q ends on moved[final_map[q]], with moved
     # the inverse of implicit_qubit_permutation (the equivalence checks confirm it)
@@ -200,15 +233,9 @@ def run_pytket(job: Job) -> Outcome:
         name = command.op.type.name.lower()
         params = tuple(float(p) * math.pi for p in command.op.params)  # half-turns
         ops.append((name, params, tuple(_node_index(q) for q in command.qubits)))
-    return {
-        "t": wall,
-        "cpu": cpu,
-        "swaps": swaps + bridges,
-        "bridges": bridges,
-        **_neutral(ops, expand_swaps=False, want_ops=job["want_ops"]),
-        "initial": [_node_index(unit.initial_map[q]) for q in logical],
-        "final": [_node_index(moved[unit.final_map[q]]) for q in logical],
-    }
+    initial = [_node_index(unit.initial_map[q]) for q in logical]
+    final = [_node_index(moved[unit.final_map[q]]) for q in logical]
+    return ops, initial, final
 
 
 def _node_index(unit: Any) -> int:
@@ -223,7 +250,6 @@ def run_qibo(job: Job) -> Outcome:
     from qibo.transpiler import NativeGates, Passes, Preprocessing, Sabre, Unroller
 
     circuit = Circuit.from_qasm(job["qasm"])
-    n = circuit.nqubits
     start_wires = list(circuit.wire_names)
     graph = nx.Graph()
     graph.add_nodes_from(range(job["n"]))
@@ -238,19 +264,31 @@ def run_qibo(job: Job) -> Outcome:
     wall, cpu = time.perf_counter(), time.process_time()
     out, final_layout = passes(circuit)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    wires = [int(w) for w in out.wire_names]
-    ops = [
-        (gate.name, tuple(float(p) for p in gate.parameters), tuple(wires[q] for q in gate.qubits))
-        for gate in out.queue
-    ]
+    ops, initial, final = qibo_output(out, final_layout, start_wires)
     return {
         "t": wall,
         "cpu": cpu,
         "swaps": int(router.added_swaps),
         **_neutral(ops, expand_swaps=False, want_ops=job["want_ops"]),
-        "initial": [int(start_wires[q]) for q in range(n)],
-        "final": [wires[int(final_layout[start_wires[q]])] for q in range(n)],
+        "initial": initial,
+        "final": final,
     }
+
+
+def qibo_output(
+    out: Any, final_layout: Any, start_wires: list[Any]
+) -> tuple[list[Op], list[int], list[int]]:
+    """A qibo output circuit's gates over device nodes (its wire names), and the initial and
+    final node of each logical qubit (``start_wires``: the input's wire names)."""
+    wires = [int(w) for w in out.wire_names]
+    ops = [
+        (gate.name, tuple(float(p) for p in gate.parameters), tuple(wires[q] for q in gate.qubits))
+        for gate in out.queue
+    ]
+    n = len(start_wires)
+    initial = [int(start_wires[q]) for q in range(n)]
+    final = [wires[int(final_layout[start_wires[q]])] for q in range(n)]
+    return ops, initial, final
 
 
 RUNNERS: dict[str, Callable[[Job], Outcome]] = {
@@ -296,14 +334,19 @@ WARMUP = (
 )
 
 
-def _serve(conn: Any, family: str) -> None:
-    """Worker main loop: answer jobs until told to stop (``None``) or the pipe closes."""
+def _serve(conn: Any, family: str, runners: str | None = None) -> None:
+    """Worker main loop: answer jobs until told to stop (``None``) or the pipe closes.
+
+    ``runners`` names a module whose ``RUNNERS`` table replaces this module's (another
+    benchmark's runners, same job and outcome format).
+    """
     os.environ.setdefault("QIBO_LOG_LEVEL", "3")
     if family == "qibo":
         import qibo
 
         qibo.set_backend("numpy")
-    runner = RUNNERS[family]
+    table = RUNNERS if runners is None else importlib.import_module(runners).RUNNERS
+    runner = table[family]
     conn.send({"hello": versions(family)})
     warmed: set[str] = set()
     while True:
@@ -328,10 +371,15 @@ def _serve(conn: Any, family: str) -> None:
 
 
 class Worker:
-    """A process running one tool family's jobs; killed and replaced when a job times out."""
+    """A process running one tool family's jobs; killed and replaced when a job times out.
 
-    def __init__(self, family: str) -> None:
+    ``runners``: module (importable in the worker) whose ``RUNNERS`` table to use instead of
+    this module's.
+    """
+
+    def __init__(self, family: str, runners: str | None = None) -> None:
         self.family = family
+        self.runners = runners
         self.version = ""
         self._process: Any = None
         self._conn: Any = None
@@ -339,7 +387,9 @@ class Worker:
     def _start(self) -> None:
         context = mp.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, self.family), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, self.family, self.runners), daemon=True
+        )
         self._process.start()
         child.close()
         if not self._conn.poll(300):
