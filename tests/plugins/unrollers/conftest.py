@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from qloom import Backend, Circuit
-from qloom.gates import GATES
+from qloom.gates import GATES, apply_matrix, gate_matrix
 from qloom.testing.strategies import library_gates
 from support.natives import NATIVE_SETS
 
@@ -65,3 +65,18 @@ def haar(seed: int, dim: int) -> np.ndarray:
     q, r = np.linalg.qr(z)
     d = r.diagonal()
     return q * (d / abs(d))
+
+
+def matrix_of(ops: Any, num_qubits: int = 2) -> np.ndarray:
+    """The unitary of ``(name, qubits, params)`` operations applied in order."""
+    out = np.eye(1 << num_qubits, dtype=complex)
+    for name, qubits, params in ops:
+        out = apply_matrix(out, gate_matrix(name, params), qubits, num_qubits)
+    return out
+
+
+def assert_same_up_to_phase(actual: np.ndarray, expected: np.ndarray, atol: float = 1e-9) -> None:
+    """``actual`` equals ``expected`` times a global phase, to ``atol`` in operator norm."""
+    overlap = np.vdot(actual, expected)
+    assert abs(overlap) > 0.5 * expected.shape[0]
+    assert np.linalg.norm(actual * overlap / abs(overlap) - expected, 2) < atol

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qloom.gates import apply_matrix, gate_matrix
+from qloom.gates import gate_matrix
 from qloom_unrollers.synthesis import (
     SynthesisError,
     canonical_gate,
@@ -19,28 +19,14 @@ from qloom_unrollers.synthesis import (
     synthesize_1q,
     synthesize_2q,
     synthesize_unitary,
-    weyl_coordinates,
 )
 
-from .conftest import NATIVE_SETS, haar
+from .conftest import NATIVE_SETS, assert_same_up_to_phase, haar, matrix_of
 
 CX_LIKE = {"cx": NATIVE_SETS["ibm-cx"], "cz": NATIVE_SETS["ibm-cz"], "ecr": NATIVE_SETS["ibm-ecr"]}
 DIRECTIONS = [((0, 1), (1, 0)), ((0, 1),), ((1, 0),)]
 SEEDS = st.integers(0, 2**32 - 1)
 PI4 = math.pi / 4
-
-
-def matrix_of(ops, num_qubits):
-    out = np.eye(1 << num_qubits, dtype=complex)
-    for name, qubits, params in ops:
-        out = apply_matrix(out, gate_matrix(name, params), qubits, num_qubits)
-    return out
-
-
-def assert_same_up_to_phase(actual, expected, atol=1e-9):
-    overlap = np.vdot(actual, expected)
-    assert abs(overlap) > 0.5 * expected.shape[0]
-    assert np.allclose(actual * overlap / abs(overlap), expected, rtol=0, atol=atol)
 
 
 def entanglers(ops):
@@ -115,30 +101,7 @@ def test_kak_reproduces_random_unitaries_in_the_weyl_chamber(seed):
     assert PI4 + 1e-9 >= a >= b - 1e-12 and b + 1e-12 >= abs(c)
 
 
-@pytest.mark.parametrize(
-    ("gate", "params", "coordinates"),
-    [
-        ("cx", (), (PI4, 0, 0)),
-        ("cz", (), (PI4, 0, 0)),
-        ("ecr", (), (PI4, 0, 0)),
-        ("iswap", (), (PI4, PI4, 0)),
-        ("swap", (), (PI4, PI4, PI4)),
-        ("rzz", (0.3,), (0.15, 0, 0)),
-    ],
-)
-def test_weyl_coordinates_of_named_gates(gate, params, coordinates):
-    assert np.allclose(weyl_coordinates(gate_matrix(gate, params)), coordinates, atol=1e-9)
-
-
-# -- two qubits: the acceptance test ---------------------------------------------------
-
-
-@pytest.mark.parametrize("entangler", sorted(CX_LIKE))
-@pytest.mark.parametrize("directions", DIRECTIONS, ids=str)
-@settings(max_examples=10, deadline=None)
-@given(seed=SEEDS)
-def test_random_4x4_unitaries_take_at_most_three(entangler, directions, seed):
-    assert check_2q(haar(seed, 4), CX_LIKE[entangler], directions) == 3
+# -- two qubits: the acceptance test (random 4x4: test_synthesis_two_qubit.py) ---------------------------------------------------
 
 
 @pytest.mark.parametrize("entangler", sorted(CX_LIKE))
