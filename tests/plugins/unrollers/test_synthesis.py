@@ -101,7 +101,7 @@ def test_kak_reproduces_random_unitaries_in_the_weyl_chamber(seed):
     assert PI4 + 1e-9 >= a >= b - 1e-12 and b + 1e-12 >= abs(c)
 
 
-# -- two qubits: the acceptance test (random 4x4: test_synthesis_two_qubit.py) ---------------------------------------------------
+# -- two qubits: the acceptance test (random 4x4: test_synthesis_two_qubit.py) --
 
 
 @pytest.mark.parametrize("entangler", sorted(CX_LIKE))
