@@ -143,8 +143,10 @@ def plan(args: argparse.Namespace) -> list[tuple[str, dict[str, Any], dict[str, 
     return jobs
 
 
-def choose_configs(args: argparse.Namespace) -> list[tools.Config]:
-    """The configurations asked for that can run; say why the others are skipped."""
+def choose_configs(args: argparse.Namespace, wanted: list[str] | None = None) -> list[tools.Config]:
+    """The configurations asked for that can run; say why the others are skipped.
+
+    ``wanted``: the qloom pipelines (default ``--pipeline``, else ``PIPELINES``)."""
     asked = args.tools.split(",") if args.tools else list(tools.FAMILIES)
     labels = {label: fam for fam, items in tools.COMPARATORS.items() for label, _ in items}
     unknown = [a for a in asked if a not in tools.FAMILIES and a not in labels]
@@ -159,7 +161,8 @@ def choose_configs(args: argparse.Namespace) -> list[tools.Config]:
             print(f"{family} not installed: skipped (pip install {family})")
     pipelines = []
     if "qloom" in ready:
-        pipelines = [p for p in (args.pipeline or PIPELINES) if pipeline_available(p)]
+        names = wanted or args.pipeline or list(PIPELINES)
+        pipelines = [p for p in names if pipeline_available(p)]
     return [
         c
         for c in tools.configs(ready, pipelines)
@@ -176,7 +179,8 @@ def pipeline_available(name: str) -> bool:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(
             f"qloom pipeline '{name}' is not available ({first[:120]}): skipped "
-            "(pip install -e plugins/padding -e plugins/routers -e plugins/placers)"
+            "(pip install -e plugins/padding -e plugins/routers -e plugins/placers; "
+            "O0..O3: -e plugins/unrollers -e plugins/optimizers -e plugins/levels)"
         )
         return False
     return True

@@ -118,43 +118,9 @@ def plan(args: argparse.Namespace) -> list[tuple[dict[str, Any], dict[str, str],
 
 
 def choose_configs(args: argparse.Namespace) -> list[tools.Config]:
-    """The configurations asked for that can run; say why the others are skipped."""
-    asked = args.tools.split(",") if args.tools else list(tools.FAMILIES)
-    labels = {label: fam for fam, items in tools.COMPARATORS.items() for label, _ in items}
-    unknown = [a for a in asked if a not in tools.FAMILIES and a not in labels]
-    if unknown:
-        raise SystemExit(f"unknown tools {unknown}: use {tools.FAMILIES} or {sorted(labels)}")
-    families = [f for f in tools.FAMILIES if f in asked or any(labels.get(a) == f for a in asked)]
-    ready = []
-    for family in families:
-        if tools.importable(family):
-            ready.append(family)
-        else:
-            print(f"{family} not installed: skipped (pip install {family})")
-    pipelines: list[str] = []
-    if "qloom" in ready:
-        wanted = args.pipelines.split(",") if args.pipelines else list(PIPELINES)
-        pipelines = [p for p in wanted if pipeline_available(p)]
-    return [
-        c
-        for c in tools.configs(ready, pipelines)
-        if c.family == "qloom" or c.family in asked or c.label in asked
-    ]
-
-
-def pipeline_available(name: str) -> bool:
-    from qloom.config import get_pipeline
-
-    try:
-        get_pipeline(name)
-    except Exception as exc:  # unknown or broken plugin: say so and go on
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(
-            f"qloom pipeline '{name}' is not available ({first[:120]}): skipped "
-            "(O0..O3: pip install -e plugins/levels)"
-        )
-        return False
-    return True
+    """The mapping benchmark's choice, with this benchmark's ``--pipelines``."""
+    wanted = args.pipelines.split(",") if args.pipelines else list(PIPELINES)
+    return mapping.choose_configs(args, wanted)
 
 
 def describe(config: tools.Config, seed: int) -> str:
