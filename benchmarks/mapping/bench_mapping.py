@@ -64,12 +64,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--pipeline", action="append", help=f"qloom pipeline, repeatable (default {PIPELINES})"
     )
-    parser.add_argument(
-        "--natives",
-        help="comma-separated native gates of the qloom backend (default: every gate native, "
-        "i.e. mapping only); the synthesis benchmark uses cz,rz,sx,x",
-    )
-    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per job")
     parser.add_argument(
         "--queko",
@@ -77,11 +71,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=True,
         help="also QUEKO circuits on their own devices (default on)",
     )
+    add_run_options(parser)
+    return parser.parse_args(argv)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options every comparison benchmark shares: seed, checks, subset, outputs."""
+    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
     parser.add_argument(
         "--check-max",
         type=int,
         default=10,
-        help="check equivalence of outputs of circuits up to this many qubits",
+        help="check equivalence of outputs of circuits up to this many qubits (0: never)",
     )
     parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke run")
     parser.add_argument("--json", type=Path, help="write every result row here")
@@ -93,7 +94,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=True,
         help="print the per-circuit tables (default on)",
     )
-    return parser.parse_args(argv)
 
 
 # -- what to run ---------------------------------------------------------------------------------
@@ -230,7 +230,6 @@ def run_job(
         "edges": topo["edges"],
         "seed": args.seed,
         "want_ops": want_ops,
-        "natives": args.natives.split(",") if args.natives else None,
     }
     out = worker.run(job, args.timeout)
     row["status"] = out["status"]
@@ -247,10 +246,7 @@ def run_job(
     if "bridges" in out:
         row["bridges"] = out["bridges"]
     row["coupling"] = check_coupling(pairs, edges, out["wide"])
-    if config.family == "qloom" and not args.natives:
-        row["natives"] = "any"
-    else:
-        row["natives"] = check_natives(out["gates"])
+    row["natives"] = "any" if config.family == "qloom" else check_natives(out["gates"])
     if want_ops:
         start = time.perf_counter()
         row["equiv"] = check_equivalence(qasm, out["ops"], topo["n"], out["initial"], out["final"])

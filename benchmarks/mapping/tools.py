@@ -74,8 +74,7 @@ def run_qloom(job: Job) -> Outcome:
     from qloom.config import get_pipeline
 
     circuit = qasm2.loads(job["qasm"])
-    edges = [tuple(e) for e in job["edges"]]
-    backend = Backend(f"bench:{job['topo']}", job["n"], edges, job.get("natives"))
+    backend = Backend(f"bench:{job['topo']}", job["n"], [tuple(e) for e in job["edges"]])
     pipeline = get_pipeline(job["options"]["pipeline"])
     wall, cpu = time.perf_counter(), time.process_time()
     outcome = run_pipeline(circuit, backend, pipeline, job["seed"])

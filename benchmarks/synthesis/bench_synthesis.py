@@ -72,24 +72,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--pipelines",
         help=f"comma-separated qloom pipelines, lightest first (default {','.join(PIPELINES)})",
     )
-    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per job")
-    parser.add_argument(
-        "--check-max",
-        type=int,
-        default=10,
-        help="check equivalence of outputs of circuits up to this many qubits (0: never)",
-    )
-    parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke run")
-    parser.add_argument("--json", type=Path, help="write every result row here")
-    parser.add_argument("--markdown", type=Path, help="write the report as markdown here")
-    parser.add_argument("--load", type=Path, help="report the rows of a previous --json file")
-    parser.add_argument(
-        "--per-circuit",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="print the per-circuit tables (default on)",
-    )
+    mapping.add_run_options(parser)
     return parser.parse_args(argv)
 
 
