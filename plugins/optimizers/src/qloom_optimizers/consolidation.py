@@ -17,12 +17,12 @@ import numpy as np
 from qloom import Backend, Circuit, Operation, Pass, PassContext
 from qloom_optimizers.matrices import matrix_of, unitary_op
 from qloom_unrollers.synthesis import SynthesisError, num_entanglers, synthesize_2q
+from qloom_unrollers.translate import accepted_directions
 
 __all__ = ["Consolidate2q", "consolidate_blocks"]
 
 _I2 = np.eye(2, dtype=complex)
 _EXCHANGE = np.eye(4)[[0, 2, 1, 3]]
-BOTH = ((0, 1), (1, 0))
 
 
 class Consolidate2q(Pass):
@@ -95,17 +95,6 @@ def consolidate_blocks(circuit: Circuit, backend: Backend) -> Circuit:
     return circuit.copy_with(out)
 
 
-def _directions(backend: Backend, a: int, b: int) -> tuple[tuple[int, int], ...]:
-    if backend.connectivity is None:
-        return BOTH
-    forward, backward = (a, b) in backend, (b, a) in backend
-    if forward and not backward:
-        return ((0, 1),)
-    if backward and not forward:
-        return ((1, 0),)
-    return BOTH
-
-
 def _block_matrix(block: _Block) -> np.ndarray:
     """The block's 4x4 unitary (qubit ``pair[0]`` most significant); one-qubit gates are
     gathered per qubit and applied as one tensor product before each two-qubit gate."""
@@ -136,7 +125,7 @@ def _resynthesised(
     if block.two_qubit < 2 and not foreign:
         return block.ops
     a, b = block.pair
-    directions = _directions(backend, a, b)
+    directions = accepted_directions(backend, a, b)
     matrix = _block_matrix(block)
     try:
         if not foreign and num_entanglers(matrix, natives, directions) >= block.two_qubit:

@@ -28,7 +28,7 @@ from qloom_unrollers.synthesis import (
     synthesize_unitary,
 )
 
-__all__ = ["Translator", "decompose_wide"]
+__all__ = ["Translator", "accepted_directions", "decompose_wide"]
 
 Directions = tuple[tuple[int, int], ...]
 BOTH: Directions = ((0, 1), (1, 0))
@@ -74,17 +74,7 @@ class Translator:
         key = (a, b)
         found = self._directions.get(key)
         if found is None:
-            if self.backend.connectivity is None:
-                found = BOTH
-            else:
-                forward, backward = (a, b) in self.backend, (b, a) in self.backend
-                found = (
-                    ((0, 1),)
-                    if forward and not backward
-                    else ((1, 0),)
-                    if backward and not forward
-                    else BOTH
-                )
+            found = accepted_directions(self.backend, a, b)
             self._directions[key] = found
         return found
 
@@ -160,6 +150,19 @@ class Translator:
         for step_name, step_qubits, step_params in local:
             out += self._expand(step_name, step_params, tuple(qubits[i] for i in step_qubits))
         return out
+
+
+def accepted_directions(backend: Backend, a: int, b: int) -> Directions:
+    """Orders of ``(a, b)`` the device accepts for a two-qubit gate, as local pairs: both
+    when it couples them both ways, neither way (not yet routed) or has no couplings."""
+    if backend.connectivity is None:
+        return BOTH
+    forward, backward = (a, b) in backend, (b, a) in backend
+    if forward and not backward:
+        return ((0, 1),)
+    if backward and not forward:
+        return ((1, 0),)
+    return BOTH
 
 
 def _orient(directions: Directions, step_qubits: Sequence[int]) -> Directions:
