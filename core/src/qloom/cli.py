@@ -1,4 +1,4 @@
-"""The ``qloom`` command: ``plugins``, ``transpile``, ``run``, plus commands from plugins."""
+"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``), plus commands from plugins."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     transpile.set_defaults(func=_cmd_transpile)
 
-    run = sub.add_parser("run", help="transpile and run an OpenQASM 2 file, print counts")
+    run = sub.add_parser(
+        "run", aliases=["execute"], help="transpile and run an OpenQASM 2 file, print counts"
+    )
     _add_common(run)
     run.add_argument("--shots", type=int, default=1024, help="number of shots (default 1024)")
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -71,6 +73,28 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--padding",
         help="none, before or after: overrides the backend's default padding",
     )
+    parser.add_argument(
+        "--option",
+        dest="options",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option, e.g. noise=false (repeatable; values read as JSON, else text)",
+    )
+
+
+def _backend_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """``["noise=false", "max_qubits=20"]`` -> ``{"noise": False, "max_qubits": 20}``."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QloomError(f"--option expects KEY=VALUE, got '{pair}'")
+        try:
+            options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.strip()] = value
+    return options
 
 
 def _cmd_plugins(args: argparse.Namespace) -> int:
@@ -143,7 +167,7 @@ def _load(path: Path) -> Any:
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
 
-    backend = get_backend(args.backend)
+    backend = get_backend(args.backend, **_backend_options(args.options))
     circuit = _load(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
     outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
@@ -168,7 +192,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    backend = get_backend(args.backend)
+    backend = get_backend(args.backend, **_backend_options(args.options))
     circuit = _load(args.file)
     result = execute(
         circuit,

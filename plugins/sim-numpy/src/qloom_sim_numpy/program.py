@@ -28,8 +28,11 @@ __all__ = [
     "Reset",
     "compile_circuit",
     "default_fusion",
+    "condition_of",
     "describe",
     "gate_block",
+    "register_bits",
+    "terminal_flags",
 ]
 
 
@@ -131,7 +134,7 @@ def gate_block(op: Operation, wires: Sequence[int]) -> Block | None:
     return Block(tuple(wires), matrix, diagonal)
 
 
-def _terminal_flags(ops: Sequence[Operation]) -> list[bool]:
+def terminal_flags(ops: Sequence[Operation]) -> list[bool]:
     """For each op, whether it is a measurement that can be sampled from the final state."""
     flags = [False] * len(ops)
     touched: set[int] = set()
@@ -153,7 +156,8 @@ def _terminal_flags(ops: Sequence[Operation]) -> list[bool]:
     return flags
 
 
-def _registers(circuit: Circuit) -> dict[str, tuple[int, ...]]:
+def register_bits(circuit: Circuit) -> dict[str, tuple[int, ...]]:
+    """The clbits of each classical register, its bit 0 first."""
     bits: dict[str, tuple[int, ...]] = {}
     start = 0
     for reg in circuit.cregs:
@@ -177,8 +181,8 @@ def compile_circuit(circuit: Circuit, fusion: int | None = None, extra_wires: in
     n = circuit.num_qubits + extra_wires
     width = default_fusion(n) if fusion is None else max(1, fusion)
     ops = list(circuit)
-    terminal = _terminal_flags(ops)
-    registers = _registers(circuit)
+    terminal = terminal_flags(ops)
+    registers = register_bits(circuit)
     wire_of = list(range(circuit.num_qubits))
     program = Program(n, circuit.num_clbits)
     pending: list[Block] = []
@@ -190,7 +194,7 @@ def compile_circuit(circuit: Circuit, fusion: int | None = None, extra_wires: in
 
     for op, is_terminal in zip(ops, terminal, strict=True):
         wires = [wire_of[q] for q in op.qubits]
-        condition = _condition(op, registers)
+        condition = condition_of(op, registers)
         if op.name == "barrier":
             continue
         if is_terminal:
@@ -221,7 +225,8 @@ def _classical_step(op: Operation, wires: list[int], condition: Condition | None
     return Gates((block,) if block is not None else (), condition)
 
 
-def _condition(op: Operation, registers: dict[str, tuple[int, ...]]) -> Condition | None:
+def condition_of(op: Operation, registers: dict[str, tuple[int, ...]]) -> Condition | None:
+    """The op's classical condition over clbits (``registers`` from ``register_bits``)."""
     if op.condition is None:
         return None
     name, value = op.condition
