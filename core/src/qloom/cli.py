@@ -1,4 +1,4 @@
-"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``), plus commands from plugins."""
+"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``) and plugin commands."""
 
 from __future__ import annotations
 

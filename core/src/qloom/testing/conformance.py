@@ -29,8 +29,8 @@ from qloom.testing.equivalence import assert_equivalent
 __all__ = ["Check", "Report", "assert_backend_accepts", "check_backend", "check_pass"]
 
 _SHOTS = 2000
-_MAX_TVD = 0.1
-"""Largest total variation distance from the exact distribution accepted on execution."""
+MAX_TVD = 0.1
+"""Default largest total variation distance from the exact distribution on execution."""
 
 
 @dataclass(frozen=True)
@@ -96,17 +96,20 @@ def assert_backend_accepts(circuit: Circuit, backend: Backend) -> None:
 # -- backends ---------------------------------------------------------------------------------
 
 
-def check_backend(backend: Backend, *, seed: int = 0) -> Report:
+def check_backend(backend: Backend, *, seed: int = 0, max_tvd: float = MAX_TVD) -> Report:
     """Run the backend conformance suite.
 
     Checks that ``__contains__`` answers consistently for qubits, pairs and gates, that
     ``validate`` accepts a circuit of natives on a coupled pair and rejects a non-native
     gate and an uncoupled pair, and, when the backend executes, that a GHZ circuit written
-    with its natives gives the exact distribution and that a seed reproduces counts.
+    with its natives (any entangling chain when no cx-like gate is native) gives the exact
+    distribution and that a seed reproduces counts.
 
     Args:
         backend: the backend under test.
         seed: seed of the random gate parameters and of the executions.
+        max_tvd: the largest total variation distance from the exact distribution that
+            counts as correct; raise it for a backend that emulates a noisy device.
 
     Returns:
         The report (inspect ``skipped`` for what its natives could not express).
@@ -121,7 +124,7 @@ def check_backend(backend: Backend, *, seed: int = 0) -> Report:
     rng = np.random.default_rng(seed)
     _check_validate(backend, report, rng)
     if backend.can_execute:
-        _check_execution(backend, report, seed)
+        _check_execution(backend, report, seed, max_tvd)
     else:
         report.skip("execution", "the backend is a compilation target only (no run)")
     report.raise_for_failures()
@@ -262,6 +265,8 @@ _SUPERPOSE: list[tuple[str, tuple[float, ...]]] = [
     ("ry", (math.pi / 2,)),
     ("rx", (math.pi / 2,)),
     ("sx", ()),
+    ("prx", (math.pi / 2, math.pi / 2)),
+    ("gpi2", (0.0,)),
 ]
 _ENTANGLE = ["cx", "CX", "cy", "cz"]
 _FLIP: list[tuple[str, tuple[float, ...]]] = [
@@ -272,22 +277,48 @@ _FLIP: list[tuple[str, tuple[float, ...]]] = [
     ("U", (math.pi, 0.0, math.pi)),
     ("rx", (math.pi,)),
     ("ry", (math.pi,)),
+    ("prx", (math.pi, 0.0)),
+    ("gpi", (0.0,)),
 ]
 
 
-def _ghz_recipe(backend: Backend) -> tuple[str, tuple[float, ...], str] | str:
-    """``(superposing gate, its params, entangler)`` from the natives, or why there is none."""
+Step = tuple[str, tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    """How to entangle a chain with the natives: ``superpose`` the first qubit, then for each
+    pair ``before`` on the target, ``entangle`` the pair, ``after`` on the target."""
+
+    superpose: Step
+    entangle: Step
+    before: Step | None = None
+    after: Step | None = None
+
+
+def _ghz_recipe(backend: Backend) -> _Recipe | str:
+    """A GHZ recipe from the natives (or any entangling chain when no cx-like gate is
+    native: its exact distribution is still known), or why there is none."""
     natives = backend.natives if backend.natives is not None else frozenset(GATES)
     superpose = next(((g, p) for g, p in _SUPERPOSE if g in natives), None)
-    entangle = next((g for g in _ENTANGLE if g in natives), None)
     if superpose is None:
         looked = [g for g, _ in _SUPERPOSE]
         return f"no native creates a superposition from |0> (looked for {looked})"
-    if entangle is None:
-        return f"no native entangler among {_ENTANGLE}"
-    if entangle == "cz" and "ry" not in natives and "h" not in natives:
-        return "cz needs h or ry on the target to act as cx, and neither is native"
-    return superpose[0], superpose[1], entangle
+    entangle = next((g for g in _ENTANGLE if g in natives), None)
+    if entangle in ("cx", "CX", "cy"):
+        return _Recipe(superpose, (entangle, ()))
+    if entangle == "cz" and ("h" in natives or "ry" in natives):
+        if "h" in natives:
+            return _Recipe(superpose, ("cz", ()), ("h", ()), ("h", ()))
+        return _Recipe(superpose, ("cz", ()), ("ry", (-math.pi / 2,)), ("ry", (math.pi / 2,)))
+    pairs = sorted(
+        g for g in natives if GATES[g].num_qubits == 2 and GATES[g].num_params is not None
+    )
+    if not pairs:
+        return "no native two-qubit gate to entangle with"
+    name = pairs[0]
+    params = (math.pi / 2,) * (GATES[name].num_params or 0)
+    return _Recipe(superpose, (name, params), superpose, superpose)
 
 
 def _chain(backend: Backend, length: int) -> list[int]:
@@ -312,27 +343,16 @@ def _chain(backend: Backend, length: int) -> list[int]:
     return best
 
 
-def _ghz(backend: Backend, recipe: tuple[str, tuple[float, ...], str], chain: list[int]) -> Circuit:
+def _ghz(backend: Backend, recipe: _Recipe, chain: list[int]) -> Circuit:
     width = backend.num_qubits if backend.num_qubits is not None else max(chain) + 1
     circuit = Circuit(width, len(chain))
-    gate, params, entangler = recipe
-    natives = backend.natives if backend.natives is not None else frozenset(GATES)
-    circuit.append(gate, [chain[0]], params)
+    circuit.append(recipe.superpose[0], [chain[0]], recipe.superpose[1])
     for control, target in itertools.pairwise(chain):
-        if entangler == "cz":
-            flip, back = (
-                (("h", ()), ("h", ()))
-                if "h" in natives
-                else (
-                    ("ry", (-math.pi / 2,)),
-                    ("ry", (math.pi / 2,)),
-                )
-            )
-            circuit.append(flip[0], [target], flip[1])
-            circuit.append("cz", [control, target])
-            circuit.append(back[0], [target], back[1])
-        else:
-            circuit.append(entangler, [control, target])
+        if recipe.before is not None:
+            circuit.append(recipe.before[0], [target], recipe.before[1])
+        circuit.append(recipe.entangle[0], [control, target], recipe.entangle[1])
+        if recipe.after is not None:
+            circuit.append(recipe.after[0], [target], recipe.after[1])
     for clbit, q in enumerate(chain):
         circuit.measure(q, clbit)
     return circuit
@@ -356,9 +376,9 @@ def _expected_counts(circuit: Circuit, chain: list[int]) -> dict[str, float]:
     return out
 
 
-def _check_execution(backend: Backend, report: Report, seed: int) -> None:
+def _check_execution(backend: Backend, report: Report, seed: int, max_tvd: float) -> None:
     chain = _chain(backend, 3)
-    _check_basis_state(backend, report, seed, chain)
+    _check_basis_state(backend, report, seed, chain, max_tvd)
     recipe = _ghz_recipe(backend)
     if isinstance(recipe, str):
         report.skip("GHZ distribution", recipe)
@@ -389,8 +409,8 @@ def _check_execution(backend: Backend, report: Report, seed: int) -> None:
     )
     report.add(
         f"GHZ on {len(chain)} qubits gives the exact distribution",
-        tvd <= _MAX_TVD,
-        f"total variation distance {tvd:.3f} > {_MAX_TVD}; expected {expected}, got {first.counts}",
+        tvd <= max_tvd,
+        f"total variation distance {tvd:.3f} > {max_tvd}; expected {expected}, got {first.counts}",
     )
     report.add(
         "the same seed gives the same counts",
@@ -399,7 +419,9 @@ def _check_execution(backend: Backend, report: Report, seed: int) -> None:
     )
 
 
-def _check_basis_state(backend: Backend, report: Report, seed: int, chain: list[int]) -> None:
+def _check_basis_state(
+    backend: Backend, report: Report, seed: int, chain: list[int], max_tvd: float
+) -> None:
     """|1> on the first qubit of ``chain``, |0> on the others: catches reversed keys."""
     natives = backend.natives if backend.natives is not None else frozenset(GATES)
     name = "a basis state reads back with clbit 0 rightmost"
@@ -424,7 +446,7 @@ def _check_basis_state(backend: Backend, report: Report, seed: int, chain: list[
     share = counts.get(want, 0) / max(sum(counts.values()), 1)
     report.add(
         name,
-        share >= 1 - _MAX_TVD,
+        share >= 1 - max_tvd,
         f"X on qubit {chain[0]} measured into clbit 0 should read '{want}', got {counts}",
     )
 

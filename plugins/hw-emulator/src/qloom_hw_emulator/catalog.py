@@ -23,7 +23,9 @@ _SUFFIXES = (".toml", ".json")
 def catalog_names() -> list[str]:
     """Names of the built-in devices, sorted."""
     folder = resources.files("qloom_hw_emulator") / "devices"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 @cache

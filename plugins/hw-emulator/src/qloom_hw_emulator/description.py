@@ -64,8 +64,19 @@ __all__ = ["DEFAULT_PIPELINE", "DeviceFileError", "load_device", "parse_device"]
 DEFAULT_PIPELINE = "emulator"
 """The noise-aware pipeline this plugin registers; devices use it unless they name another."""
 
-_TOP = {"name", "description", "natives", "virtual", "pipeline", "padding", "topology",
-        "noise", "durations", "qubit", "edge"}
+_TOP = {
+    "name",
+    "description",
+    "natives",
+    "virtual",
+    "pipeline",
+    "padding",
+    "topology",
+    "noise",
+    "durations",
+    "qubit",
+    "edge",
+}
 _TOPOLOGY = {"kind", "qubits", "edges", "directed", "rows", "cols", "width"}
 _NOISE = {"gate_error_1q", "gate_error_2q", "readout_error", "spread", "seed"}
 _DURATIONS = {"gate_1q_ns", "gate_2q_ns", "readout_ns"}
@@ -96,10 +107,7 @@ def load_device(path: str | Path) -> Device:
         raise DeviceFileError(source, "file", "no such device description file")
     text = path.read_text(encoding="utf-8")
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
         raise DeviceFileError(source, f"line {exc.lineno}, column {exc.colno}", exc.msg) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -131,7 +139,7 @@ def parse_device(data: Mapping[str, Any], source: str, default_name: str = "devi
     def varied(key: str, keys: list[Any]) -> dict[Any, float]:
         median = read.number(noise, key, "noise.", 0.0, upper=1.0)
         factors = np.exp(spread * rng.standard_normal(len(keys)))
-        return {k: float(min(0.5, median * f)) for k, f in zip(keys, factors)}
+        return {k: float(min(0.5, median * f)) for k, f in zip(keys, factors, strict=True)}
 
     gate_error = varied("gate_error_1q", list(qubits))
     readout_error = varied("readout_error", list(qubits))
@@ -297,8 +305,11 @@ class _Reader:
         a, b = value
         for q in (a, b):
             if not 0 <= q < num_qubits:
-                self.fail(key, f"{[a, b]} names qubit {q}, but the device has {num_qubits} "
-                          f"qubits (0..{num_qubits - 1})")
+                self.fail(
+                    key,
+                    f"{[a, b]} names qubit {q}, but the device has {num_qubits} "
+                    f"qubits (0..{num_qubits - 1})",
+                )
         if a == b:
             self.fail(key, f"{[a, b]} couples a qubit with itself")
         return (a, b)

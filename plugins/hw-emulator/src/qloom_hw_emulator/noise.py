@@ -118,7 +118,7 @@ def _draw_patterns(
             outcomes = np.ones(hits, dtype=np.int64)
         else:
             outcomes = rng.integers(1, 4 ** len(circuit[site.index].qubits), hits)
-        for shot, outcome in zip(chosen.tolist(), outcomes.tolist()):
+        for shot, outcome in zip(chosen.tolist(), outcomes.tolist(), strict=True):
             per_shot[shot].append((number, outcome))
     tally: Counter[Pattern] = Counter(tuple(e) for e in per_shot.values())
     if shots > len(per_shot):
