@@ -126,7 +126,7 @@ def parse_device(data: Mapping[str, Any], source: str, default_name: str = "devi
     virtual = read.gates(data, "virtual", required=False)
     if not virtual <= natives:
         read.fail("virtual", f"{sorted(virtual - natives)} are not among the natives")
-    num_qubits, edges, directed = _topology(read, data.get("topology"))
+    num_qubits, edges, directed = _topology(read, data)
     noise = read.table(data, "noise")
     read.known(noise, _NOISE, "noise")
     durations = read.table(data, "durations")
@@ -194,8 +194,8 @@ def parse_device(data: Mapping[str, Any], source: str, default_name: str = "devi
     )
 
 
-def _topology(read: _Reader, raw: Any) -> tuple[int, list[Pair], bool]:
-    table = read.table({"topology": raw}, "topology", required=True)
+def _topology(read: _Reader, data: Mapping[str, Any]) -> tuple[int, list[Pair], bool]:
+    table = read.table(data, "topology", required=True)
     read.known(table, _TOPOLOGY, "topology")
     kind = read.text(table, "kind", "edges" if "edges" in table else "", "topology.")
     directed = read.flag(table, "directed", "topology.")
