@@ -9,7 +9,6 @@ import csv
 import math
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +19,8 @@ from qloom import Circuit, CircuitError, QasmError, qasm2
 from qloom.gates import GATES, gate_matrix, matrix_of_sequence
 from qloom.qasm2.exporter import GATE_DEFINITIONS, QELIB1_GATES
 from qloom.qasm2.parser import RESERVED
+from support.shared import benchmark_qasm_files
 
-SHARED = Path(__file__).parents[2] / ".." / "shared" / "benchmarks"
 HEADER = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
 
 # QASMBench's vqe_uccsd_n8 measures registers 'q' and 'c' it never declares (its only
@@ -373,17 +372,7 @@ def test_negative_zero_keeps_its_sign():
 # -- shared benchmark files ------------------------------------------------------------------
 
 
-def _shared_files() -> list[object]:
-    if not SHARED.is_dir():
-        reason = f"shared benchmark data not found at {SHARED.resolve()}"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="no-shared-data")]
-    files = sorted((SHARED / "qasmbench-raw").glob("*.qasm")) + sorted(
-        (SHARED / "circuits").glob("*.qasm")
-    )
-    return [pytest.param(f, id=f"{f.parent.name}/{f.name}") for f in files]
-
-
-@pytest.mark.parametrize("path", _shared_files())
+@pytest.mark.parametrize("path", benchmark_qasm_files())
 def test_shared_files_round_trip(path):
     if path.name in KNOWN_INVALID:
         line, column, message = KNOWN_INVALID[path.name]

@@ -17,22 +17,11 @@ from qiskit.quantum_info import Operator
 from qloom import qasm2
 from qloom.testing import assert_equivalent
 from qloom_qiskit import from_qiskit, to_qiskit
-
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "benchmarks"
+from support.shared import benchmark_qasm_files
 
 UNDECLARED = "vqe_uccsd_n8.qasm"
 """QASMBench's vqe_uccsd_n8 ends by measuring registers it never declares (qloom's and
 Qiskit's readers both reject it): its gates are used without those lines."""
-
-
-def _files() -> list[object]:
-    if not SHARED.is_dir():
-        reason = f"shared benchmark data not found at {SHARED}"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="no-shared-data")]
-    files = sorted((SHARED / "circuits").glob("*.qasm")) + sorted(
-        (SHARED / "qasmbench-raw").glob("*.qasm")
-    )
-    return [pytest.param(f, id=f"{f.parent.name}/{f.name}") for f in files]
 
 
 def _program(path: Path) -> str:
@@ -42,7 +31,7 @@ def _program(path: Path) -> str:
     return text
 
 
-@pytest.mark.parametrize("path", _files())
+@pytest.mark.parametrize("path", benchmark_qasm_files())
 def test_benchmark_circuit_round_trips(path, qiskit_matrix, same_action):
     text = _program(path)
     circuit = qasm2.loads(text)
