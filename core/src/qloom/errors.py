@@ -9,6 +9,8 @@ __all__ = [
     "BrokenPluginError",
     "CircuitError",
     "ConfigError",
+    "ExecutorConnectionError",
+    "ExecutorError",
     "GateError",
     "IncompatiblePluginError",
     "MappingError",
@@ -16,7 +18,14 @@ __all__ = [
     "PluginError",
     "QasmError",
     "QloomError",
+    "RemoteError",
+    "SerializationError",
+    "TaskCancelled",
+    "TaskError",
+    "TaskTimeout",
     "UnknownPluginError",
+    "VersionMismatch",
+    "WorkerDied",
 ]
 
 
@@ -205,6 +214,134 @@ class PassError(QloomError, RuntimeError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.pass_name, self.pipeline, self.message))
+
+
+class TaskError(QloomError):
+    """Base class of the errors that end a task for a reason outside its own code.
+
+    Attributes:
+        task_id: the task's identifier (the Compiler's id, or the executor's key).
+    """
+
+    task_id: str | None = None
+
+
+class TaskCancelled(TaskError):
+    """The task was cancelled before it finished; ``reason`` says by whom or why."""
+
+    def __init__(self, reason: str = "cancelled", task_id: str | None = None) -> None:
+        self.reason = reason
+        self.task_id = task_id
+        where = f"task {task_id} " if task_id else "task "
+        super().__init__(f"{where}was cancelled: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason, self.task_id))
+
+
+class TaskTimeout(TaskError, TimeoutError):
+    """The task ran longer than its timeout and was stopped."""
+
+    def __init__(self, seconds: float, task_id: str | None = None) -> None:
+        self.seconds = seconds
+        self.task_id = task_id
+        where = f"task {task_id} " if task_id else "task "
+        super().__init__(f"{where}timed out after {seconds:g} s")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.seconds, self.task_id))
+
+
+class WorkerDied(TaskError):
+    """The worker running the task died on every attempt the task was allowed.
+
+    Attributes:
+        attempts: how many times the task was started; last_worker: the worker (pid or
+        address) that died last.
+    """
+
+    def __init__(self, task_id: str | None, attempts: int, last_worker: str) -> None:
+        self.task_id = task_id
+        self.attempts = attempts
+        self.last_worker = last_worker
+        super().__init__(
+            f"task {task_id}: its worker died on each of {attempts} attempt(s); "
+            f"last worker {last_worker}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.task_id, self.attempts, self.last_worker))
+
+
+class SerializationError(TaskError, TypeError):
+    """A task's argument cannot be sent to a worker; refused at submit, before any work."""
+
+    def __init__(self, task_id: str | None, argument: str, reason: str) -> None:
+        self.task_id = task_id
+        self.argument = argument
+        self.reason = reason
+        super().__init__(
+            f"task {task_id or '<unnamed>'}: argument {argument} cannot be sent to a worker: "
+            f"{reason}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.task_id, self.argument, self.reason))
+
+
+class RemoteError(QloomError):
+    """Stands in for a worker's exception whose type could not be sent back.
+
+    Attributes:
+        type_name: the original exception's qualified type name; message: its message.
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        self.type_name = type_name
+        self.message = message
+        super().__init__(f"{type_name}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.type_name, self.message))
+
+
+class ExecutorError(QloomError):
+    """An executor could not start, connect or keep its workers."""
+
+
+class ExecutorConnectionError(ExecutorError, ConnectionError):
+    """No scheduler answered at ``address`` within ``timeout`` seconds."""
+
+    def __init__(self, address: str, timeout: float, reason: str = "") -> None:
+        self.address = address
+        self.timeout = timeout
+        self.reason = reason
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"could not connect to {address} within {timeout:g} s{detail}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.address, self.timeout, self.reason))
+
+
+class VersionMismatch(ExecutorError):
+    """A worker has a different version of a package than the client.
+
+    Attributes:
+        package: the distribution; local: its version here; remote: ``{worker: version}``.
+    """
+
+    def __init__(self, package: str, local: str | None, remote: dict[str, str | None]) -> None:
+        self.package = package
+        self.local = local
+        self.remote = remote
+        seen = ", ".join(f"{w}: {v or 'not installed'}" for w, v in sorted(remote.items()))
+        super().__init__(
+            f"version mismatch for {package}: {local or 'not installed'} here, {seen}; "
+            "install the same versions on the client and every worker"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.package, self.local, self.remote))
 
 
 def _singular(kind: str) -> str:

@@ -1,24 +1,116 @@
 """``Executor``: where work runs (here, in threads, in processes, on a cluster).
 
-In the spirit of PennyLane's ``RemoteExec``: one small interface for every engine. Core
-ships ``SerialExecutor``; plugins add thread, process and Dask executors.
+In the spirit of PennyLane's ``RemoteExec`` and of ``concurrent.futures``: one small
+interface for every engine. Core ships ``SerialExecutor``; plugins add ``threads``,
+``processes`` (``qloom-executors``) and ``dask`` (``qloom-dask``).
+
+Every executor runs a task through ``call_as_task`` on the worker side, so the task's
+status events and its stop checks (``qloom.worker``) work the same everywhere.
 """
 
 from __future__ import annotations
 
+import pickle
+import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
-__all__ = ["Executor", "SerialExecutor"]
+from qloom import worker
+from qloom.errors import ConfigError, SerializationError, TaskCancelled
+
+__all__ = [
+    "Executor",
+    "SerialExecutor",
+    "TaskOptions",
+    "call_as_task",
+    "check_picklable",
+    "new_key",
+]
 
 T = TypeVar("T")
+
+RESOURCE_NAMES = ("cpu", "mem")
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """How one task is run; executors honour every field the engine allows.
+
+    Attributes:
+        key: unique name of the task (Dask merges tasks with equal keys); ``None`` makes one.
+        timeout: seconds the task may run before it is stopped with ``TaskTimeout``.
+        retries: re-runs after the task raised; 0 by default (a failing pass fails once).
+        max_worker_deaths: re-runs after its worker died; it then fails with ``WorkerDied``.
+        resources: ``{"cpu": n, "mem": bytes}`` the task needs while it runs.
+    """
+
+    key: str | None = None
+    timeout: float | None = None
+    retries: int = 0
+    max_worker_deaths: int = 3
+    resources: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.timeout is not None and self.timeout <= 0:
+            raise ConfigError(f"a task timeout must be positive, got {self.timeout}")
+        if self.retries < 0 or self.max_worker_deaths < 0:
+            raise ConfigError("retries and max_worker_deaths must not be negative")
+        unknown = sorted(set(self.resources) - set(RESOURCE_NAMES))
+        if unknown:
+            raise ConfigError(f"unknown resource(s) {unknown}; known: {list(RESOURCE_NAMES)}")
+        for name, amount in self.resources.items():
+            if not amount > 0:
+                raise ConfigError(f"resource {name} must be positive, got {amount}")
+
+    def with_key(self) -> TaskOptions:
+        """These options, with a fresh key if none was given."""
+        if self.key is not None:
+            return self
+        return TaskOptions(
+            new_key(), self.timeout, self.retries, self.max_worker_deaths, self.resources
+        )
+
+
+def new_key(prefix: str = "task") -> str:
+    """A fresh, unique task key."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def call_as_task(
+    key: str, timeout: float | None, fn: Callable[..., T], args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+) -> T:
+    """Run ``fn(*args, **kwargs)`` as task ``key``: what every executor runs on a worker."""
+    with worker.running(key, timeout):
+        return fn(*args, **kwargs)
+
+
+def check_picklable(key: str | None, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    """Refuse, before submitting, an argument that cannot travel to another process.
+
+    Raises:
+        SerializationError: naming the task and the argument (position or keyword).
+    """
+    named = [(f"#{i}", a) for i, a in enumerate(args)] + [(f"'{k}'", v) for k, v in kwargs.items()]
+    for name, value in named:
+        try:
+            pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            raise SerializationError(
+                key, f"{name} ({type(value).__name__})", f"{type(exc).__name__}: {exc}"
+            ) from exc
 
 
 class Executor(ABC):
     """Runs functions somewhere and hands back ``concurrent.futures.Future`` objects.
+
+    A future of a task that was cancelled raises ``TaskCancelled``, one that ran out of
+    time ``TaskTimeout``, one whose worker kept dying ``WorkerDied``; otherwise it holds the
+    function's result or exception.
 
     Attributes:
         persist: True when the workers outlive this executor (an existing cluster).
@@ -32,8 +124,23 @@ class Executor(ABC):
         """How many tasks can run at once."""
 
     @abstractmethod
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        """Schedule ``fn(*args, **kwargs)``."""
+    def submit(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> Future[T]:
+        """Schedule ``fn(*args, **kwargs)`` as one task, run as ``options`` say."""
+
+    def cancel(self, future: Future[Any], reason: str = "cancelled by the user") -> bool:
+        """Stop a task: a queued one never starts, a running one is stopped.
+
+        Returns False when the task had already finished. The base version can only
+        cancel queued tasks; executors that can stop running ones override it.
+        """
+        return future.cancel()
 
     def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
         """``fn`` over zipped iterables; results in input order (raises the first error)."""
@@ -46,7 +153,10 @@ class Executor(ABC):
 
     @abstractmethod
     def shutdown(self, wait: bool = True) -> None:
-        """Release the workers (never a cluster this executor did not start)."""
+        """Release the workers (never a cluster this executor did not start).
+
+        Tasks still queued or running are cancelled with ``TaskCancelled``.
+        """
 
     def __enter__(self) -> Executor:
         return self
@@ -61,24 +171,47 @@ class Executor(ABC):
 
 
 class SerialExecutor(Executor):
-    """Runs each task immediately in the calling thread: the default, and the reference."""
+    """Runs each task at submit, in the calling thread: the default, and the reference.
 
-    def __init__(self) -> None:
+    Timeouts are checked between passes (nothing here can interrupt a pass); a task is
+    finished before ``cancel`` could reach it.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers not in (None, 1):
+            raise ConfigError(f"the serial executor has exactly 1 worker, not {workers}")
         self._closed = False
 
     @property
     def size(self) -> int:
         return 1
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    def submit(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> Future[T]:
         if self._closed:
             raise RuntimeError("cannot submit to an executor that was shut down")
+        opts = (options or TaskOptions()).with_key()
         future: Future[T] = Future()
         future.set_running_or_notify_cancel()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # the caller sees it through future.result()
-            future.set_exception(exc)
+        for attempt in range(opts.retries + 1):
+            try:
+                result = call_as_task(opts.key or "", opts.timeout, fn, args, kwargs)
+            except TaskCancelled as exc:
+                future.set_exception(exc)
+                break
+            except BaseException as exc:  # the caller sees it through future.result()
+                if attempt == opts.retries or not isinstance(exc, Exception):
+                    future.set_exception(exc)
+                    break
+            else:
+                future.set_result(result)
+                break
         return future
 
     def shutdown(self, wait: bool = True) -> None:

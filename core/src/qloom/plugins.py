@@ -401,6 +401,9 @@ class Registry:
         if self._hooks is None:
             pm = pluggy.PluginManager(hookspecs.PROJECT)
             pm.add_hookspecs(hookspecs)
+            from qloom import worker  # task status and stop checks ride on the pass hooks
+
+            pm.register(worker, name="qloom:worker")
             for info in self._scanned().get("hooks", {}).values():
                 try:
                     pm.register(self._import(info), name=f"{info.distribution}:{info.name}")

@@ -1,0 +1,90 @@
+"""Task functions for executor and Compiler tests.
+
+They live in an importable module so spawned processes and Dask workers can load them by
+name. Barriers are marker files, not sleeps: a task announces it started by creating a
+file and blocks until another file appears.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from qloom import worker
+
+POLL = 0.005
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def pid_of(_: object = None) -> int:
+    return os.getpid()
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def fail_until(marker_dir: str, failures: int) -> int:
+    """Raise the first ``failures`` times it is called (counted with files); then return."""
+    folder = Path(marker_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    calls = len(list(folder.glob("call-*")))
+    (folder / f"call-{calls}-{os.getpid()}-{threading.get_ident()}").touch()
+    if calls < failures:
+        raise ValueError(f"failure {calls + 1} of {failures}")
+    return calls
+
+
+def wait_for(started: str, release: str, limit: float = 60.0) -> str:
+    """Touch ``started``, then wait (checking for a stop between polls) until ``release``."""
+    Path(started).touch()
+    deadline = time.monotonic() + limit
+    while not Path(release).exists():
+        worker.checkpoint()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{release} never appeared")
+        time.sleep(POLL)
+    return "released"
+
+
+def hang(started: str) -> None:
+    """Touch ``started`` and never return, never checking for a stop (a stuck pass)."""
+    Path(started).touch()
+    while True:
+        time.sleep(0.05)
+
+
+def die(started: str | None = None, code: int = 13) -> None:
+    """Kill the worker process running it (a segfault, an OOM kill)."""
+    if started:
+        Path(started).touch()
+    os._exit(code)
+
+
+def die_once(marker: str, value: int) -> int:
+    """Kill its worker the first time (marker file absent), return ``value`` after that."""
+    path = Path(marker)
+    if not path.exists():
+        path.touch()
+        os._exit(13)
+    return value
+
+
+def count_attempts(marker_dir: str) -> None:
+    """Record an attempt with a file, then kill the worker: every attempt dies."""
+    folder = Path(marker_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"attempt-{len(list(folder.iterdir()))}-{os.getpid()}").touch()
+    os._exit(13)
+
+
+def emit_stages(stages: list[str]) -> list[str]:
+    """Report each stage as the running task's status, as the pass hooks do."""
+    for stage in stages:
+        worker.emit(f"RUNNING: {stage}")
+    return stages
