@@ -9,6 +9,7 @@ from qloom.api import execute, transpile
 from qloom.backend import Backend
 from qloom.calibration import Calibration
 from qloom.circuit import Circuit, Operation, Register
+from qloom.compiler import Batch, BatchError, Compiler, CompileResult, Task
 from qloom.config import (
     get_backend,
     get_executor,
@@ -21,15 +22,22 @@ from qloom.errors import (
     BrokenPluginError,
     CircuitError,
     ConfigError,
+    ExecutorConnectionError,
+    ExecutorError,
     GateError,
     IncompatiblePluginError,
     MappingError,
     PassError,
     QasmError,
     QloomError,
+    SerializationError,
+    TaskCancelled,
+    TaskTimeout,
     UnknownPluginError,
+    VersionMismatch,
+    WorkerDied,
 )
-from qloom.executor import Executor, SerialExecutor
+from qloom.executor import Executor, SerialExecutor, TaskOptions
 from qloom.hookspecs import hookimpl
 from qloom.layout import Layout
 from qloom.passes import Pass, PassContext
@@ -51,12 +59,18 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Backend",
     "BackendViolation",
+    "Batch",
+    "BatchError",
     "BrokenPluginError",
     "Calibration",
     "Circuit",
     "CircuitError",
+    "CompileResult",
+    "Compiler",
     "ConfigError",
     "Executor",
+    "ExecutorConnectionError",
+    "ExecutorError",
     "GateError",
     "IncompatiblePluginError",
     "MappingError",
@@ -71,7 +85,14 @@ __all__ = [
     "Register",
     "Result",
     "SerialExecutor",
+    "SerializationError",
+    "Task",
+    "TaskCancelled",
+    "TaskOptions",
+    "TaskTimeout",
     "UnknownPluginError",
+    "VersionMismatch",
+    "WorkerDied",
     "__version__",
     "execute",
     "get_backend",

@@ -1,4 +1,5 @@
-"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``) and plugin commands."""
+"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``), ``compile`` and
+plugin commands."""
 
 from __future__ import annotations
 
@@ -60,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
     run.set_defaults(func=_cmd_run)
 
+    from qloom.compiler.cli import add_compile_command
+
+    add_compile_command(sub)
     hooks().add_commands(sub)
     return parser
 

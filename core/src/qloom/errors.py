@@ -32,6 +32,15 @@ __all__ = [
 class QloomError(Exception):
     """Base class of qloom's errors."""
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # Subclasses rebuild from their own arguments; what a worker attached for the client
+        # (remote_traceback, remote_cause) rides along as state.
+        reduced = super().__reduce_ex__(protocol)
+        state = {k: v for k, v in vars(self).items() if k.startswith("remote_")}
+        if state and isinstance(reduced, tuple) and len(reduced) == 2:
+            return (*reduced, state)
+        return reduced
+
 
 class GateError(QloomError, ValueError):
     """An unknown gate, or a gate used with the wrong arity or parameters."""

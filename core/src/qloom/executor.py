@@ -81,7 +81,10 @@ def new_key(prefix: str = "task") -> str:
 
 
 def call_as_task(
-    key: str, timeout: float | None, fn: Callable[..., T], args: tuple[Any, ...],
+    key: str,
+    timeout: float | None,
+    fn: Callable[..., T],
+    args: tuple[Any, ...],
     kwargs: Mapping[str, Any],
 ) -> T:
     """Run ``fn(*args, **kwargs)`` as task ``key``: what every executor runs on a worker."""
