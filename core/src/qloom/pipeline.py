@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qloom.errors import ConfigError, PassError
+from qloom.errors import ConfigError, PassError, TaskError
 from qloom.hooks import hooks
 from qloom.passes import Pass, PassContext, derive_seed
 
@@ -84,7 +84,7 @@ class Pipeline(Pass):
     def _run_step(self, step: Pass, circuit: Circuit, context: PassContext) -> Circuit:
         try:
             out = step(circuit, context)
-        except PassError:
+        except (PassError, TaskError):  # a stop request is not the pass's failure
             raise
         except Exception as exc:
             raise PassError(step.label, self.name, f"{type(exc).__name__}: {exc}") from exc

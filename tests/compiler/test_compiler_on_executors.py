@@ -1,0 +1,248 @@
+"""The Compiler on every executor: same outputs, clear statuses, nothing lost (R2-R7, R10).
+
+Workers rebuild everything from plain data with their installed plugins, so these tests use
+installed parts only: the emulator backend, the mapping plugins, and the fixture plugin
+``qloom-fixture-faulty`` whose pass raises, hangs, waits on a file or kills its worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support import require_distribution
+from support.circuits import qft
+
+from qloom import (
+    Circuit,
+    Compiler,
+    PassError,
+    TaskCancelled,
+    TaskTimeout,
+    WorkerDied,
+    get_backend,
+)
+from qloom.compiler import circuit_to_data
+from qloom.testing import assert_backend_accepts, assert_equivalent
+
+DEVICE = "emulator:heavy-hex-27"
+EXECUTORS = ("serial", "threads", "processes", "dask")
+DISTRIBUTION = {"threads": "qloom-executors", "processes": "qloom-executors", "dask": "qloom-dask"}
+KILLABLE = ("processes", "dask")  # executors that can stop a pass that never checks in
+WITHIN = 2.0  # R4: a cancelled task's worker takes new work within this many seconds
+
+
+def _requirements(executor: str) -> None:
+    require_distribution("qloom-hw-emulator")
+    require_distribution("qloom-fixture-faulty")
+    if executor in DISTRIBUTION:
+        require_distribution(DISTRIBUTION[executor])
+
+
+@pytest.fixture(scope="module", params=EXECUTORS)
+def executor(request: pytest.FixtureRequest) -> str:
+    _requirements(request.param)
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def compiler(executor: str) -> Iterator[Compiler]:
+    """One Compiler (two workers) per executor, shared by the tests that leave it healthy."""
+    workers = None if executor == "serial" else 2
+    with Compiler(executor, workers=workers, reuse=False, progress=False) as shared:
+        yield shared
+
+
+def batch() -> list[Circuit]:
+    """Small circuits of several shapes: GHZ, QFT, random two-qubit layers."""
+    rng = np.random.default_rng(7)
+    circuits = [Circuit(4, name="ghz4").h(0).cx(0, 1).cx(1, 2).cx(2, 3), qft(5)]
+    for n in (3, 5, 6):
+        circuit = Circuit(n, name=f"rand{n}")
+        for _ in range(12):
+            a, b = rng.choice(n, 2, replace=False)
+            circuit.rx(float(rng.uniform(0, 3)), int(a)).cx(int(a), int(b))
+        circuits.append(circuit)
+    return circuits
+
+
+def faulty(mode: str, **options: object) -> dict[str, object]:
+    """The emulator's pipeline with the faulty pass in front of its placement."""
+    pipeline = get_backend(DEVICE).default_pipeline
+    return {
+        "name": f"faulty-{mode}",
+        "passes": [{"pass": "optimizers:faulty", "mode": mode, **options}, f"pipelines:{pipeline}"],
+    }
+
+
+def wait_until(condition, limit: float = 20.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+_REFERENCE: list[dict[str, object]] = []
+
+
+def serial_reference() -> list[dict[str, object]]:
+    if not _REFERENCE:
+        with Compiler(reuse=False) as serial:
+            results = serial.compile(batch(), on=DEVICE, seed=11)
+        _REFERENCE.extend(circuit_to_data(r.circuit) for r in results)
+    return _REFERENCE
+
+
+def test_same_seed_gives_identical_output_on_every_executor(compiler: Compiler):
+    """R10, R11: byte-identical circuits and layouts; each equivalent and accepted."""
+    results = compiler.compile(batch(), on=DEVICE, seed=11)
+    assert [circuit_to_data(r.circuit) for r in results] == serial_reference()
+    backend = get_backend(DEVICE)
+    for circuit, result in zip(batch(), results, strict=True):
+        assert_equivalent(circuit, result.circuit, result.layout)
+        assert_backend_accepts(result.circuit, backend)
+        assert result.metadata["executor"] == compiler.executor_name
+
+
+def test_failures_stay_with_their_task(compiler: Compiler):
+    """R2, R3: a raising pass and a too-wide circuit fail alone, once, with their reasons."""
+    circuits = batch()
+    tasks = compiler.submit(circuits, on=DEVICE, seed=11)
+    broken = compiler.submit(circuits[0], on=DEVICE, transpiler=faulty("raise"), seed=1)
+    wide = compiler.submit(Circuit(40).h(0), on=DEVICE, seed=1)
+    outputs = [circuit_to_data(compiler.result(t).circuit) for t in tasks]
+    assert outputs == serial_reference()
+    with pytest.raises(PassError) as raised:
+        compiler.result(broken)
+    assert raised.value.pass_name == "optimizers:faulty"
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    assert "on purpose" in raised.value.remote_traceback
+    assert compiler.status(broken) == "FAILED"
+    assert "40 qubits" in compiler.info(wide).detail
+
+
+def test_running_status_names_the_stage(compiler: Compiler, executor: str, tmp_path: Path):
+    if executor == "serial":
+        pytest.skip("the serial executor runs each task inside submit")
+    started, release = tmp_path / "started", tmp_path / "release"
+    pipeline = faulty("wait", started=str(started), release=str(release))
+    task = compiler.submit(batch()[0], on=DEVICE, transpiler=pipeline, seed=3)
+    wait_until(started.exists)
+    wait_until(lambda: compiler.status(task) == "RUNNING: OPTIMIZATION")
+    release.touch()
+    compiler.result(task, timeout=30)
+    assert compiler.status(task) == "DONE"
+    assert compiler.info(task).started is not None
+
+
+def test_cancel_queued_and_running(compiler: Compiler, executor: str, tmp_path: Path):
+    """R4: a queued task never starts; a running one stops and its worker takes new work
+    within 2 s; the rest complete."""
+    if executor == "serial":
+        pytest.skip("the serial executor runs each task inside submit")
+    mode = "hang" if executor in KILLABLE else "wait"
+    starts = [tmp_path / f"started-{i}" for i in range(3)]
+    never = str(tmp_path / "never")
+    running = [
+        compiler.submit(
+            batch()[0],
+            on=DEVICE,
+            transpiler=faulty(mode, started=str(starts[i]), release=never),
+            seed=i,
+        )
+        for i in range(2)
+    ]
+    queued = compiler.submit(
+        batch()[0], on=DEVICE, transpiler=faulty("pass", started=str(starts[2])), seed=2
+    )
+    wait_until(lambda: all(s.exists() for s in starts[:2]))
+    assert compiler.status(queued) == "QUEUED"
+    assert compiler.cancel(queued)
+    with pytest.raises(TaskCancelled):
+        compiler.result(queued, timeout=10)
+    t0 = time.monotonic()
+    for task in running:
+        assert compiler.cancel(task, "not needed any more")
+    for task in running:
+        with pytest.raises(TaskCancelled, match="not needed any more"):
+            compiler.result(task, timeout=10)
+    probe = compiler.submit(batch()[0], on=DEVICE, seed=5)
+    compiler.result(probe, timeout=30)
+    if executor in KILLABLE:
+        assert time.monotonic() - t0 < WITHIN + 1.0  # + the probe's own compile time
+    assert not starts[2].exists()
+    assert compiler.status(queued) == "CANCELLED"
+    assert compiler.info(running[0]).detail == "not needed any more"
+    assert not compiler.cancel(probe)
+
+
+def test_timeout_stops_a_hung_pass(compiler: Compiler, executor: str, tmp_path: Path):
+    """R5: "timed out after T s"; the batch around it completes."""
+    if executor == "serial":
+        pytest.skip("the serial executor checks timeouts between passes (tests/core)")
+    mode = "hang" if executor in KILLABLE else "wait"
+    pipeline = faulty(mode, release=str(tmp_path / "never"))
+    hung = compiler.submit(batch()[0], on=DEVICE, transpiler=pipeline, seed=1, timeout=1.0)
+    others = compiler.submit(batch(), on=DEVICE, seed=11)
+    with pytest.raises(TaskTimeout, match=r"timed out after 1 s"):
+        compiler.result(hung, timeout=30)
+    assert compiler.status(hung) == "FAILED"
+    assert [circuit_to_data(compiler.result(t).circuit) for t in others] == serial_reference()
+
+
+@pytest.fixture
+def fresh(executor: str) -> Iterator[Compiler]:
+    """A Compiler of its own, for tests that kill workers or close it with work in flight."""
+    if executor == "serial":
+        pytest.skip("the serial executor has no workers to lose")
+    with Compiler(executor, workers=2, reuse=False, progress=False) as own:
+        yield own
+
+
+def test_a_dying_worker_loses_no_other_task(fresh: Compiler, executor: str, tmp_path: Path):
+    """R1, R3: a task that kills its worker every time ends WorkerDied after 4 attempts; one
+    that kills it once is retried and succeeds; every other task gives its serial output."""
+    if executor not in KILLABLE:
+        pytest.skip("threads share one process: a dying task takes the test run with it")
+    deadly = fresh.submit(batch()[0], on=DEVICE, transpiler=faulty("exit"), seed=1)
+    once = fresh.submit(
+        batch()[0],
+        on=DEVICE,
+        transpiler=faulty("exit-once", marker=str(tmp_path / "died")),
+        seed=1,
+    )
+    others = fresh.submit(batch(), on=DEVICE, seed=11)
+    with pytest.raises(WorkerDied) as died:
+        fresh.result(deadly, timeout=120)
+    assert died.value.attempts == 4
+    assert fresh.status(deadly) == "FAILED"
+    fresh.result(once, timeout=60)
+    assert (tmp_path / "died").exists()
+    assert [circuit_to_data(fresh.result(t).circuit) for t in others] == serial_reference()
+
+
+def test_close_with_tasks_in_flight(executor: str, tmp_path: Path):
+    """R4, R7: closing cancels what is queued or running, says so in the store, and leaves
+    no worker process or thread behind."""
+    if executor == "serial":
+        pytest.skip("the serial executor has nothing in flight")
+    _requirements(executor)
+    threads_before = set(threading.enumerate())
+    store = tmp_path / "tasks.sqlite"
+    compiler = Compiler(executor, workers=2, store=store, reuse=False, progress=False)
+    started = tmp_path / "started"
+    pipeline = faulty("wait", started=str(started), release=str(tmp_path / "never"))
+    tasks = [compiler.submit(batch()[0], on=DEVICE, transpiler=pipeline, seed=i) for i in range(4)]
+    wait_until(started.exists)
+    compiler.close()
+    with Compiler(store=store) as reopened:
+        for task in tasks:
+            assert reopened.status(task) == "CANCELLED"
+            assert reopened.info(task).detail == "the Compiler was closed"
+    wait_until(lambda: not multiprocessing.active_children(), limit=10)
+    wait_until(lambda: not (set(threading.enumerate()) - threads_before), limit=10)
