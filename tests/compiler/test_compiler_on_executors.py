@@ -123,6 +123,8 @@ def test_failures_stay_with_their_task(compiler: Compiler):
     assert isinstance(raised.value.__cause__, ZeroDivisionError)
     assert "on purpose" in raised.value.remote_traceback
     assert compiler.status(broken) == "FAILED"
+    with pytest.raises(PassError, match="40 qubits"):
+        compiler.result(wide)
     assert "40 qubits" in compiler.info(wide).detail
 
 
@@ -233,6 +235,7 @@ def test_close_with_tasks_in_flight(executor: str, tmp_path: Path):
         pytest.skip("the serial executor has nothing in flight")
     _requirements(executor)
     threads_before = set(threading.enumerate())
+    children_before = set(multiprocessing.active_children())
     store = tmp_path / "tasks.sqlite"
     compiler = Compiler(executor, workers=2, store=store, reuse=False, progress=False)
     started = tmp_path / "started"
@@ -244,5 +247,5 @@ def test_close_with_tasks_in_flight(executor: str, tmp_path: Path):
         for task in tasks:
             assert reopened.status(task) == "CANCELLED"
             assert reopened.info(task).detail == "the Compiler was closed"
-    wait_until(lambda: not multiprocessing.active_children(), limit=10)
+    wait_until(lambda: not (set(multiprocessing.active_children()) - children_before), limit=10)
     wait_until(lambda: not (set(threading.enumerate()) - threads_before), limit=10)

@@ -88,3 +88,51 @@ def emit_stages(stages: list[str]) -> list[str]:
     for stage in stages:
         worker.emit(f"RUNNING: {stage}")
     return stages
+
+
+def touch(path: str) -> str:
+    """Create ``path`` (a barrier another task or the test waits for); return it."""
+    Path(path).touch()
+    return path
+
+
+def wait_for_file(path: str, limit: float = 10.0) -> str:
+    """Return once ``path`` exists; ``TimeoutError`` after ``limit`` seconds (a barrier)."""
+    deadline = time.monotonic() + limit
+    while not Path(path).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} never appeared")
+        time.sleep(POLL)
+    return path
+
+
+def square_when(started: str, release: str, x: int) -> int:
+    """``wait_for(started, release)``, then ``x * x``: a task whose end the test decides."""
+    wait_for(started, release)
+    return x * x
+
+
+def wait_unchecked(started: str, release: str, limit: float = 60.0) -> str:
+    """As ``wait_for``, but never checking for a stop: a pass that ignores cancellation."""
+    Path(started).touch()
+    deadline = time.monotonic() + limit
+    while not Path(release).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{release} never appeared")
+        time.sleep(POLL)
+    return "released"
+
+
+def fail_chained(message: str) -> None:
+    """Raise ``RuntimeError(message)`` from a ``ValueError``, as a pass error wraps its cause."""
+    try:
+        int("not a number")
+    except ValueError as exc:
+        raise RuntimeError(message) from exc
+
+
+def fail_unpicklable(message: str) -> None:
+    """Raise an error that cannot be pickled (it holds a lock), so cannot leave its process."""
+    error = ValueError(message)
+    error.lock = threading.Lock()  # type: ignore[attr-defined]
+    raise error

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from qloom import worker
-from qloom.errors import ConfigError, SerializationError, TaskCancelled
+from qloom.errors import ConfigError, SerializationError, TaskError
 
 __all__ = [
     "Executor",
@@ -205,7 +205,7 @@ class SerialExecutor(Executor):
         for attempt in range(opts.retries + 1):
             try:
                 result = call_as_task(opts.key or "", opts.timeout, fn, args, kwargs)
-            except TaskCancelled as exc:
+            except TaskError as exc:  # stopped, not failed: never retried
                 future.set_exception(exc)
                 break
             except BaseException as exc:  # the caller sees it through future.result()

@@ -1,0 +1,507 @@
+"""``processes``: tasks in worker processes on this machine, each worker on its own.
+
+``concurrent.futures.ProcessPoolExecutor`` breaks as a whole when one worker dies (every
+queued task is lost) and cannot stop one running task. Here each of the ``workers``
+*slots* is one process with its own pipe, and one dispatcher thread knows which process
+runs which task:
+
+- Tasks start in submission order (FIFO). A task asking for ``cpu=k`` holds ``ceil(k)``
+  slots while it runs (on one process). ``mem`` is only checked against the machine's memory.
+- A worker that dies is replaced at once; its task is rerun, on another slot when one is
+  free, up to ``max_worker_deaths`` times, and then fails with ``WorkerDied``. No other
+  task notices.
+- ``cancel`` of a running task and a timeout kill its process (a pass that never checks
+  is stopped too), start a replacement and settle the future at once.
+- Status events travel on the worker's pipe and are handed to ``qloom.worker.dispatch``
+  in this process, on the dispatcher thread, before the task's future is settled.
+- Errors keep their type and ``__cause__`` chain; the worker's traceback is attached
+  last in the chain as ``RemoteTraceback``.
+
+Workers are started with ``spawn`` by default: tasks run in a fresh interpreter that
+inherits the environment, ``sys.path`` and working directory. Functions must therefore be
+importable by module and name, and arguments picklable (checked at submit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing
+import multiprocessing.util  # its exit handler must be registered before ours
+import pickle
+import queue
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+from qloom import worker
+from qloom.errors import (
+    ConfigError,
+    ExecutorError,
+    SerializationError,
+    TaskCancelled,
+    TaskError,
+    TaskTimeout,
+    WorkerDied,
+)
+from qloom.executor import Executor, TaskOptions, check_picklable
+from qloom_executors._child import serve, unpack_error
+from qloom_executors._common import (
+    SHUTDOWN_REASON,
+    settle_error,
+    settle_result,
+    slots_needed,
+    start,
+    worker_count,
+)
+
+__all__ = ["ProcessExecutor"]
+
+T = TypeVar("T")
+
+MAX_START_FAILURES = 3
+"""Workers dying before they are ready, in a row, before the executor gives up."""
+
+STOP_GRACE = 5.0
+"""Seconds an idle worker gets to exit on its own at shutdown before it is killed."""
+
+
+@dataclass(eq=False)
+class _Task:
+    key: str
+    options: TaskOptions
+    payload: bytes
+    slots: int
+    future: Future[Any]
+    attempts: int = 0
+    failures: int = 0
+    deaths: int = 0
+    avoid: int | None = None  # the slot whose worker died under it
+    runner: _Slot | None = None
+    held: list[_Slot] = field(default_factory=list)
+    deadline: float | None = None
+
+
+@dataclass(eq=False)
+class _Slot:
+    index: int
+    process: BaseProcess
+    conn: Connection
+    pid: int | None
+    ready: bool = False
+    closed: bool = False
+    exitcode: int | None = None
+    task: _Task | None = None  # the task it runs or is held for
+
+
+class ProcessExecutor(Executor):
+    """Runs tasks in ``workers`` processes (default: one per CPU), started at once.
+
+    Args:
+        workers: how many tasks run at once.
+        start_method: ``multiprocessing`` start method of the workers.
+
+    Raises:
+        ConfigError: no such start method on this platform, or fewer than 1 worker.
+    """
+
+    def __init__(self, workers: int | None = None, *, start_method: str = "spawn") -> None:
+        self._size = worker_count(workers, "processes")
+        try:
+            # Any: typeshed's BaseContext has no ``Process``; every concrete context does
+            self._context: Any = multiprocessing.get_context(start_method)
+        except ValueError as exc:
+            raise ConfigError(
+                f"unknown start method {start_method!r}; this platform has "
+                f"{multiprocessing.get_all_start_methods()}"
+            ) from exc
+        self._lock = threading.Lock()
+        self._commands: queue.SimpleQueue[tuple[str, _Task | None]] = queue.SimpleQueue()
+        self._wake_reader, self._wake_writer = multiprocessing.Pipe(duplex=False)
+        self._woken = False
+        self._closed = False
+        self._tasks: dict[Future[Any], _Task] = {}
+        # owned by the dispatcher thread
+        self._slots: list[_Slot] = []
+        self._pending: deque[_Task] = deque()
+        self._stopping = False
+        self._start_failures = 0
+        self._thread = threading.Thread(
+            target=self._dispatch, name="qloom-processes-dispatcher", daemon=True
+        )
+        _register(self)
+        self._thread.start()
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def submit(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> Future[T]:
+        """Queue ``fn(*args, **kwargs)``.
+
+        Raises:
+            SerializationError: an argument (or ``fn``) cannot be sent to a worker.
+            ConfigError: the task's resources can never be met here.
+        """
+        if self._closed:
+            raise RuntimeError("cannot submit to an executor that was shut down")
+        opts = (options or TaskOptions()).with_key()
+        key = opts.key or ""
+        slots = slots_needed(opts, self._size)
+        payload = _pack_call(key, fn, args, kwargs)
+        future: Future[T] = Future()
+        task = _Task(key, opts, payload, slots, future)
+        self._tasks[future] = task
+        future.add_done_callback(self._forget)
+        try:
+            self._post("submit", task)
+        except RuntimeError:
+            self._tasks.pop(future, None)
+            raise
+        return future
+
+    def cancel(self, future: Future[Any], reason: str = "cancelled by the user") -> bool:
+        """Settle the task's future with ``TaskCancelled`` now; kill its worker if it runs."""
+        task = self._tasks.get(future)
+        if task is None:
+            return future.cancel()
+        if not settle_error(future, TaskCancelled(reason, task.key)):
+            return False
+        with contextlib.suppress(RuntimeError):  # shut down: its worker is stopped anyway
+            self._post("cancel", task)
+        return True
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Cancel every queued and running task and stop every worker process.
+
+        With ``wait``, returns once the processes and the dispatcher thread are gone.
+        """
+        with contextlib.suppress(RuntimeError):  # already shut down
+            self._post("stop", None)
+        with self._lock:
+            self._closed = True
+        if wait and threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    # ----------------------------------------------------------------- client side
+
+    def _forget(self, future: Future[Any]) -> None:
+        self._tasks.pop(future, None)
+
+    def _post(self, command: str, task: _Task | None) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot submit to an executor that was shut down")
+            self._commands.put((command, task))
+            if command == "stop":
+                self._closed = True
+            if not self._woken:
+                self._woken = True
+                self._wake_writer.send_bytes(b"")
+
+    # ------------------------------------------------------------ dispatcher thread
+
+    def _dispatch(self) -> None:
+        failure: BaseException | None = None
+        try:
+            self._slots = [self._spawn(i) for i in range(self._size)]
+            while not self._stopping:
+                self._step()
+        except BaseException as exc:  # a bug or a broken setup: no future may hang
+            failure = exc
+        finally:
+            self._stop_all(failure)
+
+    def _step(self) -> None:
+        slots = list(self._slots)
+        sentinels = {slot.index: slot.process.sentinel for slot in slots}
+        watched: list[Any] = [self._wake_reader]
+        for slot in slots:
+            watched += [slot.conn, sentinels[slot.index]]
+        ready = wait(watched, self._time_left())
+        if self._wake_reader in ready:
+            self._take_commands()
+        for slot in slots:
+            # a slot replaced during this step is skipped: a new sentinel may reuse the
+            # number of the old one, which ``ready`` may hold
+            if self._slots[slot.index] is not slot:
+                continue
+            died = sentinels[slot.index] in ready
+            if died or slot.conn in ready:
+                self._read(slot, died)
+        self._expire()
+        if not self._stopping:
+            self._pump()
+
+    def _take_commands(self) -> None:
+        with self._lock:
+            self._woken = False
+            while self._wake_reader.poll():
+                self._wake_reader.recv_bytes()
+        while True:
+            try:
+                command, task = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if command == "submit" and task is not None:
+                self._pending.append(task)
+            elif command == "cancel" and task is not None and task.runner is not None:
+                self._stop_task(task)
+            elif command == "stop":
+                self._stopping = True
+
+    def _read(self, slot: _Slot, died: bool) -> None:
+        """Handle what ``slot``'s worker sent; replace it if it has died."""
+        if died:
+            slot.process.join()  # it has exited: everything it sent is in the pipe
+        try:
+            while slot.conn.poll():
+                self._handle(slot, slot.conn.recv())
+        except (EOFError, OSError):
+            died = True
+        if died:
+            self._lost(slot)
+
+    def _handle(self, slot: _Slot, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "event":
+            worker.dispatch(*message[1:])
+        elif kind == "ready":
+            slot.ready = True
+            self._start_failures = 0
+        elif kind == "done":
+            self._finish(slot, *message[1:])
+
+    def _finish(self, slot: _Slot, key: str, ok: bool, blob: bytes) -> None:
+        task = slot.task
+        if task is None or task.runner is not slot or task.key != key:
+            return
+        self._release(task)
+        if task.future.done():  # cancelled meanwhile
+            return
+        try:
+            value = pickle.loads(blob) if ok else None
+            error = None if ok else unpack_error(blob)
+        except Exception as exc:  # e.g. its class cannot be imported here
+            settle_error(task.future, exc)
+            return
+        if error is None:
+            settle_result(task.future, value)
+            return
+        if (
+            isinstance(error, Exception)
+            and not isinstance(error, TaskError)
+            and task.failures < task.options.retries
+        ):
+            task.failures += 1
+            self._pending.appendleft(task)
+            return
+        settle_error(task.future, error)
+
+    def _lost(self, slot: _Slot) -> None:
+        """``slot``'s worker died: replace it, rerun its task or fail it with ``WorkerDied``."""
+        _kill(slot)  # it has exited, or is exiting (its pipe is closed)
+        _close(slot)
+        if not slot.ready:
+            self._start_failures += 1
+            if self._start_failures >= MAX_START_FAILURES:
+                raise ExecutorError(
+                    f"worker processes keep dying before they are ready (last: pid "
+                    f"{slot.pid}, exit code {slot.exitcode}); check that the "
+                    "program can be started with the executor's start method"
+                )
+        replacement = self._replace(slot)
+        task = slot.task
+        if task is None:
+            return
+        if task.runner is not slot:  # held for a task running on another slot
+            task.held[task.held.index(slot)] = replacement
+            replacement.task = task
+            return
+        self._release(task)
+        if task.future.done():
+            return
+        task.deaths += 1
+        if task.deaths > task.options.max_worker_deaths:
+            settle_error(task.future, WorkerDied(task.key, task.attempts, f"pid {slot.pid}"))
+        else:
+            task.avoid = slot.index
+            self._pending.appendleft(task)
+
+    def _pump(self) -> None:
+        """Start queued tasks, oldest first, while enough ready workers are free."""
+        while self._pending:
+            task = self._pending[0]
+            if task.future.done():
+                self._pending.popleft()
+                continue
+            idle = [s for s in self._slots if s.ready and s.task is None]
+            if len(idle) < task.slots:
+                return
+            self._pending.popleft()
+            if task.attempts == 0 and not start(task.future):
+                continue
+            idle.sort(key=lambda s: s.index == task.avoid)
+            self._run(task, idle[: task.slots])
+
+    def _run(self, task: _Task, held: list[_Slot]) -> None:
+        runner = held[0]
+        for slot in held:
+            slot.task = task
+        task.runner, task.held = runner, held
+        task.attempts += 1
+        timeout = task.options.timeout
+        task.deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            runner.conn.send((task.key, timeout, task.payload))
+        except OSError:  # it died before it could take the task
+            self._read(runner, died=True)
+
+    def _time_left(self) -> float | None:
+        deadlines = [s.task.deadline for s in self._slots if s.task and s.task.runner is s]
+        known = [d for d in deadlines if d is not None]
+        return None if not known else max(0.0, min(known) - time.monotonic())
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for slot in list(self._slots):
+            task = slot.task
+            if task is None or task.runner is not slot or task.deadline is None:
+                continue
+            if task.deadline <= now:
+                settle_error(task.future, TaskTimeout(task.options.timeout or 0.0, task.key))
+                self._stop_task(task)
+
+    def _stop_task(self, task: _Task) -> None:
+        """Kill the worker running ``task`` (already settled) and start a new one."""
+        runner = task.runner
+        if runner is None:
+            return
+        self._release(task)
+        _kill(runner)
+        _close(runner)
+        if not self._stopping:
+            self._replace(runner)
+
+    def _release(self, task: _Task) -> None:
+        for slot in task.held:
+            slot.task = None
+        task.runner, task.held, task.deadline = None, [], None
+
+    def _spawn(self, index: int) -> _Slot:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=serve, args=(child,), name=f"qloom-processes-{index}"
+        )
+        process.start()
+        child.close()
+        return _Slot(index, process, parent, process.pid)
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        replacement = self._spawn(slot.index)
+        self._slots[slot.index] = replacement
+        return replacement
+
+    def _stop_all(self, failure: BaseException | None) -> None:
+        """Settle every task left, stop every worker, close the pipes."""
+        with self._lock:
+            self._closed = True
+        self._stopping = True
+        with contextlib.suppress(Exception):  # the executor goes away whatever happens here
+            self._take_commands()
+        tasks = list(self._pending) + [s.task for s in self._slots if s.task is not None]
+        tasks += list(self._tasks.values())
+        for task in tasks:
+            if failure is None:
+                error: BaseException = TaskCancelled(SHUTDOWN_REASON, task.key)
+            elif isinstance(failure, ExecutorError):
+                error = ExecutorError(str(failure))
+            else:
+                error = ExecutorError(f"the process executor failed: {failure!r}")
+                error.__cause__ = failure
+            settle_error(task.future, error)
+        self._pending.clear()
+        slots = [s for s in self._slots if not s.closed]
+        for slot in slots:
+            if slot.ready and slot.task is None:
+                try:
+                    slot.conn.send(None)
+                except OSError:
+                    _kill(slot)
+            else:
+                _kill(slot)
+        for slot in slots:
+            slot.process.join(STOP_GRACE)
+            if slot.process.is_alive():
+                _kill(slot)
+            _close(slot)
+        self._wake_reader.close()
+        with self._lock:
+            self._wake_writer.close()
+
+
+def _pack_call(
+    key: str, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> bytes:
+    """Pickle a call for a worker, or say which part of it cannot travel."""
+    try:
+        return pickle.dumps((fn, args, dict(kwargs)), pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        check_picklable(key, args, kwargs)
+        name = getattr(fn, "__qualname__", repr(fn))
+        raise SerializationError(
+            key,
+            f"fn ({name})",
+            f"{type(exc).__name__}: {exc}; a worker process imports functions by module and "
+            "name, so define them at module level",
+        ) from exc
+
+
+def _kill(slot: _Slot) -> None:
+    if slot.process.is_alive():
+        slot.process.kill()
+    slot.process.join()
+
+
+def _close(slot: _Slot) -> None:
+    if not slot.closed:
+        slot.closed = True
+        slot.exitcode = slot.process.exitcode
+        slot.conn.close()
+        slot.process.close()
+
+
+_live: weakref.WeakSet[ProcessExecutor] = weakref.WeakSet()
+_registered = False
+
+
+def _register(executor: ProcessExecutor) -> None:
+    """Shut down, at interpreter exit, executors the program left running.
+
+    Runs before ``multiprocessing``'s own exit handler, which would wait forever for
+    workers that are still waiting for tasks.
+    """
+    global _registered
+    _live.add(executor)
+    if not _registered:
+        atexit.register(_shutdown_live)
+        _registered = True
+
+
+def _shutdown_live() -> None:
+    for executor in list(_live):
+        executor.shutdown()
