@@ -15,8 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import require_distribution
-from support.circuits import qft
 
 from qloom import (
     Circuit,
@@ -29,6 +27,8 @@ from qloom import (
 )
 from qloom.compiler import circuit_to_data
 from qloom.testing import assert_backend_accepts, assert_equivalent
+from support import require_distribution
+from support.circuits import qft
 
 DEVICE = "emulator:heavy-hex-27"
 EXECUTORS = ("serial", "threads", "processes", "dask")
