@@ -33,6 +33,7 @@ from support.circuits import qft
 DEVICE = "emulator:heavy-hex-27"
 EXECUTORS = ("serial", "threads", "processes", "dask")
 DISTRIBUTION = {"threads": "qloom-executors", "processes": "qloom-executors", "dask": "qloom-dask"}
+PARALLEL = ("threads", "processes", "dask")
 KILLABLE = ("processes", "dask")  # executors that can stop a pass that never checks in
 WITHIN = 2.0  # R4: a cancelled task's worker takes new work within this many seconds
 
@@ -44,18 +45,22 @@ def _requirements(executor: str) -> None:
         require_distribution(DISTRIBUTION[executor])
 
 
-@pytest.fixture(scope="module", params=EXECUTORS)
-def executor(request: pytest.FixtureRequest) -> str:
-    _requirements(request.param)
-    return str(request.param)
-
-
 @pytest.fixture(scope="module")
-def compiler(executor: str) -> Iterator[Compiler]:
-    """One Compiler (two workers) per executor, shared by the tests that leave it healthy."""
-    workers = None if executor == "serial" else 2
-    with Compiler(executor, workers=workers, reuse=False, progress=False) as shared:
-        yield shared
+def shared() -> Iterator[dict[str, Compiler]]:
+    """One Compiler (two workers) per executor, for the tests that leave it healthy."""
+    compilers: dict[str, Compiler] = {}
+    yield compilers
+    for compiler in compilers.values():
+        compiler.close()
+
+
+@pytest.fixture
+def compiler(executor: str, shared: dict[str, Compiler]) -> Compiler:
+    _requirements(executor)
+    if executor not in shared:
+        workers = None if executor == "serial" else 2
+        shared[executor] = Compiler(executor, workers=workers, reuse=False, progress=False)
+    return shared[executor]
 
 
 def batch() -> list[Circuit]:
@@ -98,6 +103,7 @@ def serial_reference() -> list[dict[str, object]]:
     return _REFERENCE
 
 
+@pytest.mark.parametrize("executor", EXECUTORS)
 def test_same_seed_gives_identical_output_on_every_executor(compiler: Compiler):
     """R10, R11: byte-identical circuits and layouts; each equivalent and accepted."""
     results = compiler.compile(batch(), on=DEVICE, seed=11)
@@ -109,6 +115,7 @@ def test_same_seed_gives_identical_output_on_every_executor(compiler: Compiler):
         assert result.metadata["executor"] == compiler.executor_name
 
 
+@pytest.mark.parametrize("executor", EXECUTORS)
 def test_failures_stay_with_their_task(compiler: Compiler):
     """R2, R3: a raising pass and a too-wide circuit fail alone, once, with their reasons."""
     circuits = batch()
@@ -128,9 +135,8 @@ def test_failures_stay_with_their_task(compiler: Compiler):
     assert "40 qubits" in compiler.info(wide).detail
 
 
+@pytest.mark.parametrize("executor", PARALLEL)
 def test_running_status_names_the_stage(compiler: Compiler, executor: str, tmp_path: Path):
-    if executor == "serial":
-        pytest.skip("the serial executor runs each task inside submit")
     started, release = tmp_path / "started", tmp_path / "release"
     pipeline = faulty("wait", started=str(started), release=str(release))
     task = compiler.submit(batch()[0], on=DEVICE, transpiler=pipeline, seed=3)
@@ -142,11 +148,10 @@ def test_running_status_names_the_stage(compiler: Compiler, executor: str, tmp_p
     assert compiler.info(task).started is not None
 
 
+@pytest.mark.parametrize("executor", PARALLEL)
 def test_cancel_queued_and_running(compiler: Compiler, executor: str, tmp_path: Path):
     """R4: a queued task never starts; a running one stops and its worker takes new work
     within 2 s; the rest complete."""
-    if executor == "serial":
-        pytest.skip("the serial executor runs each task inside submit")
     mode = "hang" if executor in KILLABLE else "wait"
     starts = [tmp_path / f"started-{i}" for i in range(3)]
     never = str(tmp_path / "never")
@@ -183,10 +188,9 @@ def test_cancel_queued_and_running(compiler: Compiler, executor: str, tmp_path: 
     assert not compiler.cancel(probe)
 
 
+@pytest.mark.parametrize("executor", PARALLEL)
 def test_timeout_stops_a_hung_pass(compiler: Compiler, executor: str, tmp_path: Path):
     """R5: "timed out after T s"; the batch around it completes."""
-    if executor == "serial":
-        pytest.skip("the serial executor checks timeouts between passes (tests/core)")
     mode = "hang" if executor in KILLABLE else "wait"
     pipeline = faulty(mode, release=str(tmp_path / "never"))
     hung = compiler.submit(batch()[0], on=DEVICE, transpiler=pipeline, seed=1, timeout=1.0)
@@ -200,17 +204,15 @@ def test_timeout_stops_a_hung_pass(compiler: Compiler, executor: str, tmp_path: 
 @pytest.fixture
 def fresh(executor: str) -> Iterator[Compiler]:
     """A Compiler of its own, for tests that kill workers or close it with work in flight."""
-    if executor == "serial":
-        pytest.skip("the serial executor has no workers to lose")
+    _requirements(executor)
     with Compiler(executor, workers=2, reuse=False, progress=False) as own:
         yield own
 
 
+@pytest.mark.parametrize("executor", KILLABLE)  # threads: a dying task ends the test run
 def test_a_dying_worker_loses_no_other_task(fresh: Compiler, executor: str, tmp_path: Path):
     """R1, R3: a task that kills its worker every time ends WorkerDied after 4 attempts; one
     that kills it once is retried and succeeds; every other task gives its serial output."""
-    if executor not in KILLABLE:
-        pytest.skip("threads share one process: a dying task takes the test run with it")
     deadly = fresh.submit(batch()[0], on=DEVICE, transpiler=faulty("exit"), seed=1)
     once = fresh.submit(
         batch()[0],
@@ -228,11 +230,10 @@ def test_a_dying_worker_loses_no_other_task(fresh: Compiler, executor: str, tmp_
     assert [circuit_to_data(fresh.result(t).circuit) for t in others] == serial_reference()
 
 
+@pytest.mark.parametrize("executor", PARALLEL)
 def test_close_with_tasks_in_flight(executor: str, tmp_path: Path):
     """R4, R7: closing cancels what is queued or running, says so in the store, and leaves
     no worker process or thread behind."""
-    if executor == "serial":
-        pytest.skip("the serial executor has nothing in flight")
     _requirements(executor)
     threads_before = set(threading.enumerate())
     children_before = set(multiprocessing.active_children())
