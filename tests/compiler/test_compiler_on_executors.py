@@ -250,3 +250,36 @@ def test_close_with_tasks_in_flight(executor: str, tmp_path: Path):
             assert reopened.info(task).detail == "the Compiler was closed"
     wait_until(lambda: not (set(multiprocessing.active_children()) - children_before), limit=10)
     wait_until(lambda: not (set(threading.enumerate()) - threads_before), limit=10)
+
+
+def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
+    """R6, small: while a batch compiles, worker processes are killed at random. Every task
+    ends DONE with its serial output or FAILED with a reason, and the store holds each once."""
+    import os
+    import random
+    import signal
+
+    _requirements("processes")
+    reference = serial_reference() * 4
+    rng = random.Random(5)
+    before = set(multiprocessing.active_children())
+    with Compiler("processes", workers=2, store=tmp_path / "t.sqlite", reuse=False) as chaos:
+        batches = [chaos.submit(batch(), on=DEVICE, seed=11) for _ in range(4)]
+        submitted = [task for each in batches for task in each]
+        killed = 0
+        for _ in range(3):
+            time.sleep(0.3)  # chaos at arbitrary moments, not a synchronisation
+            victims = sorted(set(multiprocessing.active_children()) - before, key=lambda p: p.pid)
+            if victims:
+                os.kill(rng.choice(victims).pid, signal.SIGKILL)
+                killed += 1
+        outcomes = chaos.results(submitted)
+        records = chaos.tasks()
+    assert killed >= 2
+    assert sorted(r.id for r in records) == sorted(t.id for t in submitted)
+    for outcome, expected, record in zip(outcomes, reference, records, strict=True):
+        if isinstance(outcome, BaseException):
+            assert record.status == "FAILED" and record.detail
+        else:
+            assert record.status == "DONE"
+            assert circuit_to_data(outcome.circuit) == expected
