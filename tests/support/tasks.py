@@ -136,3 +136,18 @@ def fail_unpicklable(message: str) -> None:
     error = ValueError(message)
     error.lock = threading.Lock()  # type: ignore[attr-defined]
     raise error
+
+
+def fail_portable(message: str) -> None:
+    """Raise what a Compiler worker raises: a ``PassError`` from a ``ZeroDivisionError``, made
+    portable (``remote_traceback`` and ``remote_cause`` ride along as state)."""
+    from qloom.compiler.work import portable_error
+    from qloom.errors import PassError
+
+    try:
+        try:
+            _ = 1 / 0
+        except ZeroDivisionError as exc:
+            raise PassError("optimizers:faulty", None, message) from exc
+    except PassError as exc:
+        raise portable_error(exc) from None

@@ -32,14 +32,15 @@ __all__ = [
 class QloomError(Exception):
     """Base class of qloom's errors."""
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        # Subclasses rebuild from their own arguments; what a worker attached for the client
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its constructor's arguments; what a worker attached for the client
         # (remote_traceback, remote_cause) rides along as state.
-        reduced = super().__reduce_ex__(protocol)
         state = {k: v for k, v in vars(self).items() if k.startswith("remote_")}
-        if state and isinstance(reduced, tuple) and len(reduced) == 2:
-            return (*reduced, state)
-        return reduced
+        return (type(self), self._init_args(), state or None)
+
+    def _init_args(self) -> tuple[Any, ...]:
+        """The constructor arguments that rebuild this error (for pickling)."""
+        return tuple(self.args)
 
 
 class GateError(QloomError, ValueError):
@@ -87,8 +88,8 @@ class QasmError(QloomError, ValueError):
         caret = " " * (max(self.column, 1) - 1) + "^"
         return f"{where}\n    {self.source_line}\n    {caret}"
 
-    def __reduce__(self) -> tuple[Any, ...]:  # keep the location when pickled across processes
-        return (type(self), (self.message, self.filename, self.line, self.column, self.source_line))
+    def _init_args(self) -> tuple[Any, ...]:  # keep the location when pickled across processes
+        return (self.message, self.filename, self.line, self.column, self.source_line)
 
 
 class PluginError(QloomError):
@@ -128,8 +129,8 @@ class UnknownPluginError(PluginError, LookupError):
         )
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.kind, self.name, self.installed, self.suggestion, self.hint))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.kind, self.name, self.installed, self.suggestion, self.hint)
 
 
 class BrokenPluginError(PluginError, ImportError):
@@ -143,21 +144,19 @@ class BrokenPluginError(PluginError, ImportError):
     def __init__(
         self, kind: str, name: str, distribution: str, version: str, cause: BaseException | str
     ) -> None:
-        self.kind = kind
-        self.name = name
-        self.distribution = distribution
-        self.version = version
-        self.cause = cause
         reason = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
         super().__init__(
             f"{_singular(kind)} '{name}' from {distribution} {version} is broken: {reason}"
         )
+        self.kind = kind
+        self.name = name  # after ImportError.__init__, which sets its own ``name``
+        self.distribution = distribution
+        self.version = version
+        self.cause = cause
+        self.reason = reason
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            type(self),
-            (self.kind, self.name, self.distribution, self.version, str(self.cause)),
-        )
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.kind, self.name, self.distribution, self.version, self.reason)
 
 
 class IncompatiblePluginError(BrokenPluginError):
@@ -195,11 +194,8 @@ class BackendViolation(QloomError, ValueError):
             f"{gate} on qubits {list(qubits)}: {reason}"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            type(self),
-            (self.backend, self.index, self.gate, self.qubits, self.reason, self.stage),
-        )
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.backend, self.index, self.gate, self.qubits, self.reason, self.stage)
 
 
 class MappingError(QloomError, ValueError):
@@ -221,8 +217,8 @@ class PassError(QloomError, RuntimeError):
         where = f" in pipeline '{pipeline}'" if pipeline else ""
         super().__init__(f"pass '{pass_name}'{where} failed: {message}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.pass_name, self.pipeline, self.message))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.pass_name, self.pipeline, self.message)
 
 
 class TaskError(QloomError):
@@ -244,8 +240,8 @@ class TaskCancelled(TaskError):
         where = f"task {task_id} " if task_id else "task "
         super().__init__(f"{where}was cancelled: {reason}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.reason, self.task_id))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.reason, self.task_id)
 
 
 class TaskTimeout(TaskError, TimeoutError):
@@ -257,8 +253,8 @@ class TaskTimeout(TaskError, TimeoutError):
         where = f"task {task_id} " if task_id else "task "
         super().__init__(f"{where}timed out after {seconds:g} s")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.seconds, self.task_id))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.seconds, self.task_id)
 
 
 class WorkerDied(TaskError):
@@ -278,8 +274,8 @@ class WorkerDied(TaskError):
             f"last worker {last_worker}"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.task_id, self.attempts, self.last_worker))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.task_id, self.attempts, self.last_worker)
 
 
 class SerializationError(TaskError, TypeError):
@@ -294,8 +290,8 @@ class SerializationError(TaskError, TypeError):
             f"{reason}"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.task_id, self.argument, self.reason))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.task_id, self.argument, self.reason)
 
 
 class RemoteError(QloomError):
@@ -310,8 +306,8 @@ class RemoteError(QloomError):
         self.message = message
         super().__init__(f"{type_name}: {message}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.type_name, self.message))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.type_name, self.message)
 
 
 class ExecutorError(QloomError):
@@ -328,8 +324,8 @@ class ExecutorConnectionError(ExecutorError, ConnectionError):
         detail = f": {reason}" if reason else ""
         super().__init__(f"could not connect to {address} within {timeout:g} s{detail}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.address, self.timeout, self.reason))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.address, self.timeout, self.reason)
 
 
 class VersionMismatch(ExecutorError):
@@ -349,8 +345,8 @@ class VersionMismatch(ExecutorError):
             "install the same versions on the client and every worker"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.package, self.local, self.remote))
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.package, self.local, self.remote)
 
 
 def _singular(kind: str) -> str:

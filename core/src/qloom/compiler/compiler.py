@@ -577,9 +577,15 @@ def _result(task_id: str, data: Mapping[str, Any]) -> CompileResult:
 
 
 def _restore_cause(error: BaseException) -> None:
+    """Put the worker's original cause back as ``__cause__`` (pickling drops it); what an
+    executor chained there (its remote traceback) goes to the end of the chain."""
     cause = getattr(error, "remote_cause", None)
-    if cause is not None and error.__cause__ is None:
-        error.__cause__ = cause
+    if cause is None or error.__cause__ is cause:
+        return
+    previous = error.__cause__
+    if previous is not None and cause.__cause__ is None:
+        cause.__cause__ = previous
+    error.__cause__ = cause
 
 
 def _id(task: TaskLike) -> str:

@@ -1,0 +1,127 @@
+"""Getting a Dask client: on a LocalCluster qloom starts, or on an existing scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import dask
+from distributed import Client, LocalCluster, system
+from distributed.comm.core import connect
+from distributed.deploy.cluster import Cluster
+from distributed.worker_memory import parse_memory_limit
+
+from qloom.errors import ConfigError, ExecutorConnectionError
+
+__all__ = ["CLUSTER_CONFIG", "connect_client", "start_cluster"]
+
+_log = logging.getLogger("qloom.dask")
+
+CLUSTER_CONFIG: Mapping[str, Any] = {
+    # A worker death fails the task at once (KilledWorker); the executor re-runs it and
+    # counts deaths per task, so each task's ``max_worker_deaths`` is honoured.
+    "distributed.scheduler.allowed-failures": 0,
+}
+"""Dask settings of the LocalCluster qloom starts (read when its scheduler starts)."""
+
+
+class _NanniesStay(LocalCluster):
+    """A LocalCluster that never closes a nanny because its worker went missing.
+
+    A SpecCluster closes the nanny of a worker still missing ``lost-worker-timeout`` after
+    a worker of that name left. The executor kills workers on purpose and their nannies
+    start new ones; one killed again at that moment would take its nanny with it, and the
+    cluster would shrink for good.
+    """
+
+    def _update_worker_status(self, op: str, msg: Any) -> None:
+        if op == "remove":
+            Cluster._update_worker_status(self, op, msg)  # the bookkeeping, not the closing
+        else:
+            super()._update_worker_status(op, msg)
+
+
+def start_cluster(
+    workers: int, threads_per_worker: int, processes: bool, options: Mapping[str, Any]
+) -> tuple[LocalCluster, dict[str, float]]:
+    """Start a LocalCluster whose workers declare ``CPU`` and ``MEM`` resources.
+
+    Returns:
+        The cluster and the resources each of its workers declares.
+    """
+    options = dict(options)
+    for name in ("n_workers", "threads_per_worker", "resources"):
+        if name in options:
+            raise ConfigError(f"'{name}' is set by the dask executor; do not pass it")
+    memory = parse_memory_limit(
+        options.pop("memory_limit", "auto"),
+        threads_per_worker,
+        total_cores=workers * threads_per_worker,
+        logger=_log,
+    )
+    resources = {
+        "CPU": float(threads_per_worker),
+        "MEM": float(memory if memory is not None else system.MEMORY_LIMIT),
+    }
+    if "dashboard_address" not in options:  # no dashboard; health/metrics on a free port
+        options["dashboard_address"] = None
+        options["scheduler_kwargs"] = {
+            "dashboard_address": ":0",
+            **options.get("scheduler_kwargs", {}),
+        }
+    options.setdefault("silence_logs", logging.CRITICAL)
+    with dask.config.set(dict(CLUSTER_CONFIG)):
+        cluster = _NanniesStay(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            memory_limit=memory or 0,
+            resources=resources,
+            **options,
+        )
+    return cluster, resources
+
+
+def connect_client(address: str, timeout: float) -> Client:
+    """A client of the scheduler at ``address``, or an error within ``timeout`` seconds.
+
+    The address is first probed with Dask's own handshake in a throwaway event loop, so a
+    dead or non-Dask address fails in time and leaves no client thread behind.
+
+    Raises:
+        ExecutorConnectionError: naming the address and the timeout.
+    """
+    failure = _probe(address, timeout)
+    if failure is not None:
+        raise ExecutorConnectionError(address, timeout, failure)
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, asyncio.TimeoutError) as exc:
+        raise ExecutorConnectionError(address, timeout, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _probe(address: str, timeout: float) -> str | None:
+    """Why no Dask server answers at ``address`` (``None``: one does)."""
+    outcome: list[str | None] = []
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=timeout)
+        await comm.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(asyncio.wait_for(handshake(), timeout))
+        except asyncio.TimeoutError:
+            outcome.append("no Dask handshake")
+        except Exception as exc:  # any failure to connect is reported, with its cause
+            outcome.append(f"{type(exc).__name__}: {exc}")
+        else:
+            outcome.append(None)
+
+    prober = threading.Thread(target=run, name="qloom-dask-probe", daemon=True)
+    prober.start()
+    prober.join()
+    return outcome[0] if outcome else "the probe failed"

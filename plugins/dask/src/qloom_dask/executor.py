@@ -1,0 +1,576 @@
+"""``DaskExecutor``: qloom tasks on Dask distributed, a LocalCluster it starts or a scheduler.
+
+Dask runs each attempt of a task under a key of its own. Around Dask, the executor adds
+what the Executor contract asks and Dask lacks:
+
+- tasks wait in the executor until a worker thread is free, so a queued task is never on
+  a worker (cancelling it means it never starts) and a worker that dies takes only the
+  tasks it was running;
+- a running task is stopped by killing its worker process through the worker's nanny,
+  which starts a fresh one (Dask's ``cancel`` leaves the task running);
+- timeouts are watched from the moment the task reports ``RUNNING``;
+- deaths of a task's workers are counted per task, against its ``max_worker_deaths``;
+- unpicklable arguments are refused at submit, by name.
+
+Dask is imported when an executor is built, not with this module: listing plugins must not
+import it (``import distributed`` installs tblib's exception reducers process-wide).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from qloom import worker
+from qloom.errors import ConfigError, TaskCancelled, TaskError, TaskTimeout, WorkerDied
+from qloom.executor import Executor, TaskOptions, check_picklable
+from qloom_dask.failures import TaskFailure
+from qloom_dask.supervisor import Stop, Supervisor
+from qloom_dask.versions import check_versions
+
+if TYPE_CHECKING:
+    import distributed
+    from distributed.scheduler import KilledWorker
+
+__all__ = ["DaskExecutor"]
+
+T = TypeVar("T")
+
+_log = logging.getLogger("qloom.dask")
+
+RESOURCES = {"cpu": "CPU", "mem": "MEM"}
+"""qloom resource name -> the Dask worker resource it asks for."""
+
+DECLARE_HINT = 'start its workers with e.g. `dask worker ADDRESS --resources "CPU=1,MEM=4e9"`'
+
+CAPACITY_TTL = 1.0
+"""Seconds an existing cluster's thread count is trusted before it is asked again."""
+
+REPLACED_WITHIN = 10.0
+"""Seconds a killed worker's threads stay reserved for its replacement, at most."""
+
+_REMEMBERED = 10_000
+"""How many stopped-before-seen tasks and killed workers are remembered."""
+
+
+@dataclass(eq=False)
+class _Task:
+    """One submitted task, across its attempts; the executor's lock guards it."""
+
+    key: str
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    options: TaskOptions
+    resources: dict[str, float] | None
+    future: Future[Any] = field(default_factory=Future)
+    attempt: int = 0
+    deaths: int = 0
+    failures: int = 0
+    dask_future: distributed.Future[Any] | None = None
+    worker: str | None = None
+    nanny: str | None = None
+    pid: int | None = None
+    threads: int = 1
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class _Reserved:
+    """Threads of a killed worker, kept free for its replacement (no new task goes to the
+    busy workers meanwhile: Dask would queue it behind their tasks)."""
+
+    threads: int
+    nanny: str
+    worker: str
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on Dask distributed.
+
+    With no ``address`` it starts a LocalCluster of ``workers`` worker processes, each
+    under a nanny (so a stuck task's worker can be replaced) and declaring the resources
+    ``CPU`` (its threads) and ``MEM`` (its memory limit); ``shutdown`` closes it. With an
+    ``address`` it connects to that scheduler (``persist`` is True) and ``shutdown`` only
+    closes its client.
+
+    Worker deaths are counted per task: the LocalCluster fails a task as soon as its worker
+    dies (Dask's ``allowed-failures`` 0) and the executor re-runs it while the task's
+    ``max_worker_deaths`` allows. An existing cluster keeps its own ``allowed-failures``
+    (Dask's default is 3): each ``KilledWorker`` it reports counts as that many + 1 deaths.
+
+    Status events travel as Dask events on a topic of this executor; ``qloom.worker``
+    subscribers are called on the Dask client's event-loop thread, so they must be quick.
+
+    Attributes:
+        address: the scheduler's address.
+        persist: True when connected to an existing cluster (it outlives the executor).
+
+    Args:
+        workers: worker processes of the LocalCluster (default 2); not with ``address``.
+        address: scheduler to connect to, e.g. ``"tcp://10.0.0.5:8786"``.
+        threads_per_worker: threads (parallel tasks) per worker of the LocalCluster.
+        connect_timeout: seconds to reach ``address`` before ``ExecutorConnectionError``.
+        processes: worker processes under nannies (True) or threads of this process
+            (False: a running task can then only stop at its next checkpoint).
+        **cluster_options: passed on to ``distributed.LocalCluster``.
+
+    Raises:
+        ExecutorConnectionError: nothing answered at ``address`` within the timeout.
+        VersionMismatch: a worker has another version of qloom, a qloom plugin, or Dask.
+        ConfigError: contradictory options.
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        address: str | None = None,
+        threads_per_worker: int = 1,
+        connect_timeout: float = 10.0,
+        processes: bool = True,
+        **cluster_options: Any,
+    ) -> None:
+        if threads_per_worker < 1:
+            raise ConfigError(f"threads_per_worker must be at least 1, not {threads_per_worker}")
+        if workers is not None and workers < 1:
+            raise ConfigError(f"the dask executor needs at least 1 worker, not {workers}")
+        if address is not None and (workers is not None or cluster_options):
+            raise ConfigError(
+                "workers and cluster options configure a LocalCluster; "
+                f"they cannot apply to the existing cluster at {address}"
+            )
+        token = uuid.uuid4().hex[:8]
+        self._token = token
+        self._topic = f"qloom-status-{token}"
+        self._lock = threading.Lock()
+        self._tasks: dict[str, _Task] = {}
+        self._by_future: dict[Future[Any], _Task] = {}
+        self._waiting: deque[_Task] = deque()
+        self._active = 0
+        self._stopped: OrderedDict[str, int] = OrderedDict()
+        self._killed: OrderedDict[str, None] = OrderedDict()
+        self._reserved: dict[int, _Reserved] = {}
+        self._reservations = itertools.count()
+        self._closed = False
+        self._cluster: distributed.LocalCluster | None = None
+        self._declared: list[dict[str, float]] = []
+        self._capacity = (workers or 2) * threads_per_worker
+        self._capacity_at = -CAPACITY_TTL
+        import distributed
+
+        from qloom_dask.cluster import connect_client, start_cluster
+
+        if address is None:
+            self.persist = False
+            self._cluster, declared = start_cluster(
+                workers or 2, threads_per_worker, processes, cluster_options
+            )
+            self._declared = [declared]
+            try:
+                self._client = distributed.Client(self._cluster, set_as_default=False)
+            except BaseException:
+                self._cluster.close()
+                raise
+            address = str(self._cluster.scheduler_address)
+        else:
+            self.persist = True
+            self._client = connect_client(address, connect_timeout)
+        self.address = address
+        self._supervisor = Supervisor(f"qloom-dask-{token}", self._hard_stop)
+        try:
+            check_versions(self._client)
+            self._client.subscribe_topic(self._topic, self._on_event)
+            self._client.subscribe_topic("all", self._on_cluster_event)
+        except BaseException:
+            self._supervisor.close()
+            self._close_client()
+            raise
+
+    @property
+    def size(self) -> int:
+        return self._threads()
+
+    @property
+    def client(self) -> distributed.Client:
+        """The Dask client (to look at the cluster; submit through the executor)."""
+        return self._client
+
+    def submit(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> Future[T]:
+        if self._closed:
+            raise RuntimeError("cannot submit to a dask executor that was shut down")
+        opts = (options or TaskOptions()).with_key()
+        key = opts.key or ""
+        check_picklable(key, args, kwargs)
+        task = _Task(key, fn, args, dict(kwargs), opts, self._dask_resources(key, opts))
+        task.future.set_running_or_notify_cancel()  # only ``cancel`` below may stop it
+        with self._lock:
+            if key in self._tasks:
+                raise ConfigError(f"a task with key {key!r} is already running on this executor")
+            self._tasks[key] = task
+            self._by_future[task.future] = task
+            self._waiting.append(task)
+        self._pump()
+        return task.future
+
+    def cancel(self, future: Future[Any], reason: str = "cancelled by the user") -> bool:
+        """Stop a task: a queued one never starts, a running one's worker is replaced.
+
+        The future raises ``TaskCancelled(reason)`` at once; the worker's nanny starts a
+        fresh worker process, which takes new work well within 2 s on one machine.
+        """
+        with self._lock:
+            task = self._by_future.get(future)
+        if task is None:
+            return False
+        return self._stop(task, TaskCancelled(reason, task.key))
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Cancel what is in flight, then close the client (and the cluster if started here).
+
+        Workers of an existing cluster that run tasks of this executor are replaced by
+        their nannies, so that cluster is left idle; it is never shut down. ``wait`` is
+        accepted for the interface: shutting down always waits for both.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            tasks = list(self._tasks.values())
+        for task in tasks:
+            self._stop(task, TaskCancelled("executor shut down", task.key))
+        self._supervisor.close()
+        self._close_client()
+
+    # -- attempts ------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Submit waiting tasks to Dask while worker threads are free."""
+        threads = self._threads()
+        starting = []
+        with self._lock:
+            capacity = threads - sum(r.threads for r in self._reserved.values())
+            while self._waiting and self._active < capacity and not self._closed:
+                task = self._waiting.popleft()
+                if task.done:
+                    continue
+                task.attempt += 1
+                task.worker, task.nanny, task.pid = None, None, None
+                self._active += 1
+                starting.append((task, task.attempt))
+        for task, attempt in starting:
+            self._submit_attempt(task, attempt)
+
+    def _submit_attempt(self, task: _Task, attempt: int) -> None:
+        from qloom_dask import remote
+
+        try:
+            dask_future = self._client.submit(
+                remote.run_task,
+                (self._topic, attempt),
+                task.key,
+                task.options.timeout,
+                task.fn,
+                task.args,
+                task.kwargs,
+                key=f"{task.key}-{self._token}-{attempt}",
+                pure=False,
+                retries=0,
+                resources=task.resources,
+            )
+        except Exception as exc:  # e.g. the client is closing: the task cannot run
+            with self._lock:
+                self._active -= 1
+            self._finish(task, error=exc)
+            return
+        with self._lock:
+            stopped = task.done or task.attempt != attempt
+            if not stopped:
+                task.dask_future = dask_future
+        if stopped:  # stopped while this attempt was being submitted
+            self._supervisor.stop(Stop(task.key, "stopped", dask_future))
+        dask_future.add_done_callback(lambda f: self._on_done(task, attempt, f))
+
+    def _on_done(self, task: _Task, attempt: int, dask_future: distributed.Future[Any]) -> None:
+        """Dask's callback thread: an attempt ended; finish the task or try again."""
+        with self._lock:
+            self._active -= 1
+            current = not task.done and task.attempt == attempt
+        self._pump()  # the freed thread first: fetching the outcome takes a round trip
+        if current:
+            self._outcome(task, dask_future)
+
+    def _outcome(self, task: _Task, dask_future: distributed.Future[Any]) -> None:
+        try:
+            if dask_future.status == "finished":
+                self._finish(task, result=dask_future.result())
+                return
+            if dask_future.status != "error":
+                self._finish(task, error=TaskCancelled("Dask cancelled it", task.key))
+                return
+            error = dask_future.exception()
+            trace = dask_future.traceback()
+        except Exception as exc:  # the client closed under us: the result is out of reach
+            self._finish(task, error=TaskCancelled(f"lost its Dask future: {exc}", task.key))
+            return
+        if isinstance(error, TaskFailure):
+            error = error.restore()
+        if trace is not None:
+            error = error.with_traceback(trace)
+        from distributed.scheduler import KilledWorker
+
+        if isinstance(error, KilledWorker):
+            self._worker_died(task, error)
+            return
+        with self._lock:
+            again = (
+                isinstance(error, Exception)
+                and not isinstance(error, TaskError)
+                and task.failures < task.options.retries
+            )
+            if again:
+                task.failures += 1
+                self._waiting.appendleft(task)
+        if again:
+            self._pump()
+        else:
+            self._finish(task, error=error)
+
+    def _worker_died(self, task: _Task, error: KilledWorker) -> None:
+        last = str(getattr(error.last_worker, "address", error.last_worker))
+        with self._lock:
+            if last not in self._killed:  # a worker we killed is not the task's fault
+                task.deaths += error.allowed_failures + 1
+            again = task.deaths <= task.options.max_worker_deaths
+            if again:
+                self._waiting.appendleft(task)
+        if again:
+            self._pump()
+        else:
+            self._finish(task, error=WorkerDied(task.key, task.deaths, last))
+
+    def _finish(self, task: _Task, result: Any = None, error: BaseException | None = None) -> None:
+        with self._lock:
+            if task.done:
+                return
+            self._forget(task)
+        if error is None:
+            task.future.set_result(result)
+        else:
+            task.future.set_exception(error)
+
+    def _stop(self, task: _Task, error: TaskError, attempt: int | None = None) -> bool:
+        """Fail ``task`` with ``error`` now; the supervisor then stops its attempt."""
+        with self._lock:
+            if task.done or (attempt is not None and attempt != task.attempt):
+                return False
+            stop = None
+            if task.dask_future is not None:
+                where = (task.worker, task.nanny, task.pid, task.threads)
+                stop = Stop(task.key, str(error), task.dask_future, *where)
+            if task.attempt and task.worker is None:  # may start unseen: stop it if it does
+                _remember(self._stopped, task.key, task.attempt)
+            self._forget(task)
+        task.future.set_exception(error)
+        if stop is not None:
+            self._supervisor.stop(stop)
+        return True
+
+    def _forget(self, task: _Task) -> None:
+        """Under the lock: ``task`` is over."""
+        task.done = True
+        task.dask_future = None
+        self._tasks.pop(task.key, None)
+        self._by_future.pop(task.future, None)
+
+    def _expire(self, task: _Task, attempt: int) -> None:
+        self._stop(task, TaskTimeout(task.options.timeout or 0.0, task.key), attempt)
+
+    # -- events (Dask's event loop: never block here) --------------------------------------
+
+    def _on_event(self, event: tuple[float, Mapping[str, Any]]) -> None:
+        """A status event from a worker: note where a task runs, then dispatch it."""
+        _, message = event
+        owner, attempt = message["task"], message["attempt"]
+        starts = message["status"] == "RUNNING" and message["key"] == owner
+        where = (message["worker"], message["nanny"], message["pid"], message["threads"])
+        live = late = False
+        with self._lock:
+            task = self._tasks.get(owner)
+            if task is not None and task.attempt == attempt and not task.done:
+                live = True
+                if starts:
+                    task.worker, task.nanny, task.pid, task.threads = where
+                    if task.options.timeout is not None:
+                        deadline = time.monotonic() + task.options.timeout
+                        self._supervisor.at(deadline, partial(self._expire, task, attempt))
+            elif starts and self._stopped.get(owner) == attempt:
+                del self._stopped[owner]
+                late = True
+        if late:
+            self._supervisor.stop(Stop(owner, "started after it was stopped", None, *where))
+        if live:
+            worker.dispatch(message["key"], message["status"], message["detail"])
+
+    # -- hard stops (the supervisor's thread) ----------------------------------------------
+
+    def _hard_stop(self, stops: list[Stop]) -> None:
+        """Cancel the attempts' Dask futures, then replace (or ask) the workers running them.
+
+        A worker under a nanny is first held by the scheduler (no new task goes to it), then
+        its nanny kills its process and starts a fresh one; its threads stay reserved until
+        then. Asking the worker to close instead would wait for the stuck task's thread. A
+        worker without a nanny is asked to stop the task at its next checkpoint.
+        """
+        from qloom_dask import remote
+
+        client = self._client
+        running = {s.worker: s for s in stops if s.worker is not None}
+        killed = {w: s for w, s in running.items() if s.nanny and s.pid is not None}
+        for address in killed:
+            try:
+                client.run_on_scheduler(remote.hold_worker, address)
+            except Exception:  # holding only spares innocent tasks a detour
+                _log.debug("could not hold worker %s", address, exc_info=True)
+        reserved = {}
+        with self._lock:
+            for address, stop in killed.items():
+                _remember(self._killed, address, None)
+                reserved[address] = number = next(self._reservations)
+                self._reserved[number] = _Reserved(stop.threads, stop.nanny or "", address)
+                deadline = time.monotonic() + REPLACED_WITHIN
+                self._supervisor.at(deadline, partial(self._release, [number]))
+        futures = [s.dask_future for s in stops if s.dask_future is not None]
+        if futures:
+            client.cancel(futures, reason="stopped by qloom")
+        for address, stop in running.items():
+            if address in killed:
+                self._kill(address, stop.pid, reserved[address])
+            else:
+                try:
+                    client.run(
+                        remote.request_stop,
+                        stop.key,
+                        stop.reason,
+                        workers=[address],
+                        on_error="return",
+                    )
+                except Exception:  # the worker is gone: so is the task
+                    _log.debug("could not reach worker %s", address, exc_info=True)
+
+    def _kill(self, address: str, pid: int | None, reservation: int) -> None:
+        """Have the nanny of the worker at ``address`` kill its process ``pid``."""
+        from qloom_dask import remote
+
+        try:
+            outcome = self._client.run(
+                remote.kill_worker_process, pid, workers=[address], nanny=True, on_error="return"
+            )
+            done = outcome.get(address) is True
+        except Exception as exc:
+            done, outcome = False, exc
+        if not done:  # gone already, or not a process of that nanny: let it work again
+            _log.warning("could not kill worker %s: %s", address, outcome)
+            with contextlib.suppress(Exception):
+                self._client.run_on_scheduler(remote.hold_worker, address, hold=False)
+            self._release([reservation])
+
+    def _on_cluster_event(self, event: tuple[float, Any]) -> None:
+        """Dask's event loop: a scheduler event; a new worker may replace a killed one."""
+        _, message = event
+        if isinstance(message, Mapping) and message.get("action") == "add-worker":
+            with self._lock:
+                waiting = bool(self._reserved)
+            if waiting:
+                self._supervisor.soon(self._check_replacements)
+
+    def _check_replacements(self) -> None:
+        """Release the threads of killed workers whose nannies started a new worker."""
+        workers = self._client.scheduler_info()["workers"]
+        back = {(info.get("nanny"), address) for address, info in workers.items()}
+        with self._lock:
+            replaced = [
+                number
+                for number, r in self._reserved.items()
+                if any(nanny == r.nanny and address != r.worker for nanny, address in back)
+            ]
+        self._release(replaced)
+
+    def _release(self, numbers: list[int]) -> None:
+        with self._lock:
+            for number in numbers:
+                self._reserved.pop(number, None)
+        self._pump()
+
+    # -- capacity and resources ----------------------------------------------------------
+
+    def _threads(self) -> int:
+        """Worker threads of the cluster (an existing one is asked at most every second)."""
+        fresh = time.monotonic() - self._capacity_at < CAPACITY_TTL
+        if self._cluster is not None or self._closed or fresh:
+            return self._capacity
+        try:
+            self._capacity = max(1, sum(self._client.nthreads().values()))
+            self._capacity_at = time.monotonic()
+        except Exception:  # keep the last count; the next call asks again
+            _log.debug("could not count the workers' threads", exc_info=True)
+        return self._capacity
+
+    def _dask_resources(self, key: str, options: TaskOptions) -> dict[str, float] | None:
+        """The Dask resources ``options`` ask for; refused if no worker could give them."""
+        wanted = {RESOURCES[name]: float(amount) for name, amount in options.resources.items()}
+        if not wanted:
+            return None
+        if not any(_fits(wanted, offer) for offer in self._declared):
+            info = self._client.scheduler_info()
+            self._declared = [dict(w.get("resources") or {}) for w in info["workers"].values()]
+        if any(_fits(wanted, offer) for offer in self._declared):
+            return wanted
+        missing = sorted(n for n in wanted if not any(n in offer for offer in self._declared))
+        if missing:
+            raise ConfigError(
+                f"task {key} asks for {dict(options.resources)} but no worker of the Dask "
+                f"cluster at {self.address} declares {missing}; {DECLARE_HINT}"
+            )
+        raise ConfigError(
+            f"task {key} asks for {wanted} but no single worker of the Dask cluster at "
+            f"{self.address} has that much (its workers declare {self._declared})"
+        )
+
+    def _close_client(self) -> None:
+        for topic in (self._topic, "all"):
+            try:
+                self._client.unsubscribe_topic(topic)
+            except Exception:  # closing anyway
+                _log.debug("could not unsubscribe from %s", topic, exc_info=True)
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def _fits(wanted: Mapping[str, float], offer: Mapping[str, float]) -> bool:
+    return all(offer.get(name, 0.0) >= amount for name, amount in wanted.items())
+
+
+def _remember(memory: OrderedDict[str, Any], key: str, value: Any) -> None:
+    memory[key] = value
+    while len(memory) > _REMEMBERED:
+        memory.popitem(last=False)
