@@ -256,9 +256,7 @@ PROCESS_WIDE = ("Dask-Offload", "Dask-Callback-Thread")  # Dask's own, made once
 
 
 def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
-    return [
-        t for t in set(threading.enumerate()) - before if not t.name.startswith(PROCESS_WIDE)
-    ]
+    return [t for t in set(threading.enumerate()) - before if not t.name.startswith(PROCESS_WIDE)]
 
 
 def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
