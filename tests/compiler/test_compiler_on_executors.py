@@ -290,3 +290,19 @@ def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
         else:
             assert record.status == "DONE"
             assert circuit_to_data(outcome.circuit) == expected
+
+
+def test_a_worker_missing_a_plugin_says_which(monkeypatch: pytest.MonkeyPatch):
+    """Workers rebuild pipelines from their own plugins; one without the plugin names it."""
+    from qloom import UnknownPluginError
+
+    _requirements("processes")
+    monkeypatch.setenv("QLOOM_DISABLE_PLUGINS", "qloom-fixture-faulty")  # for the workers only
+    with Compiler("processes", workers=1, reuse=False, progress=False) as compiler:
+        compiler.compile(batch()[0], on=DEVICE, seed=1)  # the worker is up, without the plugin
+        monkeypatch.delenv("QLOOM_DISABLE_PLUGINS")
+        task = compiler.submit(batch()[0], on=DEVICE, transpiler=faulty("pass"), seed=1)
+        with pytest.raises(UnknownPluginError) as missing:
+            compiler.result(task, timeout=30)
+    assert missing.value.kind == "optimizers" and missing.value.name == "faulty"
+    assert "no optimizer named 'faulty' is installed" in str(missing.value)
