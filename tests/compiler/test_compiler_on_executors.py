@@ -306,3 +306,24 @@ def test_a_worker_missing_a_plugin_says_which(monkeypatch: pytest.MonkeyPatch):
             compiler.result(task, timeout=30)
     assert missing.value.kind == "optimizers" and missing.value.name == "faulty"
     assert "no optimizer named 'faulty' is installed" in str(missing.value)
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_compile_command_on_an_executor(executor: str, tmp_path: Path, capsys):
+    from qloom import qasm2
+    from qloom.cli import main
+
+    _requirements(executor)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for circuit in batch():
+        qasm2.dump(circuit, folder / f"{circuit.name or 'qft5'}.qasm")
+    out = tmp_path / "out"
+    argv = ["compile", str(folder), "--on", DEVICE, "--seed", "11", "--out", str(out)]
+    code = main([*argv, "--executor", executor, "--workers", "2", "--no-progress"])
+    assert code == 0, capsys.readouterr()
+    assert "5 compiled, 0 failed" in capsys.readouterr().out
+    serial_out = tmp_path / "serial"
+    assert main([*argv[:-1], str(serial_out), "--no-progress"]) == 0
+    for path in sorted(out.glob("*.qasm")):
+        assert path.read_text() == (serial_out / path.name).read_text()
