@@ -327,3 +327,16 @@ def test_compile_command_on_an_executor(executor: str, tmp_path: Path, capsys):
     assert main([*argv[:-1], str(serial_out), "--no-progress"]) == 0
     for path in sorted(out.glob("*.qasm")):
         assert path.read_text() == (serial_out / path.name).read_text()
+
+
+def test_a_device_file_travels_by_the_name_it_was_asked_by(tmp_path: Path):
+    """Workers rebuild ``emulator:<file>`` from the path, not from the device's own name."""
+    _requirements("processes")
+    device = tmp_path / "ring6.toml"
+    device.write_text('natives = ["rz", "sx", "x", "cz"]\n[topology]\nkind = "ring"\nqubits = 6\n')
+    on = f"emulator:{device}"
+    with Compiler("processes", workers=1, progress=False) as compiler:
+        result = compiler.compile(batch()[2], on=on, seed=3)
+    assert compiler.executor_name == "processes"
+    assert_equivalent(batch()[2], result.circuit, result.layout)
+    assert_backend_accepts(result.circuit, get_backend(on))

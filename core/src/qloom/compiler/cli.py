@@ -53,7 +53,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     circuits, names, rows = [], [], []
     for path in files:
         try:
-            circuits.append(qasm2.load(path))
+            circuit = qasm2.load(path)
+            circuit.name = circuit.name or path.stem
+            circuits.append(circuit)
             names.append(path)
         except QasmError as exc:  # a bad file is reported; the others still compile
             rows.append({"file": str(path), "status": "FAILED", "error": str(exc)})

@@ -243,12 +243,15 @@ class Compiler:
             resources=dict(resources or {}),
             backend_options=dict(backend_options or {}),
         )
+        # Workers rebuild the backend from the name it was asked by (a device file's path,
+        # say), which its own ``name`` may not be.
+        name = on if isinstance(on, str) else backend.name
         if isinstance(circuit, Circuit):
-            return self._submit_one(circuit, backend.name, spec, _seed(seed), None, options)
+            return self._submit_one(circuit, name, spec, _seed(seed), None, options)
         batch_id = _new_id("batch")
         root = _seed(seed)
         tasks = tuple(
-            self._submit_one(c, backend.name, spec, _batch_seed(root, i), batch_id, options)
+            self._submit_one(c, name, spec, _batch_seed(root, i), batch_id, options)
             for i, c in enumerate(circuit)
         )
         return Batch(batch_id, tasks)
@@ -300,7 +303,7 @@ class Compiler:
     def _serve_from_store(self, task_id: str, earlier: str) -> None:
         result, _ = self.store.outcome(earlier)
         assert result is not None
-        served = {**result, "task_id": task_id, "cached_from": earlier}
+        served = {**result, "task_id": task_id, "executor": "store", "cached_from": earlier}
         self.store.finish(task_id, "DONE", served)
         self._announce(task_id, "DONE")
 
