@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="OpenQASM 2 file")
+    add_target_options(parser)
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """``--on``, ``--pipeline``, ``--seed``, ``--padding`` and ``--option``: what to
+    transpile for and how, shared by the commands that transpile."""
     parser.add_argument("--on", dest="backend", help="backend: provider or provider:device")
     parser.add_argument("--pipeline", help="pipeline name (default: the backend's)")
     parser.add_argument("--seed", type=int, default=None, help="root seed, for reproducible output")
@@ -87,7 +93,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _backend_options(pairs: Sequence[str]) -> dict[str, Any]:
+def parse_backend_options(pairs: Sequence[str]) -> dict[str, Any]:
     """``["noise=false", "max_qubits=20"]`` -> ``{"noise": False, "max_qubits": 20}``."""
     options: dict[str, Any] = {}
     for pair in pairs:
@@ -171,7 +177,7 @@ def _load(path: Path) -> Any:
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
 
-    backend = get_backend(args.backend, **_backend_options(args.options))
+    backend = get_backend(args.backend, **parse_backend_options(args.options))
     circuit = _load(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
     outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
@@ -196,7 +202,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    backend = get_backend(args.backend, **_backend_options(args.options))
+    backend = get_backend(args.backend, **parse_backend_options(args.options))
     circuit = _load(args.file)
     result = execute(
         circuit,

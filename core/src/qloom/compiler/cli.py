@@ -16,23 +16,14 @@ __all__ = ["add_compile_command"]
 
 def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``qloom compile`` to the CLI's sub-commands."""
+    from qloom.cli import add_target_options
+
     parser = sub.add_parser(
         "compile",
         help="transpile many OpenQASM 2 files in parallel and write them to a folder",
     )
     parser.add_argument("inputs", nargs="+", type=Path, help="OpenQASM 2 files or folders")
-    parser.add_argument("--on", dest="backend", help="backend: provider or provider:device")
-    parser.add_argument("--pipeline", help="pipeline name (default: the backend's)")
-    parser.add_argument("--seed", type=int, default=None, help="root seed of the batch")
-    parser.add_argument("--padding", help="none, before or after")
-    parser.add_argument(
-        "--option",
-        dest="options",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="backend option (repeatable)",
-    )
+    add_target_options(parser)
     parser.add_argument(
         "--executor", default="serial", help="serial, threads, processes or dask (default serial)"
     )
@@ -47,7 +38,7 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 def _cmd_compile(args: argparse.Namespace) -> int:
     from qloom import qasm2
-    from qloom.cli import _backend_options
+    from qloom.cli import parse_backend_options
 
     files = _qasm_files(args.inputs)
     circuits, names, rows = [], [], []
@@ -74,7 +65,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
             args.seed,
             errors="return",
             padding=args.padding,
-            backend_options=_backend_options(args.options),
+            backend_options=parse_backend_options(args.options),
         )
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
