@@ -340,3 +340,24 @@ def test_a_device_file_travels_by_the_name_it_was_asked_by(tmp_path: Path):
     assert compiler.executor_name == "processes"
     assert_equivalent(batch()[2], result.circuit, result.layout)
     assert_backend_accepts(result.circuit, get_backend(on))
+
+
+@pytest.mark.parametrize("executor", PARALLEL)
+def test_cancelling_a_batch_cancels_every_task_in_it(
+    compiler: Compiler, executor: str, tmp_path: Path
+):
+    """R4: cancelling the parent (a batch) cancels its sub-tasks, queued and running."""
+    mode = "hang" if executor in KILLABLE else "wait"
+    started = tmp_path / "started"
+    pipeline = faulty(mode, started=str(started), release=str(tmp_path / "never"))
+    circuits = [batch()[0]] * 3  # two run (two workers), one waits in the queue
+    group = compiler.submit(circuits, on=DEVICE, transpiler=pipeline, seed=4)
+    wait_until(started.exists)
+    assert compiler.cancel(group, "the batch is not needed")
+    for task in group:
+        with pytest.raises(TaskCancelled, match="the batch is not needed"):
+            compiler.result(task, timeout=10)
+    assert compiler.status(group) == "3 CANCELLED"
+    assert not compiler.cancel(group)
+    probe = compiler.submit(batch()[0], on=DEVICE, seed=5)
+    compiler.result(probe, timeout=30)
