@@ -36,3 +36,18 @@ def test_errors_pickle_with_their_fields_and_what_a_worker_attached(error: Excep
     assert vars(copy).keys() == vars(error).keys()
     assert copy.remote_traceback == error.remote_traceback
     assert repr(copy.remote_cause) == "ValueError('the original')"
+
+
+def test_an_exception_that_cannot_travel_is_replaced_by_a_remote_error():
+    import threading
+
+    class Holding(Exception):
+        def __init__(self) -> None:
+            super().__init__("holds a lock")
+            self.lock = threading.Lock()
+
+    kept = errors.PassError("routers:sabre", "mapping", "boom")
+    assert errors.transportable(kept) is kept
+    stand_in = errors.transportable(Holding())
+    assert isinstance(stand_in, errors.RemoteError)
+    assert stand_in.type_name.endswith("Holding") and stand_in.message == "holds a lock"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "UnknownPluginError",
     "VersionMismatch",
     "WorkerDied",
+    "transportable",
 ]
 
 
@@ -308,6 +310,28 @@ class RemoteError(QloomError):
 
     def _init_args(self) -> tuple[Any, ...]:
         return (self.type_name, self.message)
+
+    @classmethod
+    def standing_in_for(cls, exc: BaseException) -> RemoteError:
+        """A ``RemoteError`` naming ``exc``'s type and message (even an unprintable one)."""
+        kind = type(exc)
+        try:
+            message = str(exc)
+        except Exception:
+            message = "<unprintable>"
+        return cls(f"{kind.__module__}.{kind.__qualname__}", message)
+
+
+def transportable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives a pickle round trip, else a ``RemoteError`` standing in for it.
+
+    What a worker does with an exception before sending it to another process.
+    """
+    try:
+        pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return RemoteError.standing_in_for(exc)
+    return exc
 
 
 class ExecutorError(QloomError):

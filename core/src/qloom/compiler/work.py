@@ -11,7 +11,6 @@ import functools
 import importlib.metadata as md
 import json
 import os
-import pickle
 import socket
 import time
 import traceback
@@ -21,7 +20,7 @@ from typing import Any
 from qloom.api import run_pipeline
 from qloom.compiler.wire import circuit_from_data, circuit_to_data
 from qloom.config import get_backend
-from qloom.errors import RemoteError
+from qloom.errors import transportable
 from qloom.pipeline import Pipeline
 from qloom.plugins import CORE_DISTRIBUTION, KINDS, get_registry
 
@@ -86,18 +85,8 @@ def portable_error(exc: BaseException) -> BaseException:
     """
     text = "".join(traceback.format_exception(exc))
     cause = exc.__cause__
-    portable_cause = None if cause is None else _picklable(cause, "")
-    out = _picklable(exc, text)
+    portable_cause = None if cause is None else transportable(cause)
+    out = transportable(exc)
     out.remote_traceback = text  # type: ignore[attr-defined]
     out.remote_cause = portable_cause  # type: ignore[attr-defined]
     return out
-
-
-def _picklable(exc: BaseException, text: str) -> BaseException:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        stand_in = RemoteError(f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc))
-        stand_in.remote_traceback = text  # type: ignore[attr-defined]
-        return stand_in
-    return exc

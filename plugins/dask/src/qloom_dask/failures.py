@@ -51,8 +51,7 @@ def _pack(exc: BaseException) -> bytes:
         packed = _dumps(exc)
         pickle.loads(packed)
     except Exception:
-        name = f"{type(exc).__module__}.{type(exc).__qualname__}"
-        return _dumps(RemoteError(name, str(exc)))
+        return _dumps(RemoteError.standing_in_for(exc))
     return packed
 
 

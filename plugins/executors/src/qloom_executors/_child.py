@@ -17,7 +17,7 @@ from itertools import pairwise
 from multiprocessing.connection import Connection
 
 from qloom import worker
-from qloom.errors import RemoteError
+from qloom.errors import transportable
 from qloom.executor import call_as_task
 
 __all__ = ["RemoteTraceback", "pack_error", "serve", "unpack_error"]
@@ -77,7 +77,7 @@ def pack_error(exc: BaseException) -> bytes:
     chain: list[BaseException] = []
     seen: BaseException | None = exc
     while seen is not None and len(chain) < MAX_CAUSES:
-        chain.append(_portable(seen))
+        chain.append(transportable(seen))
         seen = seen.__cause__
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return pickle.dumps((chain, text), pickle.HIGHEST_PROTOCOL)
@@ -91,16 +91,3 @@ def unpack_error(blob: bytes) -> BaseException:
     chain[-1].__cause__ = RemoteTraceback(text)
     error: BaseException = chain[0]
     return error
-
-
-def _portable(exc: BaseException) -> BaseException:
-    try:
-        pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
-    except Exception:
-        kind = type(exc)
-        try:
-            message = str(exc)
-        except Exception:
-            message = "<unprintable>"
-        return RemoteError(f"{kind.__module__}.{kind.__qualname__}", message)
-    return exc
