@@ -34,6 +34,7 @@ from qloom.errors import QloomError, TaskCancelled
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
 from qloom.layout import Layout
+from qloom.passes import derive_seed
 
 __all__ = ["STORE_ENV", "Batch", "BatchError", "CompileResult", "Compiler", "Task"]
 
@@ -151,7 +152,8 @@ class Compiler:
         self.reuse = reuse
         self.progress = progress
         self.session = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._live: dict[str, _Live] = {}
+        self._live: dict[str, _Live] = {}  # tasks submitted here that have not ended
+        self._on_any_end: Callable[[], None] | None = None  # compile()'s progress bar
         self._lock = threading.Lock()
         self._closed = False
         self._mark_interrupted()
@@ -442,8 +444,6 @@ class Compiler:
             raise BatchError(kept, failed)
         return outcomes
 
-    _on_any_end: Callable[[], None] | None = None
-
     # -- stopping -------------------------------------------------------------------------
 
     def cancel(self, task: TaskLike | Batch, reason: str = "cancelled by the user") -> bool:
@@ -479,14 +479,13 @@ class Compiler:
             return
         self._closed = True
         with self._lock:
-            pending = [tid for tid, live in self._live.items() if not live.ended.is_set()]
+            pending = dict(self._live)
         for task_id in pending:
             self.cancel(task_id, "the Compiler was closed")
         if self._owns_executor:
             self.executor.shutdown(wait=wait)
-        for task_id in pending:
-            live = self._live.get(task_id)
-            if live is not None and not live.ended.wait(10.0):
+        for task_id, live in pending.items():
+            if not live.ended.wait(10.0):
                 self.store.finish(task_id, "CANCELLED", detail="the Compiler was closed")
         self._unsubscribe()
         self.store.close()
@@ -509,11 +508,10 @@ class Compiler:
             raise QloomError("this Compiler was closed; open a new one to submit")
 
     def _on_event(self, key: str, status: str, detail: str | None) -> None:
-        live = self._live.get(key)
-        if live is None or live.ended.is_set():
+        if key not in self._live:  # not ours, or already ended
             return
         if self.store.set_status(key, status, detail):
-            hooks().task_status_changed(key, status, detail)
+            self._announce(key, status, detail)
 
     def _announce(self, task_id: str, status: str, detail: str | None = None) -> None:
         hooks().task_status_changed(task_id, status, detail)
@@ -539,25 +537,23 @@ class Compiler:
         else:
             assert error is not None
             _restore_cause(error)
-            status = "CANCELLED" if isinstance(error, TaskCancelled) else "FAILED"
-            detail = f"{type(error).__name__}: {error}"
             if isinstance(error, TaskCancelled):
-                detail = error.reason
+                status, detail = "CANCELLED", error.reason
+            else:
+                status, detail = "FAILED", f"{type(error).__name__}: {error}"
             self.store.finish(task_id, status, error=error, detail=detail)
         self._announce(task_id, status, detail)
-        live = self._live.get(task_id)
+        with self._lock:  # ended: the store answers for it from now on
+            live = self._live.pop(task_id, None)
         if live is not None:
             live.ended.set()
-            live.future = None
         if self._on_any_end is not None:
             self._on_any_end()
 
     def _mark_interrupted(self) -> None:
         """Tasks left unfinished by a process that is gone can never end: say so."""
         host = socket.gethostname()
-        for record in self.store.records():
-            if record.done:
-                continue
+        for record in self.store.unfinished():
             owner_host, _, rest = record.owner.partition(":")
             pid = int(rest.partition(":")[0] or 0)
             if owner_host == host and not _alive(pid):
@@ -604,8 +600,6 @@ def _seed(seed: int | None) -> int:
 
 
 def _batch_seed(root: int, index: int) -> int:
-    from qloom.passes import derive_seed
-
     return derive_seed(root, "batch", index)
 
 

@@ -192,6 +192,11 @@ class TaskStore:
             args.append(limit)
         return [TaskRecord(*row) for row in self._query(sql, tuple(args))]
 
+    def unfinished(self) -> list[TaskRecord]:
+        """Tasks that have not ended (queued or running here or in another session)."""
+        sql = f"SELECT {_RECORD_COLUMNS} FROM tasks WHERE status NOT IN {TERMINAL} ORDER BY seq"
+        return [TaskRecord(*row) for row in self._query(sql, ())]
+
     def request(self, task_id: str) -> dict[str, Any]:
         """The request a task was submitted with."""
         rows = self._query("SELECT request FROM tasks WHERE id = ?", (task_id,))
