@@ -27,7 +27,12 @@ from qloom import worker
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.compiler.store import TaskRecord, TaskStore
-from qloom.compiler.wire import circuit_from_data, circuit_to_data, request_key
+from qloom.compiler.wire import (
+    circuit_from_data,
+    circuit_to_data,
+    encode_request,
+    request_key,
+)
 from qloom.compiler.work import compile_request, plugin_versions
 from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
 from qloom.errors import QloomError, TaskCancelled
@@ -275,9 +280,10 @@ class Compiler:
             "seed": seed,
             "padding": options["padding"],
         }
-        key = request_key(request, plugin_versions())
+        encoded = encode_request(request)
+        key = request_key(encoded, plugin_versions())
         task = Task(_new_id("task"), circuit.name)
-        self.store.add(task.id, request, key, self.session, parent)
+        self.store.add(task.id, request, encoded, key, self.session, parent)
         self._announce(task.id, "QUEUED")
         earlier = self.store.done_with(key) if self.reuse else None
         if earlier is not None and earlier != task.id:

@@ -104,11 +104,12 @@ class TaskStore:
         self,
         task_id: str,
         request: Mapping[str, Any],
+        encoded: str,
         request_key: str,
         owner: str,
         parent: str | None = None,
     ) -> None:
-        """Record a new, queued task."""
+        """Record a new, queued task; ``encoded`` is ``request`` as JSON text."""
         with self._write() as db:
             db.execute(
                 "INSERT INTO tasks (id, name, parent, backend, pipeline, request_key, request, "
@@ -120,7 +121,7 @@ class TaskStore:
                     request["backend"],
                     request["pipeline"].get("name", "custom"),
                     request_key,
-                    json.dumps(request),
+                    encoded,
                     owner,
                     time.time(),
                 ),

@@ -15,7 +15,7 @@ from typing import Any
 from qloom.circuit import Circuit
 from qloom.layout import Layout
 
-__all__ = ["circuit_from_data", "circuit_to_data", "request_key"]
+__all__ = ["circuit_from_data", "circuit_to_data", "encode_request", "request_key"]
 
 
 def circuit_to_data(circuit: Circuit) -> dict[str, Any]:
@@ -71,7 +71,12 @@ def circuit_from_data(data: Mapping[str, Any]) -> Circuit:
     return circuit
 
 
-def request_key(request: Mapping[str, Any], versions: Mapping[str, str]) -> str:
+def encode_request(request: Mapping[str, Any]) -> str:
+    """A request as canonical JSON text: what the store keeps and the key is made from."""
+    return json.dumps(request, sort_keys=True, separators=(",", ":"))
+
+
+def request_key(encoded: str, versions: Mapping[str, str]) -> str:
     """A digest naming a compilation: same circuit, backend, pipeline, seed and plugins."""
-    blob = json.dumps([request, dict(versions)], sort_keys=True, separators=(",", ":"))
+    blob = json.dumps(dict(versions), sort_keys=True, separators=(",", ":")) + encoded
     return hashlib.sha256(blob.encode()).hexdigest()
