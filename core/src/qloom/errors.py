@@ -263,8 +263,8 @@ class WorkerDied(TaskError):
     """The worker running the task died on every attempt the task was allowed.
 
     Attributes:
-        attempts: how many times the task was started; last_worker: the worker (pid or
-        address) that died last.
+        attempts: how many times the task was started.
+        last_worker: the worker (pid or address) that died last.
     """
 
     def __init__(self, task_id: str | None, attempts: int, last_worker: str) -> None:

@@ -350,9 +350,11 @@ class Compiler:
         """Wait for ``task`` and return its result.
 
         Raises:
-            TaskCancelled: it was cancelled; TaskTimeout: it ran out of time;
-            WorkerDied: its worker kept dying; otherwise the compilation's own error
-            (``PassError`` with the original as ``__cause__``, ``BackendViolation``, ...).
+            TaskCancelled: it was cancelled.
+            TaskTimeout: it ran out of time.
+            WorkerDied: its worker kept dying.
+            QloomError: the compilation's own error (``PassError`` with the original as
+                ``__cause__``, ``BackendViolation``, ...).
             TimeoutError: ``timeout`` passed before it ended.
         """
         task_id = _id(task)
