@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,17 @@ def test_getting_started_gives_the_readme_commands():
     page = (DOCS / "getting-started.md").read_text()
     for command in commands:
         assert f"```bash\n{command}\n```" in page
+
+
+def test_every_environment_variable_is_documented():
+    source = DOCS.parent / "core" / "src" / "qloom"
+    if not source.is_dir():
+        pytest.skip("the core's source is not beside the tests")
+    used = {
+        name
+        for path in source.rglob("*.py")
+        for name in re.findall(r'"(QLOOM_[A-Z_]+)"', path.read_text())
+    }
+    assert used, "the core reads its settings from QLOOM_* variables"
+    page = (DOCS / "configuration.md").read_text()
+    assert not {name for name in used if f"`{name}`" not in page}
