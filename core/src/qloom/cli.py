@@ -1,5 +1,5 @@
-"""The ``qloom`` command: ``plugins``, ``transpile``, ``run`` (``execute``), ``compile`` and
-plugin commands."""
+"""The ``qloom`` command: ``plugins``, ``pipeline``, ``transpile``, ``run`` (``execute``),
+``compile`` and plugin commands."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -51,7 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     transpile.add_argument(
         "-o", "--output", help="write the transpiled circuit here ('-' for stdout)"
     )
+    transpile.add_argument(
+        "--report",
+        action="store_true",
+        help="also print a per-pass table: time, qubits, ops, 2q gates, depth, SWAPs",
+    )
+    transpile.add_argument(
+        "--report-json",
+        metavar="PATH",
+        help="write the per-pass report as JSON here ('-' for stdout; the summary then "
+        "goes to stderr)",
+    )
     transpile.set_defaults(func=_cmd_transpile)
+
+    _add_pipeline_command(sub)
 
     run = sub.add_parser(
         "run", aliases=["execute"], help="transpile and run an OpenQASM 2 file, print counts"
@@ -176,28 +190,135 @@ def _load(path: Path) -> Any:
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
+    from qloom.report import PassRecorder, TranspileReport, recording
 
+    json_to_stdout = args.report_json == "-"
+    if json_to_stdout and args.output == "-":
+        raise QloomError(
+            "-o - and --report-json - both write to stdout; send one of them to a file"
+        )
+    out = sys.stderr if json_to_stdout else sys.stdout
     backend = get_backend(args.backend, **parse_backend_options(args.options))
     circuit = _load(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
-    outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
+    watch: AbstractContextManager[PassRecorder | None] = (
+        recording() if args.report or args.report_json else nullcontext()
+    )
+    with watch as recorder:
+        outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
         f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {outcome.seed}, "
-        f"{wall:.3f} s)"
+        f"{wall:.3f} s)",
+        file=out,
     )
     before, after = circuit.metrics(), outcome.circuit.metrics()
-    print(f"{'':10}{'before':>10}{'after':>10}")
+    print(f"{'':10}{'before':>10}{'after':>10}", file=out)
     for key in before:
-        print(f"{key:10}{before[key]:>10}{after[key]:>10}")
+        print(f"{key:10}{before[key]:>10}{after[key]:>10}", file=out)
     if not outcome.layout.is_trivial():
-        print(f"initial layout: {list(outcome.layout.initial)}")
-        print(f"final layout:   {list(outcome.layout.final)}")
+        print(f"initial layout: {list(outcome.layout.initial)}", file=out)
+        print(f"final layout:   {list(outcome.layout.final)}", file=out)
+    if recorder is not None:
+        report = TranspileReport.from_outcome(circuit, outcome, recorder.records)
+        if args.report:
+            print(f"\n{report.table()}", file=out)
+        if json_to_stdout:
+            print(report.to_json())
+        elif args.report_json:
+            Path(args.report_json).write_text(report.to_json() + "\n", encoding="utf-8")
+            print(f"wrote {args.report_json}", file=out)
     if args.output == "-":
         sys.stdout.write(qasm2.dumps(outcome.circuit))
     elif args.output:
         qasm2.dump(outcome.circuit, args.output)
-        print(f"wrote {args.output}")
+        print(f"wrote {args.output}", file=out)
+    return 0
+
+
+def _add_pipeline_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pipeline = sub.add_parser("pipeline", help="list pipelines, or show one pass by pass")
+    actions = pipeline.add_subparsers(title="actions", metavar="ACTION")
+    listing = actions.add_parser(
+        "list", help="every named pipeline, who provides it and what it is for"
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(func=_cmd_pipeline_list)
+    show = actions.add_parser(
+        "show", help="a pipeline's passes: stage, options and the distribution providing each"
+    )
+    show.add_argument("name", nargs="?", help="pipeline name (optional with --on)")
+    show.add_argument(
+        "--on", dest="backend", help="show this backend's default pipeline (provider:device)"
+    )
+    show.add_argument(
+        "--option",
+        dest="options",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option for --on (repeatable; values read as JSON, else text)",
+    )
+    show.add_argument("--json", action="store_true", help="print JSON instead of a tree")
+    show.set_defaults(func=_cmd_pipeline_show)
+    pipeline.set_defaults(func=lambda args: _usage(pipeline))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _cmd_pipeline_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from qloom.pipeline_view import list_pipelines
+
+    entries = list_pipelines()
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries], indent=2))
+        return 0
+    header = ("NAME", "PROVIDER", "PASSES", "DESCRIPTION")
+    table = [header] + [
+        (
+            e.name,
+            e.provider,
+            "" if e.passes is None else str(e.passes),
+            e.description if e.status == "ok" else f"({e.status}) {e.description}".rstrip(),
+        )
+        for e in entries
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row, entry in zip(table, [None, *entries], strict=True):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if entry is not None and entry.error:
+            print(f"    why: {entry.error}")
+    return 0
+
+
+def _cmd_pipeline_show(args: argparse.Namespace) -> int:
+    from qloom.pipeline_view import describe_default, describe_pipeline
+
+    if args.name is None and args.backend is None:
+        raise QloomError(
+            "name a pipeline (qloom pipeline show O3) or a backend whose default to show "
+            "(qloom pipeline show --on emulator:line-32); `qloom pipeline list` lists them"
+        )
+    if args.name is None:
+        view = describe_default(get_backend(args.backend, **parse_backend_options(args.options)))
+    else:
+        view = describe_pipeline(args.name)
+    if args.json:
+        print(view.to_json())
+        return 0
+    print(view.table())
+    if args.name is not None and args.backend is not None:
+        backend = get_backend(args.backend, **parse_backend_options(args.options))
+        default = pipeline_for(backend).name
+        if default == view.name:
+            print(f"\n'{view.name}' is the default pipeline of {backend.name}")
+        else:
+            print(f"\n'{view.name}' is not the default pipeline of {backend.name} ('{default}' is)")
     return 0
 
 

@@ -1,0 +1,372 @@
+"""Per-pass transpilation reports: time, size and SWAPs after every pass of a pipeline.
+
+``transpile_with_report`` is ``qloom.transpile`` that also returns a ``TranspileReport``::
+
+    circuit, report = transpile_with_report(circuit, on="emulator:line-32", seed=1)
+    print(report.table())
+    report.to_json()
+
+How it records: ``Pipeline.run`` already calls the ``qloom_pass_started`` and
+``qloom_pass_finished`` hooks around every leaf pass, with the circuit and the pass's
+timings, so no hook point in ``run_pipeline`` is needed. ``recording()`` registers a
+``PassRecorder`` with the hook manager for the duration of one transpilation and always
+unregisters it. The hook manager is shared by the whole process, so a recorder receives
+every thread's events; it keeps only those of the context that opened ``recording()`` (a
+``ContextVar``, so another thread or asyncio task transpiling at the same time is ignored)
+and, within it, only those of the first ``PassContext`` it sees (a pass that runs a whole
+transpilation of its own inside does not add rows).
+
+SWAPs: ``swaps`` is the number of ``swap`` gates in the circuit after the pass. Unrollers
+later decompose them, so ``swaps_inserted`` is what each pass added: a router's own count
+when it leaves one in ``context.properties[label]["swaps"]`` during the pass (``routers:sabre``
+does), else how many more ``swap`` gates its output has than its input.
+
+Finishers registered with ``PassContext.at_end`` (padding ``after`` widening the circuit back
+to the device) run after the last pass without hooks; the report's ``output`` row is
+therefore taken from the transpiled circuit itself, and ``table()`` shows it when it differs
+from the last pass's row.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from qloom.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from qloom.api import TranspileOutcome
+    from qloom.backend import Backend
+    from qloom.circuit import Circuit
+    from qloom.config import PipelineLike
+    from qloom.passes import PassContext
+
+__all__ = [
+    "METRICS",
+    "PassRecord",
+    "PassRecorder",
+    "TranspileReport",
+    "recording",
+    "transpile_with_report",
+]
+
+METRICS: tuple[str, ...] = ("qubits", "ops", "n2q", "depth", "depth2q", "swaps")
+"""The keys of ``Circuit.metrics()``, in the order reports show them."""
+
+_HEADINGS = {
+    "qubits": "QUBITS",
+    "ops": "OPS",
+    "n2q": "2Q",
+    "depth": "DEPTH",
+    "depth2q": "2Q DEPTH",
+    "swaps": "SWAPS",
+}
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    """One leaf pass as it ran: what it was, how long it took, the circuit it left.
+
+    Attributes:
+        index: 1-based position among the leaf passes that ran.
+        label: the pass as ``kind:name``.
+        stage: its stage label (``ROUTING``, ...).
+        pipeline: the innermost pipeline that ran it.
+        wall: wall-clock seconds; cpu: CPU seconds of this process.
+        qubits, ops, n2q, depth, depth2q, swaps: ``Circuit.metrics()`` of its output.
+        swaps_inserted: SWAP gates the pass added (see the module docstring).
+    """
+
+    index: int
+    label: str
+    stage: str
+    pipeline: str | None
+    wall: float
+    cpu: float
+    qubits: int
+    ops: int
+    n2q: int
+    depth: int
+    depth2q: int
+    swaps: int
+    swaps_inserted: int
+
+    @property
+    def metrics(self) -> dict[str, int]:
+        """The output's metrics, keyed as ``Circuit.metrics()``."""
+        return {key: getattr(self, key) for key in METRICS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PassRecord:
+        """Rebuild a record from ``to_dict`` output."""
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+
+class PassRecorder:
+    """Collects a ``PassRecord`` per leaf pass from the pass hooks; see ``recording()``."""
+
+    def __init__(self) -> None:
+        self.records: list[PassRecord] = []
+        self._context: PassContext | None = None
+        self._swaps_before = 0
+        self._property_before: Any = None
+
+    def _mine(self, context: PassContext) -> bool:
+        if _active.get() is not self:
+            return False
+        if self._context is None:
+            self._context = context
+        return context is self._context
+
+    @hookimpl
+    def qloom_pass_started(self, pass_label: str, circuit: Circuit, context: PassContext) -> None:
+        """Note what the pass starts from: its input's SWAPs, any count it left before."""
+        if not self._mine(context):
+            return
+        self._swaps_before = _count_swaps(circuit)
+        self._property_before = context.properties.get(pass_label)
+
+    @hookimpl
+    def qloom_pass_finished(
+        self,
+        pass_label: str,
+        stage: str,
+        circuit: Circuit,
+        context: PassContext,
+        wall_time: float,
+        cpu_time: float,
+    ) -> None:
+        """Record the pass's timings and its output's metrics."""
+        if not self._mine(context):
+            return
+        metrics = circuit.metrics()
+        inserted = max(0, metrics["swaps"] - self._swaps_before)
+        reported = context.properties.get(pass_label)
+        if (
+            stage == "ROUTING"
+            and reported is not self._property_before
+            and isinstance(reported, Mapping)
+            and isinstance(reported.get("swaps"), int)
+        ):
+            inserted = reported["swaps"]
+        self.records.append(
+            PassRecord(
+                index=len(self.records) + 1,
+                label=pass_label,
+                stage=stage,
+                pipeline=context.pipeline,
+                wall=wall_time,
+                cpu=cpu_time,
+                swaps_inserted=inserted,
+                **metrics,
+            )
+        )
+
+
+def _count_swaps(circuit: Circuit) -> int:
+    return sum(1 for op in circuit if op.name == "swap")
+
+
+_active: ContextVar[PassRecorder | None] = ContextVar("qloom_report_recorder", default=None)
+_registration = threading.Lock()
+
+
+@contextmanager
+def recording(manager: pluggy.PluginManager | None = None) -> Iterator[PassRecorder]:
+    """Record every pass run in this thread (or task) inside the ``with`` block.
+
+    Args:
+        manager: the hook manager to listen on; defaults to the current registry's.
+
+    Yields:
+        The recorder; its ``records`` fill in as passes finish.
+    """
+    if manager is None:
+        from qloom.plugins import get_registry
+
+        manager = get_registry().hook_manager()
+    recorder = PassRecorder()
+    token = _active.set(recorder)
+    with _registration:
+        manager.register(recorder, name=f"qloom:report:{id(recorder)}")
+    try:
+        yield recorder
+    finally:
+        with _registration:
+            manager.unregister(recorder)
+        _active.reset(token)
+
+
+@dataclass
+class TranspileReport:
+    """What each pass of one transpilation did.
+
+    Attributes:
+        backend: the backend's name.
+        pipeline: the pipeline's name.
+        seed: the root seed used.
+        input: ``Circuit.metrics()`` of the circuit given.
+        records: one ``PassRecord`` per leaf pass, in the order they ran.
+        output: ``Circuit.metrics()`` of the transpiled circuit (after any finishers).
+    """
+
+    backend: str
+    pipeline: str
+    seed: int
+    input: dict[str, int]
+    records: list[PassRecord] = field(default_factory=list)
+    output: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_outcome(
+        cls, circuit: Circuit, outcome: TranspileOutcome, records: list[PassRecord]
+    ) -> TranspileReport:
+        """The report of ``outcome``, the transpilation of ``circuit`` that ran ``records``."""
+        return cls(
+            backend=outcome.backend,
+            pipeline=str(outcome.pipeline.get("name", "custom")),
+            seed=outcome.seed,
+            input=circuit.metrics(),
+            records=list(records),
+            output=outcome.circuit.metrics(),
+        )
+
+    @property
+    def totals(self) -> dict[str, float | int]:
+        """Wall and CPU seconds of all passes, and the SWAPs they inserted."""
+        return {
+            "wall": sum(r.wall for r in self.records),
+            "cpu": sum(r.cpu for r in self.records),
+            "swaps_inserted": sum(r.swaps_inserted for r in self.records),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals."""
+        return {
+            "backend": self.backend,
+            "pipeline": self.pipeline,
+            "seed": self.seed,
+            "input": dict(self.input),
+            "passes": [r.to_dict() for r in self.records],
+            "output": dict(self.output),
+            "totals": self.totals,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TranspileReport:
+        """Rebuild a report from ``to_dict`` output (``totals`` is recomputed)."""
+        return cls(
+            backend=str(data["backend"]),
+            pipeline=str(data["pipeline"]),
+            seed=int(data["seed"]),
+            input=dict(data["input"]),
+            records=[PassRecord.from_dict(r) for r in data["passes"]],
+            output=dict(data["output"]),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TranspileReport:
+        """Rebuild a report from ``to_json`` output."""
+        return cls.from_dict(json.loads(text))
+
+    def table(self) -> str:
+        """The report as an aligned text table: input, one row per pass, output, total."""
+        header = ["#", "PASS", "STAGE", "WALL ms", "CPU ms", *_HEADINGS.values(), "+SWAPS"]
+        rows: list[list[str]] = [_row("", "input", "", None, None, self.input, None)]
+        for r in self.records:
+            label = r.label if r.pipeline in (None, self.pipeline) else f"{r.label} ({r.pipeline})"
+            rows.append(
+                _row(str(r.index), label, r.stage, r.wall, r.cpu, r.metrics, r.swaps_inserted)
+            )
+        last = self.records[-1].metrics if self.records else self.input
+        if self.output != last:
+            rows.append(_row("", "output (after finishers)", "", None, None, self.output, None))
+        totals = self.totals
+        rows.append(
+            _row(
+                "",
+                "total",
+                "",
+                float(totals["wall"]),
+                float(totals["cpu"]),
+                None,
+                int(totals["swaps_inserted"]),
+            )
+        )
+        widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+        left = {1, 2}
+        lines = []
+        for row in (header, *rows):
+            cells = [
+                cell.ljust(w) if i in left else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
+
+
+def _row(
+    index: str,
+    label: str,
+    stage: str,
+    wall: float | None,
+    cpu: float | None,
+    metrics: Mapping[str, int] | None,
+    inserted: int | None,
+) -> list[str]:
+    def ms(seconds: float | None) -> str:
+        return "" if seconds is None else f"{seconds * 1000:.1f}"
+
+    values = [str(metrics[key]) if metrics else "" for key in METRICS]
+    return [
+        index,
+        label,
+        stage,
+        ms(wall),
+        ms(cpu),
+        *values,
+        "" if inserted is None else str(inserted),
+    ]
+
+
+def transpile_with_report(
+    circuit: Circuit,
+    on: str | Backend | None = None,
+    transpiler: PipelineLike | None = None,
+    seed: int | None = None,
+    padding: str | None = None,
+    **backend_options: Any,
+) -> tuple[Circuit, TranspileReport]:
+    """``qloom.transpile`` that also reports what every pass did.
+
+    Arguments are those of ``qloom.transpile``.
+
+    Returns:
+        The transpiled circuit (with ``.layout``) and its ``TranspileReport``.
+
+    Raises:
+        PassError, BackendViolation: as ``qloom.transpile``.
+    """
+    from qloom.api import run_pipeline
+    from qloom.config import get_backend, pipeline_for
+
+    backend = get_backend(on, **backend_options)
+    pipeline = pipeline_for(backend, transpiler)
+    with recording() as recorder:
+        outcome = run_pipeline(circuit, backend, pipeline, seed, padding)
+    return outcome.circuit, TranspileReport.from_outcome(circuit, outcome, recorder.records)
