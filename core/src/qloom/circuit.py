@@ -297,6 +297,19 @@ class Circuit:
             "swaps": sum(1 for op in self._ops if op.name == "swap"),
         }
 
+    def draw(self, **options: Any) -> str:
+        """This circuit as a text diagram (see ``qloom.drawing.draw_text`` for the options).
+
+        ``print(circuit.draw())`` shows one line per qubit and classical register; a
+        transpiled circuit is drawn with its layout (``q3 -> 5:``) and without idle qubits.
+
+        Args:
+            **options: ``ascii``, ``width``, ``layout``, ``idle_wires``, ``cregbundle``.
+        """
+        from qloom.drawing.text import draw_text
+
+        return draw_text(self, **options)
+
     def active_qubits(self) -> list[int]:
         """Qubits touched by at least one operation other than a barrier, sorted."""
         used: set[int] = set()

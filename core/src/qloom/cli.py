@@ -76,8 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     from qloom.compiler.cli import add_compile_command
+    from qloom.drawing.cli import add_draw_command
 
     add_compile_command(sub)
+    add_draw_command(sub)
     hooks().add_commands(sub)
     return parser
 
