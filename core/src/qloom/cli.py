@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -33,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QloomError as exc:
         print(f"qloom: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `qloom plugins | head`: the reader stopped early, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plugins.add_argument("--strict", action="store_true", help="exit 1 when any plugin is broken")
     plugins.set_defaults(func=_cmd_plugins)
+    from qloom.doctor import add_doctor_arguments, run_doctor
+
+    plugin_commands = plugins.add_subparsers(title="commands", metavar="COMMAND")
+    doctor = plugin_commands.add_parser(
+        "doctor",
+        help="diagnose every installed plugin: loads, qloom range, conformance, what to do",
+    )
+    add_doctor_arguments(doctor)
+    doctor.set_defaults(func=run_doctor)
 
     transpile = sub.add_parser("transpile", help="transpile an OpenQASM 2 file for a backend")
     _add_common(transpile)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pluggy
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -41,7 +42,10 @@ __all__ = [
     "BrokenPlugin",
     "PluginInfo",
     "Registry",
+    "core_requirement",
     "get_registry",
+    "installed_entry_points",
+    "kind_of_group",
     "use_registry",
 ]
 
@@ -166,7 +170,7 @@ class Registry:
     def _scan(self) -> dict[str, dict[str, PluginInfo]]:
         found: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in (*KINDS, "hooks")}
         for ep in self._entry_points():
-            kind = _kind_of_group(ep.group)
+            kind = kind_of_group(ep.group)
             if kind is None:
                 continue
             info = _info_of(kind, ep)
@@ -179,9 +183,7 @@ class Registry:
         if self._given is not None:
             yield from self._given
             return
-        groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
-        for group in groups:
-            yield from md.entry_points(group=group)
+        yield from installed_entry_points()
 
     def rescan(self) -> None:
         """Forget what was listed, so newly installed plugins are found."""
@@ -282,26 +284,22 @@ class Registry:
         if info.is_core or info.entry_point is None or self.core_version is None:
             return
         dist = getattr(info.entry_point, "dist", None)
-        for line in (dist.requires if dist is not None else None) or []:
-            try:
-                req = Requirement(line)
-            except InvalidRequirement:
-                continue
-            if canonicalize_name(req.name) != CORE_DISTRIBUTION or req.marker is not None:
-                continue
-            try:
-                ok = req.specifier.contains(Version(self.core_version), prereleases=True)
-            except InvalidVersion:
-                ok = True
-            if not ok:
-                raise IncompatiblePluginError(
-                    info.kind,
-                    info.name,
-                    info.distribution,
-                    info.version,
-                    f"it requires qloom{req.specifier} but qloom {self.core_version} is "
-                    f"installed; upgrade {info.distribution} or install a matching qloom",
-                )
+        specifier = core_requirement(dist) if dist is not None else None
+        if specifier is None:
+            return
+        try:
+            ok = specifier.contains(Version(self.core_version), prereleases=True)
+        except InvalidVersion:
+            ok = True
+        if not ok:
+            raise IncompatiblePluginError(
+                info.kind,
+                info.name,
+                info.distribution,
+                info.version,
+                f"it requires qloom{specifier} but qloom {self.core_version} is "
+                f"installed; upgrade {info.distribution} or install a matching qloom",
+            )
 
     def build(
         self, kind: str, name: str, expected: type | None, /, *args: Any, **options: Any
@@ -447,11 +445,31 @@ def _info_of(kind: str, ep: md.EntryPoint) -> PluginInfo:
     )
 
 
-def _kind_of_group(group: str) -> str | None:
+def installed_entry_points() -> list[md.EntryPoint]:
+    """Every installed entry point of a qloom group (``qloom.<kind>`` and ``qloom``)."""
+    groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
+    return [ep for group in groups for ep in md.entry_points(group=group)]
+
+
+def kind_of_group(group: str) -> str | None:
+    """The kind of part an entry-point group holds (``hooks`` for ``qloom``), or ``None``."""
     if group == HOOK_GROUP:
         return "hooks"
     prefix, _, kind = group.partition(".")
     return kind if prefix == "qloom" and kind in KINDS else None
+
+
+def core_requirement(dist: md.Distribution) -> SpecifierSet | None:
+    """The qloom versions a distribution declares it supports (its unconditional ``qloom``
+    requirement), or ``None`` when it declares none."""
+    for line in dist.requires or []:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(req.name) == CORE_DISTRIBUTION and req.marker is None:
+            return req.specifier
+    return None
 
 
 def _check_kind(kind: str) -> None:

@@ -96,7 +96,9 @@ def assert_backend_accepts(circuit: Circuit, backend: Backend) -> None:
 # -- backends ---------------------------------------------------------------------------------
 
 
-def check_backend(backend: Backend, *, seed: int = 0, max_tvd: float = MAX_TVD) -> Report:
+def check_backend(
+    backend: Backend, *, seed: int = 0, max_tvd: float = MAX_TVD, raise_on_failure: bool = True
+) -> Report:
     """Run the backend conformance suite.
 
     Checks that ``__contains__`` answers consistently for qubits, pairs and gates, that
@@ -110,12 +112,14 @@ def check_backend(backend: Backend, *, seed: int = 0, max_tvd: float = MAX_TVD) 
         seed: seed of the random gate parameters and of the executions.
         max_tvd: the largest total variation distance from the exact distribution that
             counts as correct; raise it for a backend that emulates a noisy device.
+        raise_on_failure: raise when a check fails (tests); False returns the report with
+            its ``failures`` (tools such as ``qloom plugins doctor``).
 
     Returns:
         The report (inspect ``skipped`` for what its natives could not express).
 
     Raises:
-        AssertionError: listing every failed check.
+        AssertionError: listing every failed check, unless ``raise_on_failure`` is False.
     """
     report = Report(f"backend '{backend.name}'")
     _check_qubits(backend, report)
@@ -127,7 +131,8 @@ def check_backend(backend: Backend, *, seed: int = 0, max_tvd: float = MAX_TVD) 
         _check_execution(backend, report, seed, max_tvd)
     else:
         report.skip("execution", "the backend is a compilation target only (no run)")
-    report.raise_for_failures()
+    if raise_on_failure:
+        report.raise_for_failures()
     return report
 
 
@@ -461,6 +466,7 @@ def check_pass(
     *,
     seed: int = 0,
     expect_accepted: bool = True,
+    raise_on_failure: bool = True,
     **equivalence: Any,
 ) -> Report:
     """Check a pass (or pipeline) on every backend and circuit.
@@ -477,13 +483,15 @@ def check_pass(
         seed: the transpilation seed.
         expect_accepted: whether the pass claims to produce circuits the backend accepts;
             when False the pass runs without the final validation.
+        raise_on_failure: raise when a check fails (tests); False returns the report with
+            its ``failures`` (tools such as ``qloom plugins doctor``).
         equivalence: options for ``assert_equivalent`` (``atol``, ``random_states``, ...).
 
     Returns:
         The report.
 
     Raises:
-        AssertionError: listing every failed check.
+        AssertionError: listing every failed check, unless ``raise_on_failure`` is False.
     """
     resolved = [get_backend(b) for b in backends]
     label = pass_.label if isinstance(pass_, Pass) else str(pass_)
@@ -514,7 +522,8 @@ def check_pass(
                 same,
                 f"two runs with seed {seed} gave different circuits or layouts",
             )
-    report.raise_for_failures()
+    if raise_on_failure:
+        report.raise_for_failures()
     return report
 
 
