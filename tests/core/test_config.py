@@ -8,16 +8,12 @@ import qloom
 from qloom import Circuit, ConfigError, Pipeline, UnknownPluginError, hookimpl
 from qloom.config import find_config, get_backend, pipeline_for
 from qloom.plugins import Registry, get_registry, use_registry
-from support.parts import AppendIdentity, BasisStateBackend, ReverseQubits
+from support.parts import BasisStateBackend, register_parts
 
 
 @pytest.fixture(autouse=True)
 def parts():
-    registry = get_registry()
-    registry.register("backends", "basis", BasisStateBackend)
-    registry.register("placers", "reverse", ReverseQubits)
-    registry.register("optimizers", "append-id", AppendIdentity)
-    return registry
+    return register_parts(get_registry())
 
 
 def test_backend_names_build_through_their_provider():

@@ -13,7 +13,7 @@ from qloom.config import get_backend, get_pipeline
 from qloom.pipeline_view import describe_default, describe_pipeline, list_pipelines
 from qloom.plugins import Registry, get_registry, use_registry
 from support import require_distribution
-from support.parts import AppendIdentity, BasisStateBackend, ReverseQubits
+from support.parts import register_parts
 
 NESTED_TOML = """
 [pipelines.inner]
@@ -46,12 +46,7 @@ def crashing_router() -> None:
 
 @pytest.fixture(autouse=True)
 def parts():
-    registry = get_registry()
-    registry.register("backends", "basis", BasisStateBackend)
-    registry.register("placers", "reverse", ReverseQubits)
-    registry.register("optimizers", "append-id", AppendIdentity)
-    registry.register("routers", "crashes", crashing_router)
-    return registry
+    return register_parts(get_registry(), ("routers", "crashes", crashing_router))
 
 
 @pytest.fixture

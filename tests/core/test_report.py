@@ -18,7 +18,7 @@ from qloom.plugins import get_registry
 from qloom.report import PassRecord, TranspileReport, recording, transpile_with_report
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
-from support.parts import BasisStateBackend, Explode, ReverseQubits
+from support.parts import BasisStateBackend, Explode, ReverseQubits, register_parts
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -59,13 +59,12 @@ class TranspileInside(Pass):
 
 @pytest.fixture(autouse=True)
 def parts():
-    registry = get_registry()
-    registry.register("backends", "basis", BasisStateBackend)
-    registry.register("placers", "reverse", ReverseQubits)
-    registry.register("routers", "explode", Explode)
-    registry.register("optimizers", "rendezvous", Rendezvous)
-    registry.register("optimizers", "transpile-inside", TranspileInside)
-    return registry
+    return register_parts(
+        get_registry(),
+        ("routers", "explode", Explode),
+        ("optimizers", "rendezvous", Rendezvous),
+        ("optimizers", "transpile-inside", TranspileInside),
+    )
 
 
 def ghz(n: int) -> Circuit:

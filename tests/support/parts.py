@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from qloom import Backend, Circuit, Layout, Pass, PassContext, Result
+from qloom.plugins import Registry
 
 
 class ReverseQubits(Pass):
@@ -69,3 +72,16 @@ class BasisStateBackend(Backend):
             elif op.name == "measure":
                 clbits[op.clbits[0]] = bits[op.qubits[0]]
         return Result({"".join(map(str, reversed(clbits))): shots}, shots, self.name, seed)
+
+
+def register_parts(registry: Registry, *extra: tuple[str, str, Any]) -> Registry:
+    """Register the parts above under the names the tests use (``backends:basis``,
+    ``placers:reverse``, ``optimizers:append-id``), plus ``extra`` (kind, name, factory)."""
+    shared = [
+        ("backends", "basis", BasisStateBackend),
+        ("placers", "reverse", ReverseQubits),
+        ("optimizers", "append-id", AppendIdentity),
+    ]
+    for kind, name, factory in [*shared, *extra]:
+        registry.register(kind, name, factory)
+    return registry
