@@ -195,7 +195,8 @@ def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
         )
 
 
-def _load(path: Path) -> Any:
+def load_circuit_file(path: Path) -> Any:
+    """The circuit in an OpenQASM 2 file; a missing file is a ``QloomError`` naming it."""
     from qloom import qasm2
 
     if not path.is_file():
@@ -214,7 +215,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
         )
     out = sys.stderr if json_to_stdout else sys.stdout
     backend = get_backend(args.backend, **parse_backend_options(args.options))
-    circuit = _load(args.file)
+    circuit = load_circuit_file(args.file)
     pipeline = pipeline_for(backend, args.pipeline)
     watch: AbstractContextManager[PassRecorder | None] = (
         recording() if args.report or args.report_json else nullcontext()
@@ -339,7 +340,7 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     backend = get_backend(args.backend, **parse_backend_options(args.options))
-    circuit = _load(args.file)
+    circuit = load_circuit_file(args.file)
     result = execute(
         circuit,
         on=backend,

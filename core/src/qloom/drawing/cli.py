@@ -49,17 +49,15 @@ def add_draw_command(subparsers: Any) -> None:
 
 
 def _cmd_draw(args: argparse.Namespace) -> int:
-    from qloom import qasm2
+    from qloom.cli import load_circuit_file
     from qloom.drawing.text import draw_text
 
-    if not args.file.is_file():
-        raise QloomError(f"no such file: {args.file}")
     if args.coupling is not None and not args.backend:
         raise QloomError(
             "--coupling draws the layout chosen for a device: add --on BACKEND, "
             "e.g. --on emulator:heavy-hex-27"
         )
-    circuit = qasm2.load(args.file)
+    circuit = load_circuit_file(args.file)
     if args.backend:
         circuit = _transpiled(circuit, args)
     print(draw_text(circuit, ascii=args.ascii, width=args.width, idle_wires=args.idle_wires))
