@@ -39,6 +39,7 @@ __all__ = [
     "DISABLE_ENV",
     "HOOK_GROUP",
     "KINDS",
+    "UNKNOWN_DISTRIBUTION",
     "BrokenPlugin",
     "PluginInfo",
     "Registry",
@@ -68,6 +69,9 @@ DISABLE_ENV = "QLOOM_DISABLE_PLUGINS"
 """Comma-separated distributions, names or ``kind:name`` to switch off; ``*`` for all."""
 
 CORE_DISTRIBUTION = "qloom"
+
+UNKNOWN_DISTRIBUTION = "<unknown>"
+"""Distribution name of an entry point whose metadata does not say (in-memory tests)."""
 
 BUILT_ON_CHECK = frozenset(KINDS) - {"executors"}
 
@@ -114,6 +118,19 @@ class PluginInfo:
     version: str
     entry_point: md.EntryPoint | None = field(default=None, compare=False, repr=False)
     obj: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_entry_point(cls, kind: str, ep: md.EntryPoint) -> PluginInfo:
+        """The part an entry point names, with the distribution and version that ship it."""
+        dist = getattr(ep, "dist", None)
+        return cls(
+            kind,
+            ep.name,
+            ep.value,
+            dist.metadata["Name"] if dist is not None else UNKNOWN_DISTRIBUTION,
+            dist.version if dist is not None else "?",
+            ep,
+        )
 
     @property
     def is_core(self) -> bool:
@@ -173,7 +190,7 @@ class Registry:
             kind = kind_of_group(ep.group)
             if kind is None:
                 continue
-            info = _info_of(kind, ep)
+            info = PluginInfo.from_entry_point(kind, ep)
             if self.is_disabled(info):
                 continue
             found[kind].setdefault(ep.name, info)
@@ -241,7 +258,8 @@ class Registry:
         return {
             ep.name
             for ep in self._entry_points()
-            if ep.group == group and _switched_off(_info_of(kind, ep), self.disabled)
+            if ep.group == group
+            and _switched_off(PluginInfo.from_entry_point(kind, ep), self.disabled)
         }
 
     # -- loading ------------------------------------------------------------------------------
@@ -431,18 +449,6 @@ def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
     dist = canonicalize_name(info.distribution)
     keys = {info.name, f"{info.kind}:{info.name}", dist, dist.removeprefix("qloom-")}
     return bool(keys & disabled)
-
-
-def _info_of(kind: str, ep: md.EntryPoint) -> PluginInfo:
-    dist = getattr(ep, "dist", None)
-    return PluginInfo(
-        kind,
-        ep.name,
-        ep.value,
-        dist.metadata["Name"] if dist is not None else "<unknown>",
-        dist.version if dist is not None else "?",
-        ep,
-    )
 
 
 def installed_entry_points() -> list[md.EntryPoint]:

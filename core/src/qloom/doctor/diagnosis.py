@@ -33,7 +33,6 @@ from qloom.doctor.metadata import (
 from qloom.doctor.report import (
     ERROR,
     INFO,
-    UNKNOWN_DISTRIBUTION,
     WARNING,
     Diagnosis,
     DistributionReport,
@@ -125,12 +124,11 @@ def _collect(entry_points: Iterable[md.EntryPoint], registry: Registry) -> list[
         kind = kind_of_group(ep.group)
         if kind is None:
             continue
-        dist = getattr(ep, "dist", None)
-        name = dist.metadata["Name"] if dist is not None else UNKNOWN_DISTRIBUTION
-        version = dist.version if dist is not None else "?"
-        info = PluginInfo(kind, ep.name, ep.value, name, version, ep)
-        key = canonicalize_name(name)
-        entry = dists.setdefault(key, _Dist(name, version, dist))
+        info = PluginInfo.from_entry_point(kind, ep)
+        name = info.distribution
+        entry = dists.setdefault(
+            canonicalize_name(name), _Dist(name, info.version, getattr(ep, "dist", None))
+        )
         part = _Part(info, registry.is_disabled(info))
         if not part.disabled:
             winner = winners.setdefault((kind, ep.name), name)

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qloom.plugins import UNKNOWN_DISTRIBUTION
+
 __all__ = [
     "ERROR",
     "INFO",
-    "UNKNOWN_DISTRIBUTION",
     "WARNING",
     "Conformance",
     "Diagnosis",
@@ -19,8 +20,6 @@ __all__ = [
     "actionable",
     "plural",
 ]
-
-UNKNOWN_DISTRIBUTION = "<unknown>"
 
 
 ERROR, WARNING, INFO = "error", "warning", "info"
