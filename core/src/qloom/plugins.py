@@ -373,18 +373,29 @@ class Registry:
         """
         for kind in kinds:
             for name in self.names(kind):
-                try:
-                    factory = self.load(kind, name)
-                    if build and kind in BUILT_ON_CHECK:
-                        factory()
-                except BrokenPluginError:
-                    pass
-                except QloomError:
-                    pass  # it needs options or a device: a user-facing answer, not a failure
-                except Exception as exc:
-                    self.record_failure(kind, name, exc)
+                self.check_part(kind, name, build)
         self.hook_manager()
         return self.broken()
+
+    def check_part(self, kind: str, name: str, build: bool = True) -> BrokenPlugin | None:
+        """Import one part (and build it, as ``check`` does); its failure, if any.
+
+        ``kind`` may be ``hooks``: the hook plugins are then registered (once).
+        """
+        if kind == "hooks":
+            self.hook_manager()
+            return self.broken_part(kind, name)
+        try:
+            factory = self.load(kind, name)
+            if build and kind in BUILT_ON_CHECK:
+                factory()
+        except BrokenPluginError:
+            pass
+        except QloomError:
+            pass  # it needs options or a device: a user-facing answer, not a failure
+        except Exception as exc:
+            self.record_failure(kind, name, exc)
+        return self.broken_part(kind, name)
 
     def status(self, kind: str, name: str) -> str:
         """``loaded``, ``broken``, or ``not loaded`` (listed from metadata only)."""

@@ -39,13 +39,11 @@ from qloom.doctor.report import (
     PartReport,
     Problem,
 )
-from qloom.errors import BrokenPluginError, IncompatiblePluginError, QloomError
+from qloom.errors import IncompatiblePluginError, QloomError
 from qloom.plugins import (
-    BUILT_ON_CHECK,
     CORE_DISTRIBUTION,
     DISABLE_ENV,
     KINDS,
-    BrokenPlugin,
     PluginInfo,
     Registry,
     core_requirement,
@@ -238,7 +236,7 @@ def _part_report(
             )
         )
         return report
-    broken = _load(registry, info)
+    broken = registry.check_part(info.kind, info.name)
     if broken is not None:
         refused = isinstance(broken.error, IncompatiblePluginError)
         report.status = "refused" if refused else "broken"
@@ -246,24 +244,6 @@ def _part_report(
         advice = range_advice(dist) if refused else broken_advice(broken, dist, requires)
         report.problems.append(Problem(ERROR, report.reason, advice))
     return report
-
-
-def _load(registry: Registry, info: PluginInfo) -> BrokenPlugin | None:
-    """Import (and, as ``Registry.check`` does, build) one part; its failure, if any."""
-    if info.kind == "hooks":
-        registry.hook_manager()
-        return registry.broken_part("hooks", info.name)
-    try:
-        factory = registry.load(info.kind, info.name)
-        if info.kind in BUILT_ON_CHECK:
-            factory()
-    except BrokenPluginError:
-        pass
-    except QloomError:
-        pass  # it needs options or a device: an answer to the user, not a failure
-    except Exception as exc:
-        registry.record_failure(info.kind, info.name, exc)
-    return registry.broken_part(info.kind, info.name)
 
 
 def _check_all(
