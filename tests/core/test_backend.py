@@ -117,3 +117,13 @@ def test_device_width_is_what_mapping_places_onto():
     assert Backend("loose", None, [(0, 3)]).device_width() == 4
     with pytest.raises(MappingError, match="the circuit has 6 qubits, backend 'dev' has 5"):
         Backend("dev", 5, [(0, 1)]).device_width(Circuit(6))
+
+
+def test_an_unknown_gate_name_is_not_in_any_backend():
+    # issue 16 point 8: an unconstrained backend accepts every gate of the library, no more.
+    sim = Backend("sim")
+    assert "h" in sim and "unitary" in sim and "measure" in sim
+    for name in ("foo", "", "H ", "cx;", "gate"):
+        assert name not in sim, name
+        assert name not in line(), name
+    assert Operation("h", (0,)) in sim

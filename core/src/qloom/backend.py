@@ -79,11 +79,17 @@ class Backend:
         return None if self.num_qubits is None else range(self.num_qubits)
 
     def __contains__(self, item: object) -> bool:
-        """Whether the backend accepts a qubit (int), a pair ``(a, b)``, a gate or operation."""
+        """Whether the backend accepts a qubit (int), a pair ``(a, b)``, a gate or operation.
+
+        A gate name is accepted when it is a native, or, with no natives listed, when it is
+        a gate of the library (``qloom.gates.GATES``): an unknown name is never accepted.
+        """
         if isinstance(item, Operation):
             return self._rejects(item) is None
         if isinstance(item, str):
-            return item in DIRECTIVES or self.natives is None or item in self.natives
+            if item in DIRECTIVES:
+                return True
+            return item in GATES if self.natives is None else item in self.natives
         if isinstance(item, tuple) and len(item) == 2:
             return self._has_pair(*item)
         if isinstance(item, int) and not isinstance(item, bool):
