@@ -236,6 +236,61 @@ def test_swaps_inserted_are_kept_after_unrolling_decomposes_them():
     assert_backend_accepts(out, get_backend("emulator:line-32"))
 
 
+def _routers_count(circuit: Circuit, on: str, seed: int) -> int:
+    """The SWAPs ``routers:sabre`` says it inserted, transpiling ``circuit`` with ``seed``."""
+    from qloom.config import pipeline_for
+
+    backend = get_backend(on)
+    outcome = run_pipeline(circuit, backend, pipeline_for(backend, None), seed=seed)
+    count = outcome.properties["routers:sabre"]["swaps"]
+    assert count > 0, "the test circuit must need routing"
+    return int(count)
+
+
+@pytest.fixture
+def needs_routing(tmp_path: Path) -> Path:
+    """A 5-qubit circuit with a cx on every pair: routed on a line, SWAPs are unavoidable."""
+    for dist in ("qloom-hw-emulator", "qloom-routers", "qloom-unrollers", "qloom-placers"):
+        require_distribution(dist)
+    path = tmp_path / "pairs.qasm"
+    path.write_text(qasm2.dumps(all_pairs(5)))
+    return path
+
+
+def test_totals_separate_routed_swaps_from_swap_gates_in_the_output():
+    for dist in ("qloom-hw-emulator", "qloom-routers", "qloom-unrollers", "qloom-placers"):
+        require_distribution(dist)
+    circuit = all_pairs(5)
+    _, report = transpile_with_report(circuit, on="emulator:line-32", seed=5)
+    routed = _routers_count(circuit, "emulator:line-32", 5)
+    assert report.totals["swaps_routed"] == routed
+    assert report.totals["swaps_out"] == report.output["swaps"] == 0  # translated into cx
+    assert TranspileReport.from_json(report.to_json()).totals == report.totals
+
+
+def test_transpile_summary_and_reports_count_the_swaps_routing_inserted(capsys, needs_routing):
+    routed = _routers_count(qasm2.load(needs_routing), "emulator:line-32", 5)
+    args = ["transpile", str(needs_routing), "--on", "emulator:line-32", "--seed", "5"]
+    assert main(args) == 0
+    assert f"SWAPs inserted by routing: {routed}" in capsys.readouterr().out
+    assert main([*args, "--report", "--report-json", "-"]) == 0
+    captured = capsys.readouterr()
+    totals = json.loads(captured.out)["totals"]
+    assert (totals["swaps_routed"], totals["swaps_out"]) == (routed, 0)
+    assert f"SWAPs inserted by routing: {routed}; swap gates in the output: 0" in captured.err
+
+
+def test_compile_report_counts_the_swaps_routing_inserted(capsys, needs_routing, tmp_path):
+    out = tmp_path / "compiled"
+    args = ["compile", str(needs_routing), "--on", "emulator:line-32", "--seed", "5"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    (row,) = json.loads((out / "report.json").read_text())
+    routed = _routers_count(qasm2.load(needs_routing), "emulator:line-32", row["seed"])
+    assert (row["swaps_routed"], row["after"]["swaps"]) == (routed, 0)
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("pairs.qasm"))
+    assert line.split()[4] == str(routed)  # FILE STATUS 2Q-IN 2Q-OUT SWAPS TIME
+
+
 def test_output_row_shows_what_finishers_did():
     for dist in ("qloom-hw-emulator", "qloom-levels", "qloom-padding"):
         require_distribution(dist)

@@ -206,7 +206,13 @@ def load_circuit_file(path: Path) -> Any:
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
-    from qloom.report import PassRecorder, TranspileReport, recording
+    from qloom.report import (
+        PassRecorder,
+        TranspileReport,
+        counting_routed_swaps,
+        recording,
+        routed_swaps_line,
+    )
 
     json_to_stdout = args.report_json == "-"
     if json_to_stdout and args.output == "-":
@@ -220,7 +226,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     watch: AbstractContextManager[PassRecorder | None] = (
         recording() if args.report or args.report_json else nullcontext()
     )
-    with watch as recorder:
+    with watch as recorder, counting_routed_swaps() as routed:
         outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
@@ -232,6 +238,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     print(f"{'':10}{'before':>10}{'after':>10}", file=out)
     for key in before:
         print(f"{key:10}{before[key]:>10}{after[key]:>10}", file=out)
+    print(routed_swaps_line(routed.swaps, after["swaps"]), file=out)
     if not outcome.layout.is_trivial():
         print(f"initial layout: {list(outcome.layout.initial)}", file=out)
         print(f"final layout:   {list(outcome.layout.final)}", file=out)

@@ -19,7 +19,11 @@ transpilation of its own inside does not add rows).
 SWAPs: ``swaps`` is the number of ``swap`` gates in the circuit after the pass. Unrollers
 later decompose them, so ``swaps_inserted`` is what each pass added: a router's own count
 when it leaves one in ``context.properties[label]["swaps"]`` during the pass (``routers:sabre``
-does), else how many more ``swap`` gates its output has than its input.
+does), else how many more ``swap`` gates its output has than its input. The totals keep
+``swaps_routed`` (the ``ROUTING`` passes' counts: what routing cost) apart from ``swaps_out``
+(the ``swap`` gates left in the output, usually 0 once the basis translation decomposed
+them). ``counting_routed_swaps()`` gives the routed count alone, without the per-pass
+metrics, for callers that want only that number (``qloom transpile``, ``qloom compile``).
 
 Finishers registered with ``PassContext.at_end`` (padding ``after`` widening the circuit back
 to the device) run after the last pass without hooks; the report's ``output`` row is
@@ -38,6 +42,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from qloom.hookspecs import hookimpl
+from qloom.passes import STAGES
 
 if TYPE_CHECKING:
     import pluggy
@@ -52,13 +57,19 @@ __all__ = [
     "METRICS",
     "PassRecord",
     "PassRecorder",
+    "RoutedSwapCounter",
     "TranspileReport",
+    "counting_routed_swaps",
     "recording",
+    "routed_swaps_line",
     "transpile_with_report",
 ]
 
 METRICS: tuple[str, ...] = ("qubits", "ops", "n2q", "depth", "depth2q", "swaps")
 """The keys of ``Circuit.metrics()``, in the order reports show them."""
+
+ROUTING = STAGES["routers"]
+"""The stage whose inserted SWAPs are the routing cost (``swaps_routed``)."""
 
 _HEADINGS = {
     "qubits": "QUBITS",
@@ -113,17 +124,20 @@ class PassRecord:
         return cls(**{f.name: data[f.name] for f in fields(cls)})
 
 
-class PassRecorder:
-    """Collects a ``PassRecord`` per leaf pass from the pass hooks; see ``recording()``."""
+class _PassWatcher:
+    """Pass hooks of one transpilation: the SWAPs each leaf pass inserted.
+
+    Only events of the context that opened the watch (see ``_watching``) and, within it, of
+    the first ``PassContext`` seen count.
+    """
 
     def __init__(self) -> None:
-        self.records: list[PassRecord] = []
         self._context: PassContext | None = None
         self._swaps_before = 0
         self._property_before: Any = None
 
     def _mine(self, context: PassContext) -> bool:
-        if _active.get() is not self:
+        if self not in _active.get():
             return False
         if self._context is None:
             self._context = context
@@ -136,6 +150,48 @@ class PassRecorder:
             return
         self._swaps_before = _count_swaps(circuit)
         self._property_before = context.properties.get(pass_label)
+
+    def _inserted(
+        self, pass_label: str, stage: str, swaps_after: int, context: PassContext
+    ) -> int:
+        """SWAPs the pass added: a router's own count if it left one, else the gate delta."""
+        reported = context.properties.get(pass_label)
+        if (
+            stage == ROUTING
+            and reported is not self._property_before
+            and isinstance(reported, Mapping)
+            and isinstance(reported.get("swaps"), int)
+        ):
+            return int(reported["swaps"])
+        return max(0, swaps_after - self._swaps_before)
+
+
+class RoutedSwapCounter(_PassWatcher):
+    """Sums the SWAPs the ``ROUTING`` passes inserted; see ``counting_routed_swaps()``.
+
+    Attributes:
+        swaps: the total so far.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.swaps = 0
+
+    @hookimpl
+    def qloom_pass_finished(
+        self, pass_label: str, stage: str, circuit: Circuit, context: PassContext
+    ) -> None:
+        """Add a routing pass's SWAPs."""
+        if stage == ROUTING and self._mine(context):
+            self.swaps += self._inserted(pass_label, stage, _count_swaps(circuit), context)
+
+
+class PassRecorder(_PassWatcher):
+    """Collects a ``PassRecord`` per leaf pass from the pass hooks; see ``recording()``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[PassRecord] = []
 
     @hookimpl
     def qloom_pass_finished(
@@ -151,15 +207,7 @@ class PassRecorder:
         if not self._mine(context):
             return
         metrics = circuit.metrics()
-        inserted = max(0, metrics["swaps"] - self._swaps_before)
-        reported = context.properties.get(pass_label)
-        if (
-            stage == "ROUTING"
-            and reported is not self._property_before
-            and isinstance(reported, Mapping)
-            and isinstance(reported.get("swaps"), int)
-        ):
-            inserted = reported["swaps"]
+        inserted = self._inserted(pass_label, stage, metrics["swaps"], context)
         self.records.append(
             PassRecord(
                 index=len(self.records) + 1,
@@ -178,8 +226,28 @@ def _count_swaps(circuit: Circuit) -> int:
     return sum(1 for op in circuit if op.name == "swap")
 
 
-_active: ContextVar[PassRecorder | None] = ContextVar("qloom_report_recorder", default=None)
+_active: ContextVar[tuple[_PassWatcher, ...]] = ContextVar("qloom_report_watchers", default=())
 _registration = threading.Lock()
+
+
+@contextmanager
+def _watching(
+    watcher: _PassWatcher, manager: pluggy.PluginManager | None
+) -> Iterator[None]:
+    """Register ``watcher`` on the hook manager for this thread (or task) of the block."""
+    if manager is None:
+        from qloom.plugins import get_registry
+
+        manager = get_registry().hook_manager()
+    token = _active.set((*_active.get(), watcher))
+    with _registration:
+        manager.register(watcher, name=f"qloom:report:{id(watcher)}")
+    try:
+        yield
+    finally:
+        with _registration:
+            manager.unregister(watcher)
+        _active.reset(token)
 
 
 @contextmanager
@@ -192,20 +260,29 @@ def recording(manager: pluggy.PluginManager | None = None) -> Iterator[PassRecor
     Yields:
         The recorder; its ``records`` fill in as passes finish.
     """
-    if manager is None:
-        from qloom.plugins import get_registry
-
-        manager = get_registry().hook_manager()
     recorder = PassRecorder()
-    token = _active.set(recorder)
-    with _registration:
-        manager.register(recorder, name=f"qloom:report:{id(recorder)}")
-    try:
+    with _watching(recorder, manager):
         yield recorder
-    finally:
-        with _registration:
-            manager.unregister(recorder)
-        _active.reset(token)
+
+
+@contextmanager
+def counting_routed_swaps(
+    manager: pluggy.PluginManager | None = None,
+) -> Iterator[RoutedSwapCounter]:
+    """Count the SWAPs routing inserts in this thread (or task) inside the ``with`` block.
+
+    Cheaper than ``recording()`` (no per-pass metrics); the basis translation decomposing
+    the SWAPs afterwards does not lower the count.
+
+    Args:
+        manager: the hook manager to listen on; defaults to the current registry's.
+
+    Yields:
+        The counter; its ``swaps`` grows as routing passes finish.
+    """
+    counter = RoutedSwapCounter()
+    with _watching(counter, manager):
+        yield counter
 
 
 @dataclass
@@ -244,11 +321,15 @@ class TranspileReport:
 
     @property
     def totals(self) -> dict[str, float | int]:
-        """Wall and CPU seconds of all passes, and the SWAPs they inserted."""
+        """Wall and CPU seconds of all passes; the SWAPs they inserted (``swaps_inserted``),
+        those the ``ROUTING`` passes inserted (``swaps_routed``) and the ``swap`` gates left
+        in the output (``swaps_out``)."""
         return {
             "wall": sum(r.wall for r in self.records),
             "cpu": sum(r.cpu for r in self.records),
             "swaps_inserted": sum(r.swaps_inserted for r in self.records),
+            "swaps_routed": sum(r.swaps_inserted for r in self.records if r.stage == ROUTING),
+            "swaps_out": int(self.output.get("swaps", 0)),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -318,6 +399,11 @@ class TranspileReport:
             ]
             lines.append("  ".join(cells).rstrip())
         return "\n".join(lines)
+
+
+def routed_swaps_line(routed: int, left: int) -> str:
+    """The one-line SWAP summary ``qloom transpile`` prints under its before/after table."""
+    return f"SWAPs inserted by routing: {routed}; swap gates in the output: {left}"
 
 
 def _row(

@@ -113,6 +113,7 @@ def _row(path: Path, outcome: CompileResult | BaseException, out: Path | None) -
         "seed": meta["seed"],
         "before": meta["metrics_in"],
         "after": meta["metrics_out"],
+        "swaps_routed": meta.get("swaps_routed"),  # None in results stored before it existed
         "wall_time": meta["wall_time"],
         "initial_layout": list(outcome.layout.initial),
         "final_layout": list(outcome.layout.final),
@@ -132,9 +133,10 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         if r["status"] != "DONE":
             print(f"{name:{width}}  {r['status']:6}  {r['error'].splitlines()[0]}")
             continue
+        routed = "?" if r["swaps_routed"] is None else r["swaps_routed"]
         print(
             f"{name:{width}}  DONE    {r['before']['n2q']:>6} {r['after']['n2q']:>6} "
-            f"{r['after']['swaps']:>5} {r['wall_time']:>7.3f}s"
+            f"{routed:>5} {r['wall_time']:>7.3f}s"
         )
     failed = sum(r["status"] != "DONE" for r in rows)
     summary = f"{len(rows) - failed} compiled, {failed} failed"

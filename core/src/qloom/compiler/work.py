@@ -23,6 +23,7 @@ from qloom.config import get_backend
 from qloom.errors import transportable
 from qloom.pipeline import Pipeline
 from qloom.plugins import CORE_DISTRIBUTION, KINDS, get_registry
+from qloom.report import counting_routed_swaps
 
 __all__ = ["compile_request", "plugin_versions", "portable_error"]
 
@@ -39,7 +40,10 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         circuit = circuit_from_data(request["circuit"])
         backend = get_backend(request["backend"], **request.get("backend_options", {}))
         pipeline = _pipeline(json.dumps(request["pipeline"], sort_keys=True))
-        outcome = run_pipeline(circuit, backend, pipeline, request["seed"], request.get("padding"))
+        with counting_routed_swaps() as routed:
+            outcome = run_pipeline(
+                circuit, backend, pipeline, request["seed"], request.get("padding")
+            )
     except Exception as exc:
         raise portable_error(exc) from None
     return {
@@ -51,6 +55,7 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         "pass_times": outcome.pass_times,
         "metrics_in": circuit.metrics(),
         "metrics_out": outcome.circuit.metrics(),
+        "swaps_routed": routed.swaps,
         "wall_time": time.perf_counter() - wall,
         "cpu_time": time.process_time() - cpu,
         "worker": f"{socket.gethostname()}:{os.getpid()}",
