@@ -151,3 +151,53 @@ def fail_portable(message: str) -> None:
             raise PassError("optimizers:faulty", None, message) from exc
     except PassError as exc:
         raise portable_error(exc) from None
+
+
+def hang_once(marker: str, value: int) -> int:
+    """The first time (``marker`` absent): write this process's pid to ``marker`` and hang
+    without checking for a stop; after that, return ``value`` (a worker that went silent)."""
+    path = Path(marker)
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        partial.write_text(str(os.getpid()))
+        partial.replace(path)  # the pid appears whole
+        while True:
+            time.sleep(0.05)
+    return value
+
+
+def hang_with_pid(started: str) -> None:
+    """As ``hang``, but ``started`` holds the worker's pid (written whole)."""
+    partial = Path(started).with_suffix(".partial")
+    partial.write_text(str(os.getpid()))
+    partial.replace(started)
+    while True:
+        time.sleep(0.05)
+
+
+def unpicklable_result() -> threading.Lock:
+    """Return a value that cannot be pickled, so cannot come back from a worker process."""
+    return threading.Lock()
+
+
+def serve_after_start_failures(*args: object) -> None:
+    """A worker process's entry point that dies at once (before it is ready) for the first
+    ``$QLOOM_TEST_START_FAILURES`` starts counted in ``$QLOOM_TEST_START_DIR``, then serves.
+
+    Each start claims the next free number with an exclusive create, so starts that run at
+    the same time still count exactly.
+    """
+    from qloom_executors._child import serve
+
+    folder = Path(os.environ["QLOOM_TEST_START_DIR"])
+    failures = int(os.environ["QLOOM_TEST_START_FAILURES"])
+    number = 0
+    while True:
+        try:
+            (folder / f"start-{number}").touch(exist_ok=False)
+            break
+        except FileExistsError:
+            number += 1
+    if number < failures:
+        os._exit(3)
+    serve(*args)  # type: ignore[arg-type]

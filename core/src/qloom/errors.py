@@ -281,19 +281,32 @@ class WorkerDied(TaskError):
 
 
 class SerializationError(TaskError, TypeError):
-    """A task's argument cannot be sent to a worker; refused at submit, before any work."""
+    """A task's argument cannot be sent to a worker (refused at submit, before any work),
+    or its result cannot be sent back (``result`` true; ``argument`` names its type)."""
 
-    def __init__(self, task_id: str | None, argument: str, reason: str) -> None:
+    def __init__(
+        self, task_id: str | None, argument: str, reason: str, result: bool = False
+    ) -> None:
         self.task_id = task_id
         self.argument = argument
         self.reason = reason
-        super().__init__(
-            f"task {task_id or '<unnamed>'}: argument {argument} cannot be sent to a worker: "
-            f"{reason}"
+        self.result = result
+        what = (
+            f"its result ({argument}) could not be serialised to come back from the worker"
+            if result
+            else f"argument {argument} cannot be sent to a worker"
         )
+        super().__init__(f"task {task_id or '<unnamed>'}: {what}: {reason}")
+
+    @classmethod
+    def of_result(
+        cls, task_id: str | None, value: object, exc: BaseException
+    ) -> SerializationError:
+        """The error for a task whose return ``value`` failed to serialise with ``exc``."""
+        return cls(task_id, type(value).__name__, f"{type(exc).__name__}: {exc}", result=True)
 
     def _init_args(self) -> tuple[Any, ...]:
-        return (self.task_id, self.argument, self.reason)
+        return (self.task_id, self.argument, self.reason, self.result)
 
 
 class RemoteError(QloomError):

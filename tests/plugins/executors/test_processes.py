@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +30,8 @@ from support import tasks
 
 LIMIT = 20.0
 """Seconds any wait may take before the test fails instead of hanging."""
+
+TESTS = Path(__file__).resolve().parents[2]
 
 
 def test_tasks_run_in_worker_processes(shared_processes: ProcessExecutor):
@@ -149,14 +155,177 @@ def test_an_error_that_cannot_travel_becomes_a_remote_error(shared_processes: Pr
 
 
 def test_workers_that_cannot_start_fail_every_task(monkeypatch: pytest.MonkeyPatch):
-    """Workers dying before they are ready are not retried forever: the tasks fail with
-    ``ExecutorError`` and nothing is left running."""
+    """Workers dying before they are ready are not retried forever: after
+    ``max_start_failures`` in a row the tasks fail with ``ExecutorError`` naming the option,
+    and nothing is left running."""
     children = set(multiprocessing.active_children())
     monkeypatch.setattr(processes, "serve", tasks.fail)  # each worker raises at once
-    with ProcessExecutor(workers=2) as executor:
+    with ProcessExecutor(workers=2, max_start_failures=3, restart_backoff=0.01) as executor:
         future = executor.submit(tasks.square, 3)
-        with pytest.raises(ExecutorError, match="keep dying before they are ready"):
+        with pytest.raises(
+            ExecutorError, match=r"3 worker processes in a row died before they were ready"
+        ) as info:
             future.result(LIMIT)
+        assert "raise max_start_failures (now 3)" in str(info.value)
         with pytest.raises(RuntimeError, match="shut down"):
             executor.submit(tasks.square, 3)
     assert set(multiprocessing.active_children()) <= children
+
+
+# -- hardening (issue 16, points 11-15) ----------------------------------------------------
+
+WITHIN = 2.0
+"""R4: a cancelled task's worker takes new work within this many seconds (idle machine)."""
+
+BASELINE_FACTOR = 10.0
+"""On a loaded machine the bound grows to this many no-op round trips measured just before."""
+
+
+def _round_trip(executor: ProcessExecutor) -> float:
+    """Seconds a no-op task takes on an idle, warm worker: the machine's current pace."""
+    began = time.monotonic()
+    executor.submit(tasks.pid_of).result(LIMIT)
+    return time.monotonic() - began
+
+
+def test_a_cancelled_slot_is_served_at_once_by_a_warm_spare(gates):
+    """R4 (issue 16 #11): the probe submitted after a cancel runs in a worker that was
+    already started (no re-import) and finishes within 2 s of the cancel call, or within
+    10 round trips of an idle worker when the machine is slower than that."""
+    with ProcessExecutor(workers=1) as executor:
+        assert executor.wait_ready(LIMIT)
+        baseline = min(_round_trip(executor) for _ in range(3))
+        stuck = executor.submit(tasks.hang, gates.started("stuck"))
+        gates.wait_started("stuck")
+        assert executor.wait_ready(LIMIT)  # the spare is warm
+        warm = {p.pid for p in multiprocessing.active_children()}
+        began = time.monotonic()
+        assert executor.cancel(stuck, "make room")
+        probe = executor.submit(tasks.pid_of)
+        pid = probe.result(LIMIT)
+        took = time.monotonic() - began
+    bound = max(WITHIN, BASELINE_FACTOR * baseline)
+    assert pid in warm, "the probe ran in a freshly started worker, not the warm spare"
+    assert took < bound, f"cancel to probe took {took:.3f} s (bound {bound:.2f} s, "
+    f"idle round trip {baseline:.3f} s)"
+
+
+def _pid_in(path: Path) -> int:
+    tasks.wait_for_file(str(path), LIMIT)
+    return int(path.read_text())
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` has exited (a zombie counts as gone: it runs nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_a_silent_worker_is_killed_and_its_task_rerun(tmp_path: Path):
+    """R5 (issue 16 #12): a stopped worker (SIGSTOP, no task timeout) misses its heartbeats;
+    it is killed and replaced, and its task rerun as after a worker death (R1)."""
+    marker = tmp_path / "pid"
+    with ProcessExecutor(workers=1, heartbeat_interval=0.1, heartbeat_timeout=1.0) as executor:
+        future = executor.submit(tasks.hang_once, str(marker), 5)
+        pid = _pid_in(marker)
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            assert future.result(LIMIT) == 5
+            assert _gone(pid)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_silent_worker_counts_as_a_death_of_its_task(tmp_path: Path):
+    """R1 (issue 16 #12): with ``max_worker_deaths=0`` the silent worker's task fails."""
+    marker = tmp_path / "pid"
+    with ProcessExecutor(workers=1, heartbeat_interval=0.1, heartbeat_timeout=1.0) as executor:
+        future = executor.submit(
+            tasks.hang_once, str(marker), 5, options=TaskOptions(key="mute", max_worker_deaths=0)
+        )
+        pid = _pid_in(marker)
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            with pytest.raises(WorkerDied, match="task mute") as info:
+                future.result(LIMIT)
+            assert info.value.last_worker == f"pid {pid}"
+            assert executor.submit(tasks.square, 3).result(LIMIT) == 9
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_heartbeat_settings_are_checked():
+    with pytest.raises(ConfigError, match="heartbeat_interval must be positive"):
+        ProcessExecutor(1, heartbeat_interval=0)
+    with pytest.raises(ConfigError, match=r"heartbeat_timeout .* longer than heartbeat_interval"):
+        ProcessExecutor(1, heartbeat_interval=1.0, heartbeat_timeout=0.5)
+    with pytest.raises(ConfigError, match="max_start_failures must be at least 1"):
+        ProcessExecutor(1, max_start_failures=0)
+    with pytest.raises(ConfigError, match="spare_workers must not be negative"):
+        ProcessExecutor(1, spare_workers=-1)
+
+
+def test_workers_killed_while_starting_are_restarted_with_backoff(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """Issue 16 #13: four starts in a row die before they are ready (the old executor gave
+    up after three); starts are retried with a growing pause and every task completes."""
+    monkeypatch.setenv("QLOOM_TEST_START_DIR", str(tmp_path))
+    monkeypatch.setenv("QLOOM_TEST_START_FAILURES", "4")
+    monkeypatch.setattr(processes, "serve", tasks.serve_after_start_failures)
+    with ProcessExecutor(workers=2, restart_backoff=0.05) as executor:
+        assert executor.map(tasks.square, range(6)) == [i * i for i in range(6)]
+        assert executor.submit(tasks.square, 7).result(LIMIT) == 49
+    assert len(list(tmp_path.glob("start-*"))) >= 4 + 1  # four died, at least one served
+
+
+def test_a_killed_client_takes_its_workers_with_it(tmp_path: Path):
+    """Issue 16 #14: a client SIGKILLed while its worker runs a hung pass leaves no worker."""
+    started = tmp_path / "started"
+    script = (
+        "import multiprocessing, sys, time\n"
+        "from qloom_executors import ProcessExecutor\n"
+        "from support import tasks\n"
+        "if __name__ == '__main__':\n"
+        "    ex = ProcessExecutor(workers=1)\n"
+        f"    ex.submit(tasks.hang_with_pid, {str(started)!r})\n"
+        f"    tasks.wait_for_file({str(started)!r}, 60)\n"
+        "    ex.wait_ready(60)\n"
+        "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), *sys.path]))
+    client = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, text=True
+    )
+    workers: list[int] = []
+    try:
+        assert client.stdout is not None
+        workers = [int(pid) for pid in client.stdout.readline().split()]
+        assert _pid_in(started) in workers
+        client.kill()
+        client.wait(LIMIT)
+        deadline = time.monotonic() + LIMIT
+        while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [pid for pid in workers if not _gone(pid)]
+        assert not left, f"workers {left} outlived their killed client"
+    finally:
+        client.kill()
+        client.communicate()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_an_unpicklable_result_is_a_serialization_error(shared_processes: ProcessExecutor):
+    """Issue 16 #15 (as on Dask): the error names the task and says it was the result."""
+    future = shared_processes.submit(tasks.unpicklable_result, options=TaskOptions(key="lockout"))
+    with pytest.raises(SerializationError, match=r"task lockout: its result \(lock\)") as info:
+        future.result(LIMIT)
+    assert info.value.task_id == "lockout"

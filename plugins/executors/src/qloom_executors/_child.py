@@ -5,6 +5,8 @@ To the worker: ``(key, timeout, payload)``, ``payload`` being the pickled
 started, ``("event", key, status, detail)`` for each status event, then
 ``("done", key, ok, blob)``: the pickled result, or (``ok`` false) the pickled exception
 chain. Events and the answer share the pipe, so a task's events arrive before its result.
+A ``("beat",)`` goes out every heartbeat interval from a thread of its own, busy or not;
+the worker exits when its parent dies (``_lifeline``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from itertools import pairwise
 from multiprocessing.connection import Connection
 
 from qloom import worker
-from qloom.errors import transportable
+from qloom.errors import SerializationError, transportable
 from qloom.executor import call_as_task
+from qloom_executors._lifeline import die_with_parent, start_heartbeat
 
 __all__ = ["RemoteTraceback", "pack_error", "serve", "unpack_error"]
 
@@ -36,8 +39,10 @@ class RemoteTraceback(Exception):
         return f'\n"""\n{self.text}"""'
 
 
-def serve(conn: Connection) -> None:
-    """The worker process's main loop."""
+def serve(conn: Connection, parent_pid: int, heartbeat_interval: float) -> None:
+    """The worker process's main loop; it beats every ``heartbeat_interval`` seconds and
+    ends with its parent ``parent_pid``."""
+    die_with_parent(parent_pid)
     lock = threading.Lock()
 
     def send(message: tuple[object, ...]) -> None:
@@ -46,6 +51,7 @@ def serve(conn: Connection) -> None:
 
     worker.set_sink(lambda key, status, detail: send(("event", key, status, detail)))
     send(("ready", os.getpid()))
+    start_heartbeat(parent_pid, heartbeat_interval, lambda: send(("beat",)))
     while True:
         try:
             message = conn.recv()
@@ -63,7 +69,10 @@ def run(key: str, timeout: float | None, payload: bytes) -> tuple[bool, bytes]:
     try:
         fn, args, kwargs = pickle.loads(payload)
         result = call_as_task(key, timeout, fn, args, kwargs)
-        return True, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        try:
+            return True, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            raise SerializationError.of_result(key, result, exc) from exc
     except BaseException as exc:  # everything, even SystemExit, is the task's answer
         return False, pack_error(exc)
 

@@ -10,6 +10,16 @@ runs which task:
 - A worker that dies is replaced at once; its task is rerun, on another slot when one is
   free, up to ``max_worker_deaths`` times, and then fails with ``WorkerDied``. No other
   task notices.
+- ``spare_workers`` processes are started ahead of need and kept idle: a slot whose worker
+  was killed or died is served at once by a spare that has already imported qloom (a fresh
+  process takes 1-2.5 s to import it), and a new spare starts in the background.
+- Every worker sends a heartbeat every ``heartbeat_interval`` seconds from a thread of its
+  own; one silent for ``heartbeat_timeout`` seconds (stopped, hung in C code) is killed and
+  handled as a worker death.
+- A worker that dies before it is ready is restarted after a pause that doubles each time
+  (``restart_backoff``); after ``max_start_failures`` such deaths in a row the executor
+  gives up and fails every task with ``ExecutorError``, saying why.
+- Workers exit when this process dies, even by SIGKILL (``_lifeline``).
 - ``cancel`` of a running task and a timeout kill its process (a pass that never checks
   is stopped too), start a replacement and settle the future at once.
 - Status events travel on the worker's pipe and are handed to ``qloom.worker.dispatch``
@@ -26,8 +36,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.util  # its exit handler must be registered before ours
+import os
 import pickle
 import queue
 import threading
@@ -66,8 +78,24 @@ __all__ = ["ProcessExecutor"]
 
 T = TypeVar("T")
 
-MAX_START_FAILURES = 3
-"""Workers dying before they are ready, in a row, before the executor gives up."""
+MAX_START_FAILURES = 10
+"""Default of ``max_start_failures``: workers dying before they are ready, in a row (none
+becoming ready in between), before the executor gives up."""
+
+RESTART_BACKOFF = 0.1
+"""Default of ``restart_backoff``: seconds before the first restart of a worker that died
+while starting; the pause doubles with each failure in a row, up to ``MAX_BACKOFF``."""
+
+MAX_BACKOFF = 5.0
+"""Longest pause, in seconds, before restarting a worker that died while starting."""
+
+HEARTBEAT_INTERVAL = 1.0
+"""Default of ``heartbeat_interval``: seconds between two heartbeats of a worker."""
+
+SILENT_BEATS = 10
+"""``heartbeat_timeout`` defaults to this many heartbeat intervals."""
+
+_log = logging.getLogger("qloom.executors")
 
 STOP_GRACE = 5.0
 """Seconds an idle worker gets to exit on its own at shutdown before it is killed."""
@@ -91,10 +119,13 @@ class _Task:
 
 @dataclass(eq=False)
 class _Slot:
-    index: int
+    """One worker process: serving slot ``index``, or a spare (``index`` None)."""
+
+    index: int | None
     process: BaseProcess
     conn: Connection
     pid: int | None
+    heard: float  # when it last sent anything (``time.monotonic``)
     ready: bool = False
     closed: bool = False
     exitcode: int | None = None
@@ -107,13 +138,42 @@ class ProcessExecutor(Executor):
     Args:
         workers: how many tasks run at once.
         start_method: ``multiprocessing`` start method of the workers.
+        spare_workers: idle processes kept started, to replace a killed worker at once.
+        heartbeat_interval: seconds between two heartbeats of each worker.
+        heartbeat_timeout: seconds without a heartbeat after which a worker is killed and
+            its task rerun (a worker death); default 10 intervals.
+        max_start_failures: workers dying before they are ready, in a row, before the
+            executor gives up.
+        restart_backoff: seconds before restarting a worker that died while starting; it
+            doubles with each such death in a row (at most 5 s).
 
     Raises:
-        ConfigError: no such start method on this platform, or fewer than 1 worker.
+        ConfigError: no such start method on this platform, fewer than 1 worker, or a
+            setting out of range.
     """
 
-    def __init__(self, workers: int | None = None, *, start_method: str = "spawn") -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        start_method: str = "spawn",
+        spare_workers: int = 1,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL,
+        heartbeat_timeout: float | None = None,
+        max_start_failures: int = MAX_START_FAILURES,
+        restart_backoff: float = RESTART_BACKOFF,
+    ) -> None:
         self._size = worker_count(workers, "processes")
+        self._spare_count = spare_workers
+        self._beat = heartbeat_interval
+        self._silence = (
+            SILENT_BEATS * heartbeat_interval if heartbeat_timeout is None else heartbeat_timeout
+        )
+        self._max_start_failures = max_start_failures
+        self._backoff = restart_backoff
+        _check_settings(
+            spare_workers, heartbeat_interval, self._silence, max_start_failures, restart_backoff
+        )
         try:
             # Any: typeshed's BaseContext has no ``Process``; every concrete context does
             self._context: Any = multiprocessing.get_context(start_method)
@@ -130,6 +190,8 @@ class ProcessExecutor(Executor):
         self._tasks: dict[Future[Any], _Task] = {}
         # owned by the dispatcher thread
         self._slots: list[_Slot] = []
+        self._spares: list[_Slot] = []
+        self._restarts: list[tuple[float, int | None]] = []  # (when, slot index or None)
         self._pending: deque[_Task] = deque()
         self._stopping = False
         self._start_failures = 0
@@ -142,6 +204,26 @@ class ProcessExecutor(Executor):
     @property
     def size(self) -> int:
         return self._size
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until every worker and spare has started (imported qloom) and none is
+        being restarted; False if that did not happen within ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._all_ready():
+            if self._closed or (deadline is not None and time.monotonic() > deadline):
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _all_ready(self) -> bool:
+        with self._lock:  # a snapshot of the dispatcher's lists
+            processes = list(self._slots) + list(self._spares)
+            restarting = bool(self._restarts)
+        return (
+            not restarting
+            and len(processes) == self._size + self._spare_count
+            and all(p.ready and not p.closed for p in processes)
+        )
 
     def submit(
         self,
@@ -219,6 +301,7 @@ class ProcessExecutor(Executor):
         failure: BaseException | None = None
         try:
             self._slots = [self._spawn(i) for i in range(self._size)]
+            self._spares = [self._spawn(None) for _ in range(self._spare_count)]
             while not self._stopping:
                 self._step()
         except BaseException as exc:  # a bug or a broken setup: no future may hang
@@ -227,24 +310,26 @@ class ProcessExecutor(Executor):
             self._stop_all(failure)
 
     def _step(self) -> None:
-        slots = list(self._slots)
-        sentinels = {slot.index: slot.process.sentinel for slot in slots}
+        slots = [s for s in self._slots + self._spares if not s.closed]
+        sentinels = {id(slot): slot.process.sentinel for slot in slots}
         watched: list[Any] = [self._wake_reader]
         for slot in slots:
-            watched += [slot.conn, sentinels[slot.index]]
+            watched += [slot.conn, sentinels[id(slot)]]
         ready = wait(watched, self._time_left())
         if self._wake_reader in ready:
             self._take_commands()
         for slot in slots:
-            # a slot replaced during this step is skipped: a new sentinel may reuse the
+            # a slot closed during this step is skipped: a new sentinel may reuse the
             # number of the old one, which ``ready`` may hold
-            if self._slots[slot.index] is not slot:
+            if slot.closed:
                 continue
-            died = sentinels[slot.index] in ready
+            died = sentinels[id(slot)] in ready
             if died or slot.conn in ready:
                 self._read(slot, died)
         self._expire()
+        self._check_heartbeats()
         if not self._stopping:
+            self._restart_due()
             self._pump()
 
     def _take_commands(self) -> None:
@@ -278,6 +363,7 @@ class ProcessExecutor(Executor):
 
     def _handle(self, slot: _Slot, message: tuple[Any, ...]) -> None:
         kind = message[0]
+        slot.heard = time.monotonic()
         if kind == "event":
             worker.dispatch(*message[1:])
         elif kind == "ready":
@@ -313,17 +399,19 @@ class ProcessExecutor(Executor):
         settle_error(task.future, error)
 
     def _lost(self, slot: _Slot) -> None:
-        """``slot``'s worker died: replace it, rerun its task or fail it with ``WorkerDied``."""
+        """``slot``'s worker died: replace it, rerun its task or fail it with ``WorkerDied``.
+
+        One that died while starting is restarted after a pause (``_start_failed``).
+        """
         _kill(slot)  # it has exited, or is exiting (its pipe is closed)
         _close(slot)
         if not slot.ready:
-            self._start_failures += 1
-            if self._start_failures >= MAX_START_FAILURES:
-                raise ExecutorError(
-                    f"worker processes keep dying before they are ready (last: pid "
-                    f"{slot.pid}, exit code {slot.exitcode}); check that the "
-                    "program can be started with the executor's start method"
-                )
+            self._start_failed(slot)
+            return
+        if slot.index is None:  # a spare
+            self._spares.remove(slot)
+            self._spares.append(self._spawn(None))
+            return
         replacement = self._replace(slot)
         task = slot.task
         if task is None:
@@ -349,7 +437,7 @@ class ProcessExecutor(Executor):
             if task.future.done():
                 self._pending.popleft()
                 continue
-            idle = [s for s in self._slots if s.ready and s.task is None]
+            idle = [s for s in self._slots if s.ready and not s.closed and s.task is None]
             if len(idle) < task.slots:
                 return
             self._pending.popleft()
@@ -371,9 +459,77 @@ class ProcessExecutor(Executor):
         except OSError:  # it died before it could take the task
             self._read(runner, died=True)
 
+    def _start_failed(self, slot: _Slot) -> None:
+        """A worker died before it was ready: restart it after a pause, or give up.
+
+        Raises:
+            ExecutorError: ``max_start_failures`` workers in a row died while starting.
+        """
+        self._start_failures += 1
+        failures = self._start_failures
+        if failures >= self._max_start_failures:
+            raise ExecutorError(
+                f"{failures} worker processes in a row died before they were ready (last: "
+                f"pid {slot.pid}, exit code {slot.exitcode}); check that the program can "
+                "be started with the executor's start method, or raise max_start_failures "
+                f"(now {self._max_start_failures})"
+            )
+        pause = min(MAX_BACKOFF, self._backoff * 2 ** (failures - 1))
+        _log.warning(
+            "worker pid %s died while starting (exit code %s); restarting it in %.2f s",
+            slot.pid,
+            slot.exitcode,
+            pause,
+        )
+        index = slot.index
+        if index is None:
+            self._spares.remove(slot)
+        elif self._spares:  # a spare takes the slot now; the spare is what gets restarted
+            spare = sorted(self._spares, key=lambda s: not s.ready)[0]
+            self._spares.remove(spare)
+            spare.index, self._slots[index], index = index, spare, None
+        with self._lock:
+            self._restarts.append((time.monotonic() + pause, index))
+
+    def _restart_due(self) -> None:
+        """Start the workers whose pause after a failed start is over."""
+        now = time.monotonic()
+        with self._lock:
+            due = [r for r in self._restarts if r[0] <= now]
+        for restart in due:
+            _, index = restart
+            if index is None:
+                self._spares.append(self._spawn(None))
+            else:
+                self._slots[index] = self._spawn(index)
+            with self._lock:
+                self._restarts.remove(restart)
+
+    def _check_heartbeats(self) -> None:
+        """Kill and handle as dead every ready worker silent for ``heartbeat_timeout``."""
+        now = time.monotonic()
+        for slot in [s for s in self._slots + self._spares if s.ready and not s.closed]:
+            if now - slot.heard <= self._silence:
+                continue
+            self._read(slot, died=False)  # what it sent may still be waiting in the pipe
+            if slot.closed or time.monotonic() - slot.heard <= self._silence:
+                continue
+            _log.warning(
+                "worker pid %s sent no heartbeat for %.1f s (heartbeat_timeout); killing it",
+                slot.pid,
+                now - slot.heard,
+            )
+            _kill(slot)
+            self._lost(slot)
+
     def _time_left(self) -> float | None:
+        """Seconds until the dispatcher must look again without being woken."""
         deadlines = [s.task.deadline for s in self._slots if s.task and s.task.runner is s]
         known = [d for d in deadlines if d is not None]
+        with self._lock:
+            known += [when for when, _ in self._restarts]
+        if any(not s.closed for s in self._slots + self._spares):
+            known.append(time.monotonic() + self._beat)  # heartbeats are checked that often
         return None if not known else max(0.0, min(known) - time.monotonic())
 
     def _expire(self) -> None:
@@ -402,17 +558,28 @@ class ProcessExecutor(Executor):
             slot.task = None
         task.runner, task.held, task.deadline = None, [], None
 
-    def _spawn(self, index: int) -> _Slot:
+    def _spawn(self, index: int | None) -> _Slot:
         parent, child = self._context.Pipe()
+        name = "spare" if index is None else str(index)
         process = self._context.Process(
-            target=serve, args=(child,), name=f"qloom-processes-{index}"
+            target=serve, args=(child, os.getpid(), self._beat), name=f"qloom-processes-{name}"
         )
         process.start()
         child.close()
-        return _Slot(index, process, parent, process.pid)
+        return _Slot(index, process, parent, process.pid, time.monotonic())
 
     def _replace(self, slot: _Slot) -> _Slot:
-        replacement = self._spawn(slot.index)
+        """A worker for ``slot``'s index: a spare (started earlier) if there is one, then a
+        new spare in its place; otherwise a new process."""
+        assert slot.index is not None
+        spares = sorted(self._spares, key=lambda s: not s.ready)  # a ready one first
+        if spares:
+            replacement = spares[0]
+            self._spares.remove(replacement)
+            replacement.index = slot.index
+            self._spares.append(self._spawn(None))
+        else:
+            replacement = self._spawn(slot.index)
         self._slots[slot.index] = replacement
         return replacement
 
@@ -435,7 +602,9 @@ class ProcessExecutor(Executor):
                 error.__cause__ = failure
             settle_error(task.future, error)
         self._pending.clear()
-        slots = [s for s in self._slots if not s.closed]
+        with self._lock:
+            self._restarts.clear()
+        slots = [s for s in self._slots + self._spares if not s.closed]
         for slot in slots:
             if slot.ready and slot.task is None:
                 try:
@@ -452,6 +621,29 @@ class ProcessExecutor(Executor):
         self._wake_reader.close()
         with self._lock:
             self._wake_writer.close()
+
+
+def _check_settings(
+    spares: int, interval: float, silence: float, start_failures: int, backoff: float
+) -> None:
+    """Refuse settings out of range, naming the option.
+
+    Raises:
+        ConfigError: naming the option and the value given.
+    """
+    if isinstance(spares, bool) or not isinstance(spares, int) or spares < 0:
+        raise ConfigError(f"spare_workers must not be negative, got {spares!r}")
+    if not interval > 0:
+        raise ConfigError(f"heartbeat_interval must be positive, got {interval!r}")
+    if not silence > interval:
+        raise ConfigError(
+            f"heartbeat_timeout must be longer than heartbeat_interval ({interval:g} s), "
+            f"got {silence!r}"
+        )
+    if start_failures < 1:
+        raise ConfigError(f"max_start_failures must be at least 1, got {start_failures!r}")
+    if not backoff >= 0:
+        raise ConfigError(f"restart_backoff must not be negative, got {backoff!r}")
 
 
 def _pack_call(
