@@ -28,8 +28,9 @@ def executor() -> Iterator[DaskExecutor]:
 
 @pytest.fixture
 def local(executor: DaskExecutor) -> DaskExecutor:
-    """The shared executor, with both of its workers up (an earlier test may kill one)."""
-    executor.client.wait_for_workers(2, timeout=START_LIMIT)
+    """The shared executor, with its two workers and its spare up (an earlier test may kill
+    one)."""
+    assert executor.wait_ready(START_LIMIT)
     return executor
 
 

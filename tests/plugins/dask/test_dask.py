@@ -7,6 +7,7 @@ is imported only where a test needs it, never at collection.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -43,6 +44,9 @@ LIMIT = 15.0
 FREED_WITHIN = 2.0
 """A stopped task's worker must take new work within this many seconds (R4, R5)."""
 
+BASELINE_FACTOR = 10.0
+"""On a loaded machine the R4 bound grows to this many idle round trips measured just before."""
+
 PROCESS_WIDE_THREADS = ("Dask-Offload", "Dask-Callback-Thread")
 """Threads Dask keeps for the life of the process, whatever the executor does."""
 
@@ -53,6 +57,13 @@ def wait_until(condition: Callable[[], bool], what: str, limit: float = LIMIT) -
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.01)
+
+
+def _round_trip(ex: DaskExecutor) -> float:
+    """Seconds a no-op task takes on an idle, warm worker: the machine's current pace."""
+    began = time.monotonic()
+    ex.submit(tasks.pid_of).result(timeout=LIMIT)
+    return time.monotonic() - began
 
 
 def started(path: Path) -> None:
@@ -247,7 +258,12 @@ def test_cancelling_a_queued_task_means_it_never_starts(
 def test_cancelling_a_running_task_frees_its_worker_within_two_seconds(
     local: DaskExecutor, tmp_path: Path
 ) -> None:
-    """R4: a task stuck in a loop that never checks for a stop is killed with its worker."""
+    """R4 (issue 16 #11): a task stuck in a loop that never checks for a stop is killed with
+    its worker; the probe submitted after the cancel runs at once on a worker already
+    started (the spare), within 2 s of the cancel call, or within 10 idle round trips
+    measured just before when the machine is slower than that."""
+    baseline = min(_round_trip(local) for _ in range(3))
+    warm = set(local.client.run(os.getpid).values())
     other, release = occupy(local, tmp_path, "other")
     stuck_mark = tmp_path / "stuck"
     stuck = local.submit(tasks.hang, str(stuck_mark), options=TaskOptions(key="stuck"))
@@ -258,9 +274,15 @@ def test_cancelling_a_running_task_frees_its_worker_within_two_seconds(
     with pytest.raises(TaskCancelled) as cancelled:
         stuck.result(timeout=0)
     assert (cancelled.value.reason, cancelled.value.task_id) == ("user pressed stop", "stuck")
-    probe = local.submit(tasks.square, 6)  # the other worker is busy: it must run on the freed one
-    assert probe.result(timeout=LIMIT) == 36
-    assert time.monotonic() - began < FREED_WITHIN
+    probe = local.submit(tasks.pid_of)  # the other worker is busy: the spare must take it
+    pid = probe.result(timeout=LIMIT)
+    took = time.monotonic() - began
+    bound = max(FREED_WITHIN, BASELINE_FACTOR * baseline)
+    assert pid in warm, "the probe waited for a freshly started worker, not the warm spare"
+    assert took < bound, (
+        f"cancel to probe took {took:.3f} s (bound {bound:.2f} s, idle round trip "
+        f"{baseline:.3f} s)"
+    )
     assert not local.cancel(probe)  # already finished
     release.touch()
     assert other.result(timeout=LIMIT) == "released"
@@ -299,6 +321,55 @@ def test_worker_threads_in_this_process_stop_at_their_next_checkpoint(tmp_path: 
         with pytest.raises(TaskCancelled):
             waiting.result(timeout=0)
         assert ex.submit(tasks.square, 8).result(timeout=LIMIT) == 64  # its one thread is free
+
+
+def test_a_silent_worker_is_restarted_and_its_task_rerun(tmp_path: Path) -> None:
+    """R5 (issue 16 #12): a stopped worker (SIGSTOP, no task timeout) stops heartbeating; the
+    scheduler has its nanny restart it after ``heartbeat_timeout`` (Dask's minimum of 5 s
+    here) and the task is re-run as after a worker death."""
+    marker = tmp_path / "pid"
+    with DaskExecutor(workers=1, heartbeat_timeout=1.0) as ex:
+        assert ex.wait_ready(LIMIT)
+        future = ex.submit(tasks.hang_once, str(marker), 5)
+        wait_until(marker.exists, "the task to start")
+        pid = int(marker.read_text())
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            assert future.result(timeout=SILENT_LIMIT) == 5
+            wait_until(lambda: not psutil.pid_exists(pid) or _zombie(pid), "the worker to die")
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+SILENT_LIMIT = 40.0
+"""Seconds for a silent worker to be found and its task re-run: Dask checks the TTL only
+every TTL (at least 5 s), then gives the worker 4 s to close before killing it."""
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_an_unserialisable_result_is_a_serialization_error(local: DaskExecutor) -> None:
+    """Issue 16 #15: not ``TaskCancelled``; the error names the task and says it was the
+    result that could not be serialised."""
+    future = local.submit(tasks.unpicklable_result, options=TaskOptions(key="lockout"))
+    with pytest.raises(SerializationError, match=r"task lockout: its result \(lock\)") as info:
+        future.result(timeout=LIMIT)
+    assert info.value.task_id == "lockout" and info.value.result
+
+
+def test_cluster_settings_are_checked() -> None:
+    with pytest.raises(ConfigError, match="spare_workers must not be negative"):
+        DaskExecutor(workers=1, spare_workers=-1)
+    with pytest.raises(ConfigError, match="heartbeat_timeout must be positive"):
+        DaskExecutor(workers=1, heartbeat_timeout=0)
+    with pytest.raises(ConfigError, match="existing cluster"):
+        DaskExecutor(address="tcp://127.0.0.1:1", heartbeat_timeout=3)
 
 
 # -- connecting ---------------------------------------------------------------------------

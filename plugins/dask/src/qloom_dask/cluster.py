@@ -45,9 +45,14 @@ class _NanniesStay(LocalCluster):
 
 
 def start_cluster(
-    workers: int, threads_per_worker: int, processes: bool, options: Mapping[str, Any]
+    workers: int,
+    threads_per_worker: int,
+    processes: bool,
+    options: Mapping[str, Any],
+    heartbeat_timeout: float,
 ) -> tuple[LocalCluster, dict[str, float]]:
-    """Start a LocalCluster whose workers declare ``CPU`` and ``MEM`` resources.
+    """Start a LocalCluster whose workers declare ``CPU`` and ``MEM`` resources, and whose
+    scheduler restarts a worker silent for ``heartbeat_timeout`` seconds.
 
     Returns:
         The cluster and the resources each of its workers declares.
@@ -73,7 +78,8 @@ def start_cluster(
             **options.get("scheduler_kwargs", {}),
         }
     options.setdefault("silence_logs", logging.CRITICAL)
-    with dask.config.set(dict(CLUSTER_CONFIG)):
+    ttl = {"distributed.scheduler.worker-ttl": f"{heartbeat_timeout}s"}
+    with dask.config.set({**CLUSTER_CONFIG, **ttl}):
         cluster = _NanniesStay(
             n_workers=workers,
             threads_per_worker=threads_per_worker,

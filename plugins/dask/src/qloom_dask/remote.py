@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 
 import psutil
 from distributed import get_worker
+from distributed.protocol import pickle as dask_pickle
 
 from qloom import worker
+from qloom.errors import SerializationError
 from qloom.executor import call_as_task
 from qloom_dask.failures import TaskFailure
 
@@ -48,13 +50,28 @@ def run_task(
         _routes[key] = route
     worker.set_sink(_send)
     try:
-        return call_as_task(key, timeout, fn, args, kwargs)
+        result = call_as_task(key, timeout, fn, args, kwargs)
+        _check_serialisable(key, result)
+        return result
     except Exception as exc:
         failure, trace = TaskFailure.of(exc), exc.__traceback__
     finally:
         with _lock:
             _routes.pop(key, None)
     raise failure.with_traceback(trace)  # outside ``except``: no context to pickle
+
+
+def _check_serialisable(key: str, result: object) -> None:
+    """Fail here, naming the task, if Dask could not send ``result`` back to the client
+    (Dask would report it later as a lost future, naming neither task nor cause).
+
+    Raises:
+        SerializationError: the result cannot be pickled, even by cloudpickle.
+    """
+    try:
+        dask_pickle.dumps(result)
+    except Exception as exc:
+        raise SerializationError.of_result(key, result, exc) from exc
 
 
 def _send(key: str, status: str, detail: str | None) -> None:
