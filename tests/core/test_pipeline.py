@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import pytest
 
@@ -17,6 +19,7 @@ from qloom import (
     Pipeline,
     hookimpl,
 )
+from qloom.options import REQUIRED
 from qloom.plugins import get_registry
 from qloom.testing import assert_equivalent
 from support.parts import AppendIdentity, Explode, ReverseQubits
@@ -149,10 +152,11 @@ class Widen(Pass):
     """Put the circuit on the last qubits of a wider register (a real layout step)."""
 
     kind = "padding"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"extra": REQUIRED}
     name = "widen"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
-        extra = self.options["extra"]
+        extra = self.option("extra")
         mapping = [q + extra for q in range(circuit.num_qubits)]
         width = circuit.num_qubits + extra
         context.compose(Layout(tuple(mapping), tuple(range(width))))
@@ -188,6 +192,7 @@ def test_finishers_run_once_at_the_end_of_the_outermost_pipeline_latest_first():
 
     class Register(Pass):
         kind = "padding"
+        option_defaults: ClassVar[Mapping[str, Any]] = {"tag": REQUIRED}
 
         def run(self, circuit: Circuit, context: PassContext) -> Circuit:
             tag = self.options["tag"]

@@ -289,3 +289,24 @@ def test_cli_list_json(capsys, config):
 def test_cli_pipeline_without_an_action_prints_help(capsys):
     assert main(["pipeline"]) == 2
     assert "list" in capsys.readouterr().out
+
+
+def test_show_lists_every_option_of_each_pass_with_its_default(config, capsys):
+    view = describe_pipeline("outer")
+    first = view.rows[0]
+    assert first.options == {"qubit": 1} and first.defaults == {"qubit": 0}
+    assert view.to_dict()["passes"][0]["defaults"] == {"qubit": 0}
+    assert "defaults: qubit=0" in view.table(defaults=True)
+    assert "defaults:" not in view.table()
+    assert main(["pipeline", "show", "outer", "--defaults"]) == 0
+    assert "defaults: qubit=0" in capsys.readouterr().out
+
+
+def test_an_invalid_option_row_still_lists_the_valid_ones(tmp_path):
+    (tmp_path / "qloom.toml").write_text(
+        '[pipelines.p]\npasses = [{ pass = "optimizers:append-id", qubti = 1 }]\n'
+    )
+    (row,) = describe_pipeline("p").rows
+    assert row.status == "invalid" and row.defaults == {"qubit": 0}
+    assert "has no option 'qubti' (did you mean 'qubit'?); valid: qubit=0" in row.error
+    assert get_registry().status("optimizers", "append-id") != "broken"

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import importlib.metadata as md
+import os
+import pickle
 import sys
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import pytest
 
-from qloom import BrokenPluginError, IncompatiblePluginError, UnknownPluginError
+from qloom import BrokenPluginError, ConfigError, IncompatiblePluginError, Pass, UnknownPluginError
+from qloom.errors import OptionError
 from qloom.pipeline import Pipeline
 from qloom.plugins import Registry
 from support import require_distribution
+from support.parts import register_parts
 
 GOOD = md.EntryPoint("identity2", "qloom.pipeline:identity_pipeline", "qloom.pipelines")
 LAZY = md.EntryPoint("lazy", "qloom_test_never_imported:thing", "qloom.backends")
@@ -112,3 +118,137 @@ def test_plugin_requiring_another_core_version_is_refused():
         reg.load("backends", ep.name)
     assert "requires qloom<0.2,>=0.1 but qloom 0.0.9 is installed" in str(info.value)
     assert Registry(entry_points=[ep], core_version="0.1.5").load("backends", ep.name)
+
+
+# -- options: a wrong keyword is the caller's error (issue 16 point 5) -----------------------
+
+
+class Tuned(Pass):
+    """A pass stating its options once, as a mapping."""
+
+    kind = "routers"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"trials": 8, "lookahead": 20}
+
+    def run(self, circuit, context):
+        return circuit
+
+
+class Signed(Pass):
+    """A pass stating its options once, by its ``__init__`` signature."""
+
+    kind = "optimizers"
+
+    def __init__(self, *, lookback: int = 64) -> None:
+        super().__init__(lookback=lookback)
+
+    def run(self, circuit, context):
+        return circuit
+
+
+def test_unknown_option_names_it_lists_valid_ones_and_does_not_break_the_part():
+    reg = registry()
+    reg.register("routers", "tuned", Tuned)
+    with pytest.raises(OptionError) as info:
+        reg.build("routers", "tuned", Pass, trails=3)
+    message = str(info.value)
+    assert "pass 'routers:tuned' has no option 'trails'" in message
+    assert "did you mean 'trials'" in message and "valid: trials=8, lookahead=20" in message
+    assert isinstance(info.value, ConfigError) and not isinstance(info.value, BrokenPluginError)
+    assert reg.status("routers", "tuned") != "broken" and reg.broken() == []
+    assert reg.build("routers", "tuned", Pass, trials=3).options == {"trials": 3}
+
+
+def test_signature_options_are_checked_before_the_call():
+    reg = registry()
+    reg.register("optimizers", "signed", Signed)
+    with pytest.raises(OptionError, match="'optimizers:signed' has no option 'foo'; valid: look"):
+        reg.build("optimizers", "signed", Pass, foo=1)
+    assert reg.broken() == []
+    assert Signed.accepted_options() == {"lookback": 64}
+    assert reg.build("optimizers", "signed", Pass).option("lookback") == 64
+
+
+def test_a_pass_declaring_nothing_takes_no_options():
+    class Bare(Pass):
+        def run(self, circuit, context):
+            return circuit
+
+    with pytest.raises(OptionError, match="takes no options"):
+        Bare(bogus_opt=1)
+    assert Tuned().option("trials") == 8 and Tuned(trials=2).option("trials") == 2
+
+
+def test_pipeline_spec_with_an_unknown_option_is_the_specs_error():
+    reg = register_parts(registry())
+    spec = {"name": "p", "passes": [{"pass": "optimizers:append-id", "foo": 1}]}
+    with pytest.raises(OptionError, match="'optimizers:append-id' has no option 'foo'"):
+        Pipeline.from_spec(spec, reg)
+    assert reg.broken() == []
+    nested = {"name": "p", "passes": [{"pass": "pipelines:identity2", "foo": 1}]}
+    reg.register("pipelines", "identity2", lambda: Pipeline([], name="identity2"))
+    with pytest.raises(OptionError, match="pipeline 'identity2' has no option 'foo'"):
+        Pipeline.from_spec(nested, reg)
+
+
+def test_backend_and_executor_options_are_checked_against_their_signature():
+    reg = register_parts(registry())
+    with pytest.raises(OptionError, match="backend 'basis' has no option 'nosie'"):
+        reg.build("backends", "basis", None, "3", nosie=False)
+    assert reg.build("backends", "basis", None, "3").num_qubits == 3
+    from qloom.executor import SerialExecutor
+
+    reg.register("executors", "serial", SerialExecutor)
+    with pytest.raises(OptionError) as info:
+        reg.build("executors", "serial", None, num_workers=3)
+    assert "executor 'serial' has no option 'num_workers'" in str(info.value)
+    assert "valid: workers=None" in str(info.value) and info.value.suggestion == "workers"
+    assert reg.broken() == []
+
+
+def test_compiler_with_an_unknown_executor_option_names_it():
+    from qloom.compiler import Compiler
+
+    with pytest.raises(OptionError) as info:
+        Compiler(num_workers=3)
+    assert "executor 'serial' has no option 'num_workers'" in str(info.value)
+    assert "valid: workers=None" in str(info.value)
+    with Compiler() as compiler:  # the executor is not marked broken
+        assert compiler.executor.size == 1
+
+
+def test_option_error_survives_a_round_trip_to_a_worker():
+    err = OptionError("pass 'routers:x'", "foo", {"trials": "8", "need": None}, "trials")
+    back = pickle.loads(pickle.dumps(err))
+    assert str(back) == str(err) and "valid: trials=8, need" in str(err)
+
+
+def test_every_installed_pass_refuses_an_unknown_option():
+    reg = Registry()
+    checked = []
+    for kind in ("placers", "routers", "unrollers", "optimizers", "padding"):
+        for info in reg.infos(kind):
+            if info.distribution.startswith("qloom-fixture-"):  # deliberately broken parts
+                continue
+            name, factory = info.name, reg.load(kind, info.name)
+            if factory.accepted_options() is None:  # an adapter (qiskit): its own tests
+                continue
+            with pytest.raises(OptionError, match="bogus_opt"):
+                reg.build(kind, name, Pass, bogus_opt=1)
+            with pytest.raises((OptionError, TypeError)):
+                factory(bogus_opt=1)
+            checked.append(f"{kind}:{name}")
+    assert reg.broken() == []
+    if os.environ.get("QLOOM_TEST_ALL") == "1":
+        assert "routers:sabre" in checked and "optimizers:cancel" in checked, checked
+
+
+def test_cli_option_typo_is_reported_and_the_backend_still_works(capsys):
+    from qloom.cli import main
+    from qloom.plugins import get_registry
+
+    register_parts(get_registry())
+    assert main(["pipeline", "show", "--on", "basis:3", "--option", "nosie=false"]) == 1
+    err = capsys.readouterr().err
+    assert "backend 'basis' has no option 'nosie'" in err and "broken" not in err
+    assert main(["pipeline", "show", "--on", "basis:3"]) == 0
+    assert get_registry().status("backends", "basis") == "loaded"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from qloom import Backend, Circuit, Layout, Pass, PassContext, Result
 from qloom.plugins import Registry
@@ -26,10 +27,11 @@ class AppendIdentity(Pass):
 
     kind = "optimizers"
     name = "append-id"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"qubit": 0}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         out = circuit.copy()
-        out.append("id", [self.options.get("qubit", 0)])
+        out.append("id", [self.option("qubit")])
         context.properties.setdefault("seeds", []).append(context.seed)
         context.properties.setdefault("draws", []).append(int(context.rng().integers(1 << 30)))
         return out

@@ -283,6 +283,11 @@ def _add_pipeline_command(sub: argparse._SubParsersAction) -> None:  # type: ign
         help="backend option for --on (repeatable; values read as JSON, else text)",
     )
     show.add_argument("--json", action="store_true", help="print JSON instead of a tree")
+    show.add_argument(
+        "--defaults",
+        action="store_true",
+        help="under each pass, every option it accepts with its default",
+    )
     show.set_defaults(func=_cmd_pipeline_show)
     pipeline.set_defaults(func=lambda args: _usage(pipeline))
 
@@ -334,7 +339,7 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
     if args.json:
         print(view.to_json())
         return 0
-    print(view.table())
+    print(view.table(defaults=args.defaults))
     if args.name is not None and args.backend is not None:
         backend = get_backend(args.backend, **parse_backend_options(args.options))
         default = pipeline_for(backend).name

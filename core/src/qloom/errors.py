@@ -15,6 +15,7 @@ __all__ = [
     "GateError",
     "IncompatiblePluginError",
     "MappingError",
+    "OptionError",
     "PassError",
     "PluginError",
     "QasmError",
@@ -55,6 +56,37 @@ class CircuitError(QloomError, ValueError):
 
 class ConfigError(QloomError, ValueError):
     """A malformed configuration: TOML pipeline, environment variable or pipeline spec."""
+
+
+class OptionError(ConfigError, TypeError):
+    """A part was given an option it does not have: the caller's error, not the plugin's.
+
+    Attributes:
+        part: the part, as messages name it (``pass 'optimizers:cancel'``).
+        option: the option that is not known.
+        valid: every option the part accepts, with its default as text (``"64"``) or
+            ``None`` when it has no default.
+        suggestion: the closest valid option, if any.
+    """
+
+    def __init__(
+        self,
+        part: str,
+        option: str,
+        valid: dict[str, str | None],
+        suggestion: str | None = None,
+    ) -> None:
+        self.part = part
+        self.option = option
+        self.valid = valid
+        self.suggestion = suggestion
+        listed = ", ".join(k if v is None else f"{k}={v}" for k, v in valid.items())
+        near = f" (did you mean '{suggestion}'?)" if suggestion else ""
+        listed = listed or "none (it takes no options)"
+        super().__init__(f"{part} has no option '{option}'{near}; valid: {listed}")
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.part, self.option, self.valid, self.suggestion)
 
 
 class QasmError(QloomError, ValueError):

@@ -2,7 +2,9 @@
 
 Every pass, built-in or third-party, is called as ``pass_(circuit, context) -> circuit``.
 Options are plain keyword arguments kept in ``options`` so a pass can be written back as a
-JSON spec and rebuilt on another machine from its installed plugins.
+JSON spec and rebuilt on another machine from its installed plugins. A pass states the
+options it accepts, with their defaults, once (``Pass.option_defaults`` or its ``__init__``
+signature); any other option is refused with an ``OptionError`` naming the valid ones.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import logging
 import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+
+from qloom.options import check_options, signature_options
 
 if TYPE_CHECKING:
     from qloom.backend import Backend
@@ -109,9 +113,33 @@ class Pass(ABC):
 
     kind: str = "passes"
     name: str = ""
+    option_defaults: ClassVar[Mapping[str, Any] | None] = None
+    """Every option the pass accepts, with its default (``qloom.options.REQUIRED`` when it
+    must be given). ``None`` (the default) reads them from the keyword parameters of the
+    class's own ``__init__``; a pass with neither accepts no options."""
 
     def __init__(self, **options: Any) -> None:
+        check_options(f"pass '{self.label}'", options, self.accepted_options())
         self.options: dict[str, Any] = options
+
+    @classmethod
+    def accepted_options(cls) -> dict[str, Any] | None:
+        """Every option this pass accepts, name -> default (see ``option_defaults``).
+
+        An adapter whose options are another library's (``qiskit``) overrides this to
+        return ``None`` and checks them itself, raising ``OptionError``.
+        """
+        if cls.option_defaults is not None:
+            return dict(cls.option_defaults)
+        if cls.__init__ is Pass.__init__:
+            return {}
+        return signature_options(cls.__init__, skip=1) or {}
+
+    def option(self, name: str) -> Any:
+        """The value of option ``name``: the one given, else its declared default."""
+        if name in self.options:
+            return self.options[name]
+        return (self.accepted_options() or {})[name]
 
     @abstractmethod
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:

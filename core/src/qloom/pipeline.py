@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from qloom.errors import ConfigError, PassError, TaskError
 from qloom.hooks import hooks
+from qloom.options import check_options
 from qloom.passes import Pass, PassContext, derive_seed
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Pipeline(Pass):
     """
 
     kind = "pipelines"
+    option_defaults: ClassVar[Mapping[str, Any] | None] = {}
+    """A pipeline takes no options: its passes take theirs."""
 
     def __init__(
         self, passes: Sequence[Pass] = (), name: str = "custom", description: str = ""
@@ -147,6 +150,7 @@ def make_pass(
     if kind == "pipelines":
         from qloom.config import get_pipeline
 
+        check_options(f"pipeline '{name}'", options, {})
         return get_pipeline(name, registry)
     step: Pass = registry.build(kind, name, Pass, **dict(options))
     if not step.name:

@@ -19,7 +19,7 @@ import difflib
 import importlib.metadata as md
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qloom.config import find_config, load_config, pipeline_for
@@ -31,7 +31,7 @@ from qloom.errors import (
 )
 from qloom.passes import STAGES, Pass
 from qloom.pipeline import Pipeline, _parse_entry, make_pass
-from qloom.plugins import Registry, get_registry
+from qloom.plugins import Registry, accepted_options, get_registry
 
 if TYPE_CHECKING:
     from qloom.backend import Backend
@@ -81,6 +81,8 @@ class PassRow:
             ``invalid`` (refuses the options it was given).
         error: why it is not ``ok``.
         description: a nested pipeline's description.
+        defaults: every option the pass accepts, with its default (``REQUIRED`` when it
+            must be given); ``None`` when the pass checks its options itself (an adapter).
     """
 
     number: str
@@ -95,6 +97,7 @@ class PassRow:
     status: str = OK
     error: str = ""
     description: str = ""
+    defaults: dict[str, Any] | None = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -139,8 +142,12 @@ class PipelineView:
         """``to_dict()`` as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, default=repr)
 
-    def table(self) -> str:
-        """A heading line, then one aligned line per pass (and ``why:`` under failed ones)."""
+    def table(self, defaults: bool = False) -> str:
+        """A heading line, then one aligned line per pass (and ``why:`` under failed ones).
+
+        With ``defaults``, a ``defaults:`` line under each pass lists every option it
+        accepts with its default value.
+        """
         where = f" ({_provider(self.distribution, self.version)})" if self.distribution else ""
         heading = f"pipeline '{self.name}'{where}"
         if self.backend:
@@ -167,6 +174,10 @@ class PipelineView:
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
             if row is not None and row.error:
                 lines.append(f"{'':{widths[0]}}  why: {row.error}")
+            if defaults and row is not None and row.kind != "pipelines":
+                accepted = "(set by the adapted class)" if row.defaults is None else None
+                shown = accepted or format_options(row.defaults or {}) or "(no options)"
+                lines.append(f"{'':{widths[0]}}  defaults: {shown}")
         return "\n".join(lines)
 
 
@@ -379,8 +390,11 @@ class _Walker:
         except BrokenPluginError as exc:
             return [_row(number, depth, kind, name, options, provider, "", BROKEN, _reason(exc))]
         except QloomError as exc:  # bad options, most often: the plugin's own message
-            return [_row(number, depth, kind, name, options, provider, "", INVALID, str(exc))]
-        return [_row(number, depth, kind, name, dict(step.options), provider)]
+            defaults = accepted_options(self.registry.load(kind, name))
+            row = _row(number, depth, kind, name, options, provider, "", INVALID, str(exc))
+            return [replace(row, defaults=defaults)]
+        row = _row(number, depth, kind, name, dict(step.options), provider)
+        return [replace(row, defaults=type(step).accepted_options())]
 
     def nested(self, name: str, number: str, depth: int, seen: tuple[str, ...]) -> list[PassRow]:
         """A row for the named pipeline ``name`` and rows for its passes."""
@@ -406,7 +420,8 @@ class _Walker:
             provider = _registry_provider(info.distribution, info.version)
         else:
             provider = self.module_provider(step)
-        return _row(number, depth, step.kind, name, dict(step.options), provider)
+        row = _row(number, depth, step.kind, name, dict(step.options), provider)
+        return replace(row, defaults=type(step).accepted_options())
 
     def module_provider(self, step: Pass) -> Provider:
         """The distribution that ships ``step``'s module, for passes not built by name."""

@@ -33,6 +33,8 @@ from qloom.errors import (
     QloomError,
     UnknownPluginError,
 )
+from qloom.options import check_options, signature_options
+from qloom.passes import STAGES, Pass
 
 __all__ = [
     "CORE_DISTRIBUTION",
@@ -43,6 +45,7 @@ __all__ = [
     "BrokenPlugin",
     "PluginInfo",
     "Registry",
+    "accepted_options",
     "core_requirement",
     "get_registry",
     "installed_entry_points",
@@ -326,13 +329,16 @@ class Registry:
 
         A ``QloomError`` is the plugin telling the user something (an unknown device, a bad
         option) and passes through; any other exception means the plugin itself is broken
-        and is recorded as such.
+        and is recorded as such. Options the part does not declare (see
+        ``accepted_options``) are refused before it is called: the caller's mistake.
 
         Raises:
+            OptionError: an option the part does not have (the part is not marked broken).
             BrokenPluginError: the part failed to import or to build.
             QloomError: it built something other than an ``expected`` instance.
         """
         factory = self.load(kind, name)
+        check_options(_part_label(kind, name), options, accepted_options(factory, len(args)))
         try:
             made = factory(*args, **options)
         except QloomError:
@@ -487,6 +493,25 @@ def core_requirement(dist: md.Distribution) -> SpecifierSet | None:
         if canonicalize_name(req.name) == CORE_DISTRIBUTION and req.marker is None:
             return req.specifier
     return None
+
+
+def accepted_options(factory: Any, positional: int = 0) -> dict[str, Any] | None:
+    """The keyword options a part's factory accepts, name -> default; ``None`` when it takes
+    any (``**kwargs``) and checks them itself.
+
+    A ``Pass`` class states them with ``Pass.accepted_options``; any other factory (a
+    backend or executor class, a function) by its signature, less the ``positional``
+    arguments it is given first (a backend's device).
+    """
+    if isinstance(factory, type) and issubclass(factory, Pass):
+        return factory.accepted_options()
+    return signature_options(factory, skip=positional)
+
+
+def _part_label(kind: str, name: str) -> str:
+    if kind in STAGES:
+        return f"pass '{kind}:{name}'"
+    return f"{kind[:-1] if kind.endswith('s') else kind} '{name}'"
 
 
 def _check_kind(kind: str) -> None:

@@ -224,3 +224,15 @@ def test_a_plain_qloom_backend_is_described_to_qiskit_passes():
     out = qloom.transpile(original, on=device, transpiler=QiskitPass(name="BasisTranslator"))
     assert_equivalent(original, out)
     assert_backend_accepts(out, device)
+
+
+def test_an_argument_the_qiskit_class_does_not_take_is_refused_when_built():
+    from qloom.errors import OptionError
+    from qloom.plugins import get_registry
+
+    with pytest.raises(OptionError) as info:
+        get_registry().build("routers", "qiskit", Pass, name="SabreSwap", heurstic="decay")
+    message = str(info.value)
+    assert "Qiskit pass 'SabreSwap' has no option 'heurstic'" in message
+    assert "did you mean 'heuristic'" in message and "heuristic='basic'" in message
+    assert get_registry().broken() == []

@@ -7,10 +7,11 @@ device when the pipeline ends (``PassContext.at_end``); ``after`` then widens th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from qloom import Circuit, ConfigError, Layout, MappingError, Pass, PassContext
-from qloom.plugins import get_registry
+from qloom.plugins import accepted_options, get_registry
 from qloom_padding.region import best_region
 
 __all__ = ["AutoPadding", "NoPadding", "PadAfter", "PadBefore"]
@@ -66,13 +67,14 @@ class PadAfter(PaddingPass):
     """
 
     name = "after"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"region": None}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         backend = context.backend
         width = backend.device_width(circuit)
         if width is None:
             return circuit
-        region = self.options.get("region")
+        region = self.option("region")
         if region is None:
             region = best_region(backend, circuit.num_qubits)
         region = [int(q) for q in region]
@@ -88,15 +90,23 @@ class PadAfter(PaddingPass):
 class AutoPadding(PaddingPass):
     """``padding:auto``: the user's choice (``transpile(..., padding=...)``), else the
     backend's ``default_padding`` (``none`` for unconstrained backends, ``before`` for
-    devices)."""
+    devices).
+
+    Options:
+        region: passed on to ``padding:after`` when that is the choice (default: its own).
+    """
 
     name = "auto"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"region": None}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         choice = context.padding or context.backend.default_padding
         if choice == self.name:
             raise ConfigError("padding 'auto' cannot choose itself; use none, before or after")
-        strategy: Pass = get_registry().build("padding", choice, Pass, **self.options)
+        registry = get_registry()
+        accepted = accepted_options(registry.load("padding", choice))
+        options = {k: v for k, v in self.options.items() if accepted is None or k in accepted}
+        strategy: Pass = registry.build("padding", choice, Pass, **options)
         return strategy(circuit, context)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from qloom import Circuit, Layout, MappingError, Pass, PassContext
 
@@ -21,10 +22,12 @@ class Placer(Pass):
     """
 
     kind = "placers"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"force": False}
+    """Subclasses add their own options to ``force`` (see ``Pass.option_defaults``)."""
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         backend = context.backend
-        if context.placement is not None and not self.options.get("force", False):
+        if context.placement is not None and not self.option("force"):
             return circuit
         width = backend.device_width(circuit)
         if width is None:

@@ -7,6 +7,8 @@ a tightly connected region keeps every pair few SWAPs apart.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -39,6 +41,12 @@ class DensePlacer(Placer):
         force: place even when an earlier placer already did (default ``False``).
     """
 
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        **Placer.option_defaults,
+        "regions": 8,
+        "max_seeds": 256,
+    }
+
     def place(self, circuit: Circuit, context: PassContext) -> list[int]:
         """The best fill of the best-connected regions."""
         graph = coupling_graph(context.backend)
@@ -49,8 +57,8 @@ class DensePlacer(Placer):
             graph,
             dist,
             context.rng("seeds"),
-            regions=int(self.options.get("regions", 8)),
-            max_seeds=int(self.options.get("max_seeds", 256)),
+            regions=int(self.option("regions")),
+            max_seeds=int(self.option("max_seeds")),
         )
 
 

@@ -7,6 +7,9 @@ heavy-hex lattice and needs no SWAP at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 import networkx as nx
 import numpy as np
 
@@ -37,6 +40,13 @@ class LinePlacer(Placer):
         force: place even when an earlier placer already did (default ``False``).
     """
 
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        **Placer.option_defaults,
+        "starts": 8,
+        "budget": 5000,
+        "vf2_calls": 100_000,
+    }
+
     def place(self, circuit: Circuit, context: PassContext) -> list[int]:
         """Logical qubits along a long path of the coupling graph."""
         graph = coupling_graph(context.backend)
@@ -47,9 +57,9 @@ class LinePlacer(Placer):
             graph,
             len(chain),
             context.rng("path"),
-            starts=int(self.options.get("starts", 8)),
-            budget=int(self.options.get("budget", 5000)),
-            vf2_calls=int(self.options.get("vf2_calls", 100_000)),
+            starts=int(self.option("starts")),
+            budget=int(self.option("budget")),
+            vf2_calls=int(self.option("vf2_calls")),
             dist=dist,
         )
         placed = dict(zip(chain, path, strict=False))

@@ -7,7 +7,9 @@ or exchange two) and the lowest estimated error wins (``costs.ErrorModel``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import islice
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -49,6 +51,15 @@ class NoisePlacer(Placer):
         force: place even when an earlier placer already did (default ``False``).
     """
 
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        **Placer.option_defaults,
+        "max_trials": MAX_TRIALS,
+        "call_limit": CALL_LIMIT,
+        "max_seeds": 128,
+        "refine": 4,
+        "iterations": 500,
+    }
+
     def place(self, circuit: Circuit, context: PassContext) -> list[int]:
         """The placement with the lowest estimated error."""
         backend = context.backend
@@ -59,16 +70,16 @@ class NoisePlacer(Placer):
             return dense_mapping(inter, graph, distance_matrix(graph), context.rng("seeds"))
         model = ErrorModel(backend.calibration, graph)
         candidates: list[np.ndarray] = []
-        found = embeddings(inter, graph, int(self.options.get("call_limit", CALL_LIMIT)))
-        for embedding in islice(found, max(0, int(self.options.get("max_trials", MAX_TRIALS)))):
+        found = embeddings(inter, graph, int(self.option("call_limit")))
+        for embedding in islice(found, max(0, int(self.option("max_trials")))):
             candidates.append(np.array(complete_idle(inter, embedding, graph, model=model)))
         starts = np.argsort(model.goodness, kind="stable")
-        for start in starts[: max(1, int(self.options.get("max_seeds", 128)))]:
+        for start in starts[: max(1, int(self.option("max_seeds")))]:
             candidates.append(greedy_build(inter, model, int(start)))
         scored = sorted(range(len(candidates)), key=lambda i: (model.cost(inter, candidates[i]), i))
         best: tuple[float, int, np.ndarray] | None = None
-        iterations = int(self.options.get("iterations", 500))
-        for rank, index in enumerate(scored[: max(1, int(self.options.get("refine", 4)))]):
+        iterations = int(self.option("iterations"))
+        for rank, index in enumerate(scored[: max(1, int(self.option("refine")))]):
             mapping = improve(inter, model, candidates[index], iterations)
             entry = (model.cost(inter, mapping), rank, mapping)
             if best is None or entry[:2] < best[:2]:

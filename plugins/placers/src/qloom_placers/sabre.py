@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -32,10 +33,7 @@ from qloom_routers import MULTI, TWO, Coupling, Heuristic, RoutingDag, route
 
 __all__ = ["SabrePlacer"]
 
-_ROUTING = frozenset(
-    {"lookahead", "lookahead_weight", "layer_weights", "decay", "decay_reset", "release"}
-)
-_OPTIONS = _ROUTING | {"trials", "iterations", "starts", "budget", "confirm", "force"}
+_ROUTING = ("lookahead", "lookahead_weight", "layer_weights", "decay", "decay_reset", "release")
 
 Scored = tuple[int, int, int, list[int], int]
 """A scored layout: swaps, two-qubit depth, trial, the layout, the routing seed."""
@@ -71,17 +69,19 @@ class SabrePlacer(Placer):
     coupling graph; distances are taken on the undirected coupling graph.
     """
 
-    def __init__(self, **options: object) -> None:
-        unknown = sorted(set(options) - _OPTIONS)
-        if unknown:
-            raise ConfigError(
-                f"placers:sabre has no option {unknown}; its options are {sorted(_OPTIONS)}"
-            )
-        super().__init__(**options)
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        **Placer.option_defaults,
+        "trials": 32,
+        "iterations": 3,
+        "starts": True,
+        "budget": DEFAULT_BUDGET,
+        "confirm": 4,
+        **{name: getattr(Heuristic(), name) for name in _ROUTING},
+    }
 
     def place(self, circuit: Circuit, context: PassContext) -> Sequence[int] | None:
-        trials = int(self.options.get("trials", 32))
-        iterations = int(self.options.get("iterations", 3))
+        trials = int(self.option("trials"))
+        iterations = int(self.option("iterations"))
         if trials < 0 or iterations < 0:
             raise ConfigError("placers:sabre needs trials >= 0 and iterations >= 0")
         coupling = Coupling.of(context.backend)
@@ -94,10 +94,10 @@ class SabrePlacer(Placer):
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
         pairs = interactions(dag)
         starts = []
-        if self.options.get("starts", True):
+        if self.option("starts"):
             starts = _starts(pairs, coupling, width, context.rng("path"))
-        confirm = int(self.options.get("confirm", 4))
-        budget = self.options.get("budget", DEFAULT_BUDGET)
+        confirm = int(self.option("confirm"))
+        budget = self.option("budget")
         if budget is not None:
             trials, iterations, confirm = _fit(
                 int(budget), dag.num_two, len(starts), trials, iterations, confirm

@@ -7,8 +7,9 @@ physical qubits (the coupling may have more edges than the circuit uses).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import islice
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -48,14 +49,20 @@ class SubgraphPlacer(Placer):
         force: place even when an earlier placer already did (default ``False``).
     """
 
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        **Placer.option_defaults,
+        "call_limit": CALL_LIMIT,
+        "max_trials": MAX_TRIALS,
+    }
+
     def place(self, circuit: Circuit, context: PassContext) -> list[int] | None:
         """A zero-SWAP placement, or ``None`` when none was found."""
         backend = context.backend
         graph = coupling_graph(backend)
         inter = Interactions(circuit)
         calibration = backend.calibration or None
-        trials = int(self.options.get("max_trials", MAX_TRIALS)) if calibration else 1
-        found = embeddings(inter, graph, int(self.options.get("call_limit", CALL_LIMIT)))
+        trials = int(self.option("max_trials")) if calibration else 1
+        found = embeddings(inter, graph, int(self.option("call_limit")))
         model = ErrorModel(calibration, graph) if calibration is not None else None
         dist = None if model is not None else distance_matrix(graph)
         best: tuple[float, list[int]] | None = None

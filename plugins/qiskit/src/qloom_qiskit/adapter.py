@@ -38,6 +38,7 @@ from qiskit.transpiler.basepasses import BasePass
 from qloom.circuit import Circuit
 from qloom.errors import ConfigError, QloomError
 from qloom.layout import Layout
+from qloom.options import check_options, signature_options
 from qloom.passes import Pass, PassContext
 from qloom_qiskit.backend import QiskitBackend
 from qloom_qiskit.convert import from_qiskit, to_qiskit
@@ -70,6 +71,7 @@ class QiskitPass(Pass):
 
     Raises:
         ConfigError: neither or both of ``qiskit_pass`` and ``name``, or no such class.
+        OptionError: an argument the named class's constructor does not take.
     """
 
     name = "qiskit"
@@ -96,10 +98,18 @@ class QiskitPass(Pass):
             module = type(qiskit_pass).__module__
         else:
             self._arguments = {**arguments.pop("options", {}), **arguments}
-            super().__init__(name=name, **self._arguments)
             self._class = _pass_class(str(name))
+            valid = signature_options(self._class.__init__, skip=1)
+            check_options(f"Qiskit pass '{name}'", self._arguments, valid)
+            super().__init__(name=name, **self._arguments)
             module = self._class.__module__
         self.kind = _kind_of(module)
+
+    @classmethod
+    def accepted_options(cls) -> dict[str, Any] | None:
+        """``None``: the options are the named Qiskit class's constructor arguments, which
+        ``__init__`` checks against that class's signature."""
+        return None
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         """Convert, run the Qiskit pass, convert back; compose its layout into the context.

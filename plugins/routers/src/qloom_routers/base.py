@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from qloom import Circuit, ConfigError, Layout, MappingError, Pass, PassContext
+from qloom import Circuit, Layout, MappingError, Pass, PassContext
 from qloom_routers.coupling import Coupling
 
 __all__ = ["Router"]
@@ -20,17 +21,8 @@ class Router(Pass):
     """
 
     kind = "routers"
-    option_names: frozenset[str] = frozenset()
-    """The options a router accepts; others raise ``ConfigError``."""
-
-    def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - self.option_names)
-        if unknown:
-            raise ConfigError(
-                f"{type(self).__name__} has no option {unknown}; "
-                f"its options are {sorted(self.option_names)}"
-            )
-        super().__init__(**options)
+    option_defaults: ClassVar[Mapping[str, Any]] = {}
+    """The options a router accepts, with defaults; others raise ``OptionError``."""
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         backend = context.backend

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any, ClassVar
 
 from qloom import Circuit, ConfigError, PassContext
 from qloom_routers.base import Router
@@ -41,23 +44,15 @@ class SabreRouter(Router):
             bound the release valve never reaches).
     """
 
-    option_names = frozenset(
-        {
-            "trials",
-            "lookahead",
-            "lookahead_weight",
-            "layer_weights",
-            "decay",
-            "decay_reset",
-            "release",
-            "max_swaps",
-        }
-    )
+    option_defaults: ClassVar[Mapping[str, Any]] = {
+        "trials": DEFAULT_TRIALS,
+        **{f.name: getattr(Heuristic(), f.name) for f in fields(Heuristic)},
+    }
 
     def route(
         self, circuit: Circuit, coupling: Coupling, context: PassContext
     ) -> tuple[Circuit, list[int]]:
-        trials = int(self.options.get("trials", DEFAULT_TRIALS))
+        trials = int(self.option("trials"))
         if trials < 1:
             raise ConfigError(f"{self.label}: trials must be at least 1, got {trials}")
         heuristic = Heuristic.from_options(self.options)
