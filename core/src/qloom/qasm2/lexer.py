@@ -8,10 +8,10 @@ list) and line/column numbers are computed only when an error is raised.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import NamedTuple
 
 from qloom.errors import QasmError
+from qloom.qasm2.limits import QasmLimitError, over_limit
 
 __all__ = ["SKIP", "Lexer", "Source", "Token"]
 
@@ -48,34 +48,48 @@ class Token(NamedTuple):
         return "end of file" if self.kind == "eof" else f"'{self.text}'"
 
 
+_QUOTED_LINE_MAX = 10_000
+"""Longer source lines are not quoted in errors (a one-line file could be megabytes)."""
+
+
 class Source:
     """One OpenQASM 2 text and its file name; turns offsets into located ``QasmError``s."""
 
-    __slots__ = ("_line_starts", "filename", "text")
+    __slots__ = ("filename", "text")
 
     def __init__(self, text: str, filename: str) -> None:
         self.text = text
         self.filename = filename
-        self._line_starts: list[int] | None = None
 
     def location(self, pos: int) -> tuple[int, int, str]:
-        """The 1-based line and column of offset ``pos``, and that line's text."""
-        if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        index = bisect_right(self._line_starts, pos) - 1
-        start = self._line_starts[index]
-        end = self.text.find("\n", start)
-        line = self.text[start : len(self.text) if end < 0 else end]
-        return index + 1, pos - start + 1, line.rstrip("\r")
+        """The 1-based line and column of offset ``pos``, and that line's text.
+
+        Counted on demand (errors are rare), so a large source keeps no line index.
+        """
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[start : len(text) if end < 0 else end]
+        return text.count("\n", 0, start) + 1, pos - start + 1, line.rstrip("\r")
 
     def line_of(self, pos: int) -> int:
         """The 1-based line of offset ``pos`` (for "declared at line N" hints)."""
-        return self.location(pos)[0]
+        return self.text.count("\n", 0, pos) + 1
 
     def error(self, message: str, pos: int) -> QasmError:
         """A ``QasmError`` located at offset ``pos`` of this source."""
         line, column, text = self.location(pos)
-        return QasmError(message, self.filename, line, column, text)
+        return QasmError(message, self.filename, line, column, _quotable(text))
+
+    def limit_error(self, what: str, pos: int, option: str, limit: int) -> QasmLimitError:
+        """A ``QasmLimitError`` at offset ``pos``: ``what`` exceeds ``QasmLimits.<option>``."""
+        line, column, text = self.location(pos)
+        message = over_limit(what, option, limit)
+        return QasmLimitError(message, self.filename, line, column, _quotable(text), option, limit)
+
+
+def _quotable(line: str) -> str:
+    return line if len(line) <= _QUOTED_LINE_MAX else ""
 
 
 class Lexer:

@@ -16,10 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from qloom.circuit import Operation
+from qloom.errors import QasmError
 from qloom.gates import GATES, Gate
 from qloom.qasm2.expr import FUNCTIONS, EvalError, Expr, evaluate, parse_expression
+from qloom.qasm2.includes import IncludeRefused, read_limited
 from qloom.qasm2.lexer import SKIP, Lexer, Source, Token
-from qloom.qasm2.program import BodyOp, GateDef, OpTuple, Program, Register
+from qloom.qasm2.program import BodyOp, GateDef, Program, Register
 
 __all__ = ["RESERVED", "parse_source"]
 
@@ -50,7 +53,9 @@ _NO_NAMES: dict[str, int] = {}
 
 _PARAM_CACHE: dict[str, tuple[float, ...]] = {}
 _PARAM_CACHE_LIMIT = 100_000
+_STATEMENT_CACHE_LIMIT = 100_000
 _MAX_DIGITS = 40
+_CHAIN_SHOWN = 8
 
 Callee = Gate | GateDef
 
@@ -76,17 +81,26 @@ def parse_source(program: Program, source: Source) -> None:
 
     Raises:
         QasmError: the first error in the source, located by file, line and column.
+        QasmLimitError: the source takes the program over one of its ``QasmLimits``.
     """
     _Parser(program, source).run()
 
 
 class _Parser:
-    """Reads one source (the main file or an included one) into the shared ``Program``."""
+    """Reads one source (the main file or an included one) into the shared ``Program``.
+
+    ``started`` turns true once the source has shown itself to be OpenQASM (a header, a
+    statement keyword such as ``gate``, or a first statement that parsed): an included file
+    failing before that is reported without its content, since it may be any file at all.
+    """
 
     def __init__(self, program: Program, source: Source) -> None:
         self.program = program
         self.source = source
         self.lex = Lexer(source)
+        self.started = False
+        self._statements: dict[str, Operation] = {}
+        self._depth = program.limits.max_expression_depth
         self._keywords: dict[str, Callable[[], None]] = {
             "OPENQASM": self._misplaced_header,
             "include": self._include,
@@ -104,30 +118,44 @@ class _Parser:
 
     def run(self) -> None:
         """Parse the whole source: the optional header, then statement after statement."""
-        self.program.enter(self.source)
         text = self.source.text
         end = len(text)
         skip, fast = SKIP.match, _FAST.match
+        ops = self.program.ops
+        statements = self._statements
+        max_ops = self.program.limits.max_operations
         pos = self._header()
         while True:
             pos = skip(text, pos).end()  # type: ignore[union-attr]
             if pos >= end:
                 return
             match = fast(text, pos)
-            if match is not None and self._fast_statement(match):
-                pos = match.end()
-            else:
+            if match is None:
                 pos = self._statement(pos)
+                continue
+            op = statements.get(match.group())
+            if op is None:
+                op = self._fast_statement(match)
+            if op is None or len(ops) >= max_ops:
+                pos = self._statement(pos)
+            else:
+                ops.append(op)
+                pos = match.end()
+            self.started = True
 
-    def _fast_statement(self, match: re.Match[str]) -> bool:
-        """Append the operation of a simple gate statement; False to use the full parser."""
+    def _fast_statement(self, match: re.Match[str]) -> Operation | None:
+        """The operation of a simple gate statement; None to use the full parser.
+
+        Remembered by the statement's text: the same text always means the same operation
+        within one program, since registers are never redeclared and library gates win.
+        """
         name, ptext, r1, i1, r2, i2, r3, i3 = match.groups()
         arity = _FAST_GATES.get(name)
         if arity is None:
-            return False
+            return None
         params = () if ptext is None else _PARAM_CACHE.get(ptext)
         if params is None or len(params) != arity[0]:
-            return False
+            return None
         qregs = self.program.qregs
         q1 = _fast_bit(qregs, r1, i1)
         if r2 is None:
@@ -137,10 +165,12 @@ class _Parser:
         else:
             qubits = (q1, _fast_bit(qregs, r2, i2), _fast_bit(qregs, r3, i3))
         if len(qubits) != arity[1] or min(qubits) < 0 or len(set(qubits)) != len(qubits):
-            return False
-        self.program.ops.append((name, qubits, params))
-        self.program.sites.append(match.start())
-        return True
+            return None
+        op = self.program.share(Operation(name, qubits, params))
+        if len(self._statements) >= _STATEMENT_CACHE_LIMIT:
+            self._statements.clear()
+        self._statements[match.group()] = op
+        return op
 
     def _statement(self, pos: int) -> int:
         """Parse one statement starting at ``pos`` with the token parser; return its end."""
@@ -152,12 +182,13 @@ class _Parser:
         if handler is None:
             self._gate_call(None)
         else:
+            self.started = True  # a statement keyword: this is OpenQASM, errors may quote it
             handler()
+        self.started = True
         return lex.last_end
 
-    def _emit(self, op: OpTuple, site: int) -> None:
-        self.program.ops.append(op)
-        self.program.sites.append(site)
+    def _reserve(self, count: int, what: str, pos: int) -> None:
+        self.program.reserve(count, what, self.source, pos)
 
     def _where(self, source: Source, pos: int) -> str:
         line = source.line_of(pos)
@@ -182,6 +213,7 @@ class _Parser:
                 f"unsupported OpenQASM version {version.text}: qloom reads OpenQASM 2.0", version
             )
         lex.expect(";")
+        self.started = True
         return lex.last_end
 
     def _misplaced_header(self) -> None:
@@ -194,24 +226,61 @@ class _Parser:
         lex.advance()
         name_tok = lex.expect("str", 'a file name in double quotes, such as "qelib1.inc"')
         lex.expect(";")
+        self.started = True
         name = name_tok.text[1:-1]
         if name == "qelib1.inc":
             return
-        path = Path(self.source.filename).parent / name
-        if not path.is_file():
+        program = self.program
+        including = self.source.filename if program.include_chain[-1][0] else None
+        try:
+            path, real = program.includes.resolve(name, including)
+        except IncludeRefused as exc:
+            raise lex.error(str(exc), name_tok) from None
+        chain = [*(shown for _, shown in program.include_chain), name]
+        if any(real == seen for seen, _ in program.include_chain):
+            raise lex.error(f"include cycle: {_chain(chain)}", name_tok)
+        limit = program.limits.max_include_depth
+        if len(program.include_chain) > limit:
+            depth = len(program.include_chain)
+            what = f"include '{name}' nests {depth} files deep ({_chain(chain)})"
+            raise self.source.limit_error(what, name_tok.start, "max_include_depth", limit)
+        text = self._read_included(name, path, name_tok)
+        child = _Parser(program, Source(text, str(path)))
+        program.include_chain.append((real, name))
+        try:
+            child.run()
+        except QasmError as exc:
+            if child.started:
+                raise
             raise lex.error(
-                f"cannot find include file '{name}' (looked for {path}); qelib1.inc is built "
-                "in, other files are read relative to the including file",
+                f"include file '{name}' is not OpenQASM 2 source: its first statement fails "
+                f"(line {exc.line}, column {exc.column}); its content is not shown",
                 name_tok,
+            ) from None
+        program.include_chain.pop()
+
+    def _read_included(self, name: str, path: Path, tok: Token) -> str:
+        """The included file's text, within what remains of ``max_source_bytes``."""
+        program = self.program
+        limit = program.limits.max_source_bytes
+        try:
+            data, size = read_limited(path, limit - program.source_bytes)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise self.lex.error(f"cannot read include file '{name}': {reason}", tok) from None
+        if program.source_bytes + size > limit:
+            what = (
+                f"include '{name}' is {size} bytes, bringing the source read to "
+                f"{program.source_bytes + size} bytes"
             )
-        resolved = str(path.resolve())
-        if resolved in self.program.including:
-            raise lex.error(f"include cycle: '{name}' is already being included", name_tok)
-        text = _read_included(path, lex, name_tok)
-        self.program.including.append(resolved)
-        parse_source(self.program, Source(text, str(path)))
-        self.program.including.pop()
-        self.program.enter(self.source)
+            raise self.source.limit_error(what, tok.start, "max_source_bytes", limit)
+        program.source_bytes += len(data)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise self.lex.error(
+                f"include file '{name}' is not UTF-8 text (byte {exc.start + 1})", tok
+            ) from None
 
     # -- declarations ----------------------------------------------------------------------
 
@@ -231,7 +300,7 @@ class _Parser:
         size = self._integer(size_tok)
         if size == 0:
             raise lex.error("a register needs at least one bit, found size 0", size_tok)
-        self.program.declare(name_tok.text, size, quantum, self.source, name_tok.start)
+        self.program.declare(name_tok.text, size, quantum, self.source, size_tok.start)
 
     def _check_name(self, tok: Token, what: str) -> None:
         """Reject reserved words and names that OpenQASM 2 does not allow (``[a-z]\\w*``)."""
@@ -285,8 +354,9 @@ class _Parser:
         self, tok: Token, num_params: int, num_qubits: int, body: tuple[BodyOp, ...], opaque: bool
     ) -> None:
         library = tok.text in _LIBRARY
+        size = sum(1 if op.target is None else op.target.size for op in body)
         self.program.gates[tok.text] = GateDef(
-            tok.text, num_params, num_qubits, body, opaque, library, self.source, tok.start
+            tok.text, num_params, num_qubits, body, opaque, library, self.source, tok.start, size
         )
 
     def _name_list_in_parens(self) -> list[Token]:
@@ -361,10 +431,10 @@ class _Parser:
         lex.advance()
         exprs: list[Expr] = []
         if lex.tok.kind != ")":
-            exprs.append(parse_expression(lex, names))
+            exprs.append(parse_expression(lex, names, self._depth))
             while lex.tok.kind == ",":
                 lex.advance()
-                exprs.append(parse_expression(lex, names))
+                exprs.append(parse_expression(lex, names, self._depth))
         lex.expect(")", "',' or ')'")
         return tuple(exprs)
 
@@ -399,10 +469,18 @@ class _Parser:
         self._check_arity(name_tok, callee, len(params), len(args))
         rows = self._broadcast(name_tok.text, args)
         site = name_tok.start
+        add = self.program.add
         if isinstance(callee, Gate):
+            self._reserve(len(rows), f"'{name_tok.text}' adds", site)
             for row in rows:
-                self._emit((name_tok.text, row, params, (), condition), site)
+                add(name_tok.text, row, params, (), condition)
             return
+        times = f" x {len(rows)} applications =" if len(rows) > 1 else ""
+        self._reserve(
+            len(rows) * callee.size,
+            f"gate '{callee.name}' expands to {callee.size} operations{times}",
+            site,
+        )
         try:
             for row in rows:
                 self._expand(callee, params, row, condition, site)
@@ -446,10 +524,10 @@ class _Parser:
         open_tok = lex.advance()
         values: list[float] = []
         if lex.tok.kind != ")":
-            values.append(_constant(parse_expression(lex, _NO_NAMES)))
+            values.append(_constant(parse_expression(lex, _NO_NAMES, self._depth)))
             while lex.tok.kind == ",":
                 lex.advance()
-                values.append(_constant(parse_expression(lex, _NO_NAMES)))
+                values.append(_constant(parse_expression(lex, _NO_NAMES, self._depth)))
         close_tok = lex.expect(")", "',' or ')'")
         params = tuple(values)
         if len(_PARAM_CACHE) >= _PARAM_CACHE_LIMIT:
@@ -547,13 +625,13 @@ class _Parser:
                 ) from None
             bits = tuple([qubits[i] for i in op.args])
             if op.target is None:
-                self._emit((op.name, bits, values, (), condition), site)
+                self.program.add(op.name, bits, values, (), condition)
             else:
                 self._expand(op.target, values, bits, condition, site)
 
     def _measure(self, condition: tuple[str, int] | None) -> None:
         lex = self.lex
-        lex.advance()
+        site = lex.advance().start
         src = self._argument(quantum=True)
         lex.expect("->", "'->'")
         dst = self._argument(quantum=False)
@@ -564,16 +642,20 @@ class _Parser:
             )
         if src.idx is None and src.reg.size != dst.reg.size:
             raise self.source.error(_size_mismatch(dst, src), dst.pos)
-        for row in range(1 if src.idx is not None else src.reg.size):
-            self._emit(("measure", (src.bit(row),), (), (dst.bit(row),), condition), src.pos)
+        count = 1 if src.idx is not None else src.reg.size
+        self._reserve(count, "'measure' adds", site)
+        for row in range(count):
+            self.program.add("measure", (src.bit(row),), (), (dst.bit(row),), condition)
 
     def _reset(self, condition: tuple[str, int] | None) -> None:
         lex = self.lex
-        lex.advance()
+        site = lex.advance().start
         arg = self._argument(quantum=True)
         lex.expect(";")
-        for row in range(1 if arg.idx is not None else arg.reg.size):
-            self._emit(("reset", (arg.bit(row),), (), (), condition), arg.pos)
+        count = 1 if arg.idx is not None else arg.reg.size
+        self._reserve(count, "'reset' adds", site)
+        for row in range(count):
+            self.program.add("reset", (arg.bit(row),), (), (), condition)
 
     def _barrier(self) -> None:
         lex = self.lex
@@ -584,7 +666,8 @@ class _Parser:
         for arg in args:
             for row in range(1 if arg.idx is not None else arg.reg.size):
                 bits[arg.bit(row)] = None
-        self._emit(("barrier", tuple(bits)), site)
+        self._reserve(1, "'barrier' adds", site)
+        self.program.add("barrier", tuple(bits))
 
     def _if(self) -> None:
         lex = self.lex
@@ -631,8 +714,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _read_included(path: Path, lex: Lexer, tok: Token) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise lex.error(f"cannot read include file '{path}': {exc}", tok) from None
+def _chain(names: list[str]) -> str:
+    """An include chain for a message, its middle elided when long."""
+    if len(names) > _CHAIN_SHOWN:
+        names = [*names[:3], "...", *names[-4:]]
+    return " -> ".join(names)

@@ -1,23 +1,26 @@
 """What a parse has accumulated so far: registers, gate definitions and operations.
 
 Shared by the main file and the files it includes; turned into a ``Circuit`` at the end,
-because registers may be declared after the first operation.
+because registers may be declared after the first operation. Operations are kept as the
+circuit's own ``Operation`` tuples, identical ones shared, and are counted against
+``QasmLimits.max_operations`` before they are made, so a large program costs little more
+than its circuit and a bomb is refused before it grows.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from qloom.circuit import Circuit
-from qloom.errors import QasmError, QloomError
+from qloom.circuit import Circuit, Operation
 from qloom.qasm2.expr import Expr
+from qloom.qasm2.includes import IncludeRules
 from qloom.qasm2.lexer import Source
+from qloom.qasm2.limits import QasmLimits
 
 __all__ = ["BodyOp", "GateDef", "Program", "Register"]
 
-OpTuple = tuple[Any, ...]
-"""Arguments of ``Circuit.append``: (name, qubits, params[, clbits[, condition]])."""
+_SHARED_MAX = 200_000
+"""Distinct operations remembered for sharing; past it, sharing starts afresh."""
 
 
 class Register(NamedTuple):
@@ -55,6 +58,7 @@ class GateDef(NamedTuple):
     Attributes:
         library: the name is in ``GATES``, so uses apply the library gate instead.
         opaque: declared with ``opaque`` (no body).
+        size: operations one application expands to, known before expanding it.
     """
 
     name: str
@@ -65,29 +69,48 @@ class GateDef(NamedTuple):
     library: bool
     source: Source
     pos: int
+    size: int = 1
+    """Operations one application expands to (computed from the body, bottom-up)."""
 
 
 class Program:
-    """Registers, gates and operations read so far, and where each operation came from."""
+    """Registers, gates and operations read so far, within the reader's limits.
 
-    def __init__(self) -> None:
+    Args:
+        limits: the bounds this program is read under.
+        includes: where its ``include`` statements may read from.
+        main: the main source's display name (the first link of include chains).
+    """
+
+    def __init__(self, limits: QasmLimits, includes: IncludeRules, main: str) -> None:
+        self.limits = limits
+        self.includes = includes
         self.registers: dict[str, Register] = {}
         self.qregs: dict[str, Register] = {}
         self.cregs: dict[str, Register] = {}
         self.num_qubits = 0
         self.num_clbits = 0
         self.gates: dict[str, GateDef] = {}
-        self.ops: list[OpTuple] = []
-        self.sites: list[int] = []
-        self._segments: list[tuple[int, Source]] = []
-        self.including: list[str] = []
-
-    def enter(self, source: Source) -> None:
-        """Record that operations from now on come from ``source`` (for error locations)."""
-        self._segments.append((len(self.ops), source))
+        self.ops: list[Operation] = []
+        self.source_bytes = 0
+        self.include_chain: list[tuple[str, str]] = [("", main)]
+        """(real path, name as written) of the files being read, the main file first."""
+        self._shared: dict[Operation, Operation] = {}
 
     def declare(self, name: str, size: int, quantum: bool, source: Source, pos: int) -> None:
-        """Add a register after the ones already declared of its kind."""
+        """Add a register after the ones already declared of its kind.
+
+        Raises:
+            QasmLimitError: the register takes the program over ``max_qubits`` or
+                ``max_clbits`` (located at ``pos``, the register's size).
+        """
+        total = (self.num_qubits if quantum else self.num_clbits) + size
+        option = "max_qubits" if quantum else "max_clbits"
+        limit = getattr(self.limits, option)
+        if total > limit:
+            kind = "qubits" if quantum else "classical bits"
+            what = f"register '{name}' of size {size} brings the program to {total} {kind}"
+            raise source.limit_error(what, pos, option, limit)
         if quantum:
             reg = Register(name, self.num_qubits, size, True, source, pos)
             self.qregs[name] = reg
@@ -98,27 +121,44 @@ class Program:
             self.num_clbits += size
         self.registers[name] = reg
 
-    def build(self) -> Circuit:
-        """The circuit, every operation appended (and so validated) by ``Circuit.append``.
+    def reserve(self, count: int, what: str, source: Source, pos: int) -> None:
+        """Check that ``count`` more operations fit under ``max_operations``.
 
         Raises:
-            QasmError: located at the statement whose operation the circuit refused.
+            QasmLimitError: located at ``pos``; ``what`` names the statement's expansion.
         """
+        total = len(self.ops) + count
+        if total > self.limits.max_operations:
+            what = f"{what} {count} operations, bringing the circuit to {total}"
+            raise source.limit_error(what, pos, "max_operations", self.limits.max_operations)
+
+    def add(
+        self,
+        name: str,
+        qubits: tuple[int, ...],
+        params: tuple[float, ...] = (),
+        clbits: tuple[int, ...] = (),
+        condition: tuple[str, int] | None = None,
+    ) -> None:
+        """Append one operation the parser has checked (see ``Circuit.copy_with``)."""
+        self.ops.append(self.share(Operation(name, qubits, params, clbits, condition)))
+
+    def share(self, op: Operation) -> Operation:
+        """``op``, or an equal operation made before (a circuit repeats its operations)."""
+        if 0.0 in op.params:  # -0.0 == 0.0: keep the sign of each zero
+            return op
+        shared = self._shared.setdefault(op, op)
+        if len(self._shared) > _SHARED_MAX:
+            self._shared.clear()
+        return shared
+
+    def build(self) -> Circuit:
+        """The circuit of every operation read, in order, with the declared registers."""
         circuit = Circuit(
             self.num_qubits,
             self.num_clbits,
             qregs=[(r.name, r.size) for r in self.qregs.values()],
             cregs=[(r.name, r.size) for r in self.cregs.values()],
-        )
-        append = circuit.append
-        try:
-            for op in self.ops:
-                append(*op)
-        except QloomError as exc:
-            raise self._error_at_op(len(circuit), str(exc)) from exc
+        ).copy_with(self.ops)
+        self.ops = []
         return circuit
-
-    def _error_at_op(self, index: int, message: str) -> QasmError:
-        starts = [start for start, _ in self._segments]
-        source = self._segments[bisect_right(starts, index) - 1][1]
-        return source.error(message, self.sites[index])
