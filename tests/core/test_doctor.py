@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata as md
 import json
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -375,3 +376,20 @@ def test_cli_json_shape(install, capsys):
     assert drop["conformance"]["status"] == "failed" and drop["conformance"]["failures"]
     assert set(drop["problems"][0]) == {"severity", "message", "advice"}
     assert keep["ok"] is True and keep["conformance"]["failures"] == []
+
+
+def test_an_installed_plugin_exiting_at_import_is_reported_not_obeyed():
+    require_distribution("qloom-fixture-exits")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "qloom", *args], capture_output=True, text=True, timeout=120
+        )
+
+    listing = cli("plugins")
+    assert listing.returncode == 0, listing.stderr
+    assert "exitsatimport" in listing.stdout and "why: SystemExit(3) at import" in listing.stdout
+    doctor = cli("plugins", "doctor", "--only", "qloom-fixture-exits")
+    assert doctor.returncode == 1, (doctor.returncode, doctor.stdout, doctor.stderr)
+    assert "backends:exitsatimport  BROKEN    SystemExit(3) at import" in doctor.stdout
+    assert "QLOOM_DISABLE_PLUGINS=backends:exitsatimport" in doctor.stdout

@@ -252,3 +252,74 @@ def test_cli_option_typo_is_reported_and_the_backend_still_works(capsys):
     assert "backend 'basis' has no option 'nosie'" in err and "broken" not in err
     assert main(["pipeline", "show", "--on", "basis:3"]) == 0
     assert get_registry().status("backends", "basis") == "loaded"
+
+
+# -- a plugin that exits or interrupts at import (issue 16 point 4) ---------------------------
+
+
+@pytest.fixture
+def exiting_module(tmp_path, monkeypatch):
+    """A module ``qloom_test_exits_<n>`` whose import raises what the test asks for."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    made = []
+
+    def make(statement: str) -> str:
+        name = f"qloom_test_exits_{len(made)}_{abs(hash(str(tmp_path))) % 10**6}"
+        (tmp_path / f"{name}.py").write_text(f"import sys\n{statement}\nBackend = object\n")
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        sys.modules.pop(name, None)
+
+
+def test_system_exit_at_import_is_that_plugins_failure(exiting_module):
+    module = exiting_module("sys.exit(3)")
+    exits = md.EntryPoint("exits", f"{module}:Backend", "qloom.backends")
+    reg = registry(exits, OTHER, GOOD)
+    with pytest.raises(BrokenPluginError) as info:
+        reg.load("backends", "exits")
+    assert "SystemExit(3) at import" in str(info.value)
+    assert isinstance(info.value.__cause__, SystemExit)
+    assert reg.load("backends", "numpyish") is not None
+    broken = {b.info.name: b.reason for b in reg.check()}
+    assert broken == {"exits": "SystemExit(3) at import"}
+
+
+def test_other_base_exceptions_at_import_or_build_are_caught_too(exiting_module):
+    module = exiting_module("raise GeneratorExit('odd')")
+    odd = md.EntryPoint("odd", f"{module}:Backend", "qloom.backends")
+    quits = md.EntryPoint("quits", "sys:exit", "qloom.routers")  # sys.exit() when built
+    broken = {b.info.name: b.reason for b in registry(odd, quits).check()}
+    assert broken["odd"] == "GeneratorExit('odd') at import"
+    assert broken["quits"] == "SystemExit() at build"
+
+
+def test_keyboard_interrupt_at_import_still_interrupts(exiting_module):
+    module = exiting_module("raise KeyboardInterrupt")
+    reg = registry(md.EntryPoint("ki", f"{module}:Backend", "qloom.backends"))
+    with pytest.raises(KeyboardInterrupt):
+        reg.load("backends", "ki")
+    assert reg.broken() == []
+
+
+def test_a_hook_plugin_exiting_at_import_does_not_stop_the_others(exiting_module):
+    module = exiting_module("sys.exit(3)")
+    hook = md.EntryPoint("exits", module, "qloom")
+    reg = registry(hook, GOOD)
+    reg.hook_manager()
+    [broken] = reg.broken()
+    assert broken.info.kind == "hooks" and broken.reason == "SystemExit(3) at import"
+
+
+def test_qloom_plugins_reports_a_plugin_exiting_at_import(exiting_module, capsys):
+    from qloom.cli import main
+    from qloom.plugins import use_registry
+
+    module = exiting_module("sys.exit(3)")
+    exits = md.EntryPoint("exits", f"{module}:Backend", "qloom.backends")
+    with use_registry(registry(exits, OTHER)):
+        assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "numpyish" in out and "why: SystemExit(3) at import" in out

@@ -296,9 +296,11 @@ class Registry:
         try:
             assert info.entry_point is not None
             return info.entry_point.load()
-        except Exception as exc:
+        except KeyboardInterrupt:  # the user's, not the plugin's
+            raise
+        except BaseException as exc:  # SystemExit too: a plugin must not end the process
             raise BrokenPluginError(
-                info.kind, info.name, info.distribution, info.version, exc
+                info.kind, info.name, info.distribution, info.version, _why(exc, "import")
             ) from exc
 
     def _check_core_version(self, info: PluginInfo) -> None:
@@ -341,10 +343,10 @@ class Registry:
         check_options(_part_label(kind, name), options, accepted_options(factory, len(args)))
         try:
             made = factory(*args, **options)
-        except QloomError:
+        except (QloomError, KeyboardInterrupt):
             raise
-        except Exception as exc:
-            raise self.record_failure(kind, name, exc) from exc
+        except BaseException as exc:
+            raise self.record_failure(kind, name, _why(exc, "build")) from exc
         if expected is not None and not isinstance(made, expected):
             raise QloomError(
                 f"{kind[:-1] if kind.endswith('s') else kind} plugin '{name}' built a "
@@ -352,17 +354,24 @@ class Registry:
             )
         return made
 
-    def record_failure(self, kind: str, name: str, error: BaseException) -> BrokenPluginError:
-        """Record that a loaded part failed to build (e.g. its factory raised)."""
+    def record_failure(
+        self, kind: str, name: str, error: BaseException | str
+    ) -> BrokenPluginError:
+        """Record that a loaded part failed to build (e.g. its factory raised).
+
+        ``error`` is the exception, or a one-line reason (see ``_why``) when the exception
+        is already being handled (it becomes ``__cause__`` by ``raise ... from``).
+        """
         return self._record(self.info(kind, name), error)
 
-    def _record(self, info: PluginInfo, error: BaseException) -> BrokenPluginError:
+    def _record(self, info: PluginInfo, error: BaseException | str) -> BrokenPluginError:
         """Remember ``error`` as this part's failure, wrapped as a ``BrokenPluginError``."""
         if not isinstance(error, BrokenPluginError):
             wrapped = BrokenPluginError(
                 info.kind, info.name, info.distribution, info.version, error
             )
-            wrapped.__cause__ = error
+            if isinstance(error, BaseException):
+                wrapped.__cause__ = error
             error = wrapped
         self._broken[(info.kind, info.name)] = BrokenPlugin(info, error)
         return error
@@ -397,10 +406,13 @@ class Registry:
                 factory()
         except BrokenPluginError:
             pass
+        except KeyboardInterrupt:
+            raise
         except QloomError:
             pass  # it needs options or a device: a user-facing answer, not a failure
-        except Exception as exc:
-            self.record_failure(kind, name, exc)
+        except BaseException as exc:  # SystemExit too: see _why
+            record = self.record_failure(kind, name, _why(exc, "build"))
+            record.__cause__ = exc
         return self.broken_part(kind, name)
 
     def status(self, kind: str, name: str) -> str:
@@ -440,8 +452,10 @@ class Registry:
             for info in self._scanned().get("hooks", {}).values():
                 try:
                     pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
-                except Exception as exc:  # a broken hook plugin must not break the others
-                    self._record(info, exc)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # a broken hook plugin must not break the others
+                    self._record(info, _why(exc, "registration"))
             self._hooks = pm
         return self._hooks
 
@@ -456,6 +470,15 @@ class Registry:
             self.register("pipelines", name, lambda: pipeline, distribution="<hook>")
 
         Hooks(self.hook_manager()).add_pipelines(register)
+
+
+def _why(exc: BaseException, stage: str) -> BaseException | str:
+    """What a part's failure is recorded as: an ``Exception`` as itself; a ``SystemExit``
+    or other ``BaseException`` (which would end the process if let through) as a line such
+    as ``SystemExit(3) at import``."""
+    if isinstance(exc, Exception):
+        return exc
+    return f"{exc!r} at {stage}"
 
 
 def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
