@@ -100,6 +100,49 @@ def _parser() -> argparse.ArgumentParser:
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="OpenQASM 2 file")
     add_target_options(parser)
+    add_qasm_options(parser)
+
+
+def add_qasm_options(parser: argparse.ArgumentParser) -> None:
+    """``--include-path``, ``--allow-outside-includes`` and ``--qasm-limit``: how the
+    OpenQASM reader may read includes and how much it accepts (see ``qasm_options``)."""
+    parser.add_argument(
+        "--include-path",
+        dest="include_path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also read OpenQASM includes from DIR (repeatable; by default only from the "
+        "file's own folder)",
+    )
+    parser.add_argument(
+        "--allow-outside-includes",
+        action="store_true",
+        help="let includes name absolute paths and files outside those folders",
+    )
+    parser.add_argument(
+        "--qasm-limit",
+        dest="qasm_limits",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="raise a reader limit, e.g. max_qubits=1000000 (repeatable; see docs/qasm2.md)",
+    )
+
+
+def qasm_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of ``qasm2.load`` that ``add_qasm_options`` parsed."""
+    from qloom.qasm2 import QasmLimits
+
+    try:
+        limits = QasmLimits.from_pairs(getattr(args, "qasm_limits", []))
+    except ValueError as exc:
+        raise QloomError(f"--qasm-limit: {exc}") from None
+    return {
+        "include_path": getattr(args, "include_path", []),
+        "allow_outside": getattr(args, "allow_outside_includes", False),
+        "limits": limits,
+    }
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -195,13 +238,16 @@ def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
         )
 
 
-def load_circuit_file(path: Path) -> Any:
-    """The circuit in an OpenQASM 2 file; a missing file is a ``QloomError`` naming it."""
+def load_circuit_file(path: Path, **reader: Any) -> Any:
+    """The circuit in an OpenQASM 2 file; a missing file is a ``QloomError`` naming it.
+
+    ``reader`` holds ``qasm2.load``'s keyword arguments (``qasm_options(args)``).
+    """
     from qloom import qasm2
 
     if not path.is_file():
         raise QloomError(f"no such file: {path}")
-    return qasm2.load(path)
+    return qasm2.load(path, **reader)
 
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
@@ -221,7 +267,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
         )
     out = sys.stderr if json_to_stdout else sys.stdout
     backend = get_backend(args.backend, **parse_backend_options(args.options))
-    circuit = load_circuit_file(args.file)
+    circuit = load_circuit_file(args.file, **qasm_options(args))
     pipeline = pipeline_for(backend, args.pipeline)
     watch: AbstractContextManager[PassRecorder | None] = (
         recording() if args.report or args.report_json else nullcontext()
@@ -352,7 +398,7 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     backend = get_backend(args.backend, **parse_backend_options(args.options))
-    circuit = load_circuit_file(args.file)
+    circuit = load_circuit_file(args.file, **qasm_options(args))
     result = execute(
         circuit,
         on=backend,
