@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -317,3 +318,31 @@ def test_a_large_file_costs_a_bounded_number_of_bytes_per_input_byte(tmp_path):
     # Measured on this file (7.1 MB): 23.5 bytes of RAM per input byte before the rework,
     # 4.4 after (shared operations, no intermediate list, the bytes freed before parsing).
     assert ratio < 8, f"{ratio:.1f} bytes of RAM per input byte ({size} bytes, {seconds:.1f} s)"
+
+
+def test_qloom_compile_reports_a_refused_include_without_the_file(tmp_path, monkeypatch, capsys):
+    get_registry().register("backends", "basis", BasisStateBackend)
+    monkeypatch.setenv("QLOOM_TEST_SECRET", SECRET)
+    program = tmp_path / "leak.qasm"
+    program.write_text(H + 'include "/proc/self/environ";\nqreg q[1];\n')
+    out = tmp_path / "out"
+    main(["compile", str(program), "--on", "basis:3", "--out", str(out), "--no-progress"])
+    report = (out / "report.json").read_text()
+    assert "FAILED" in report and "/proc/self/environ" in report and "refused" in report
+    assert SECRET not in report and SECRET not in capsys.readouterr().out
+
+
+def test_limit_errors_survive_pickling_and_bad_limits_are_refused():
+    error = _limit_error(H + "qreg q[5];\n", max_qubits=4)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.option, copy.limit) == (
+        QasmLimitError,
+        str(error),
+        "max_qubits",
+        4,
+    )
+    with pytest.raises(ValueError, match="positive integer"):
+        QasmLimits(max_qubits=0)
+    with pytest.raises(ValueError, match="unknown OpenQASM limit 'max_qbits'"):
+        QasmLimits.from_pairs(["max_qbits=5"])
+    assert QasmLimits.from_pairs(["max_qubits=1_000_000"]).max_qubits == 1_000_000
