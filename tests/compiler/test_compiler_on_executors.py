@@ -26,6 +26,7 @@ from qloom import (
     get_backend,
 )
 from qloom.compiler import circuit_to_data
+from qloom.executor import TaskOptions
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
 from support.circuits import qft
@@ -260,8 +261,11 @@ def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
 
 
 def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
-    """R6, small: while a batch compiles, worker processes are killed at random. Every task
-    ends DONE with its serial output or FAILED with a reason, and the store holds each once."""
+    """R6, small, and issue 16 #13: while a batch compiles, worker processes are killed at
+    random, then the newest worker and three more in a row while they are still starting.
+    Every task ends DONE with its serial output or FAILED with ``WorkerDied`` after its
+    ``max_worker_deaths``, the store holds each once, and the Compiler still takes and
+    completes new work afterwards."""
     import os
     import random
     import signal
@@ -270,6 +274,21 @@ def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
     reference = serial_reference() * 4
     rng = random.Random(5)
     before = set(multiprocessing.active_children())
+    seen: set[int] = set()
+
+    def newest_worker(after: str) -> multiprocessing.process.BaseProcess:
+        """The worker process started most recently, waiting (bounded) for one not seen."""
+        deadline = time.monotonic() + 20.0
+        while True:
+            fresh = [
+                p for p in set(multiprocessing.active_children()) - before if p.pid not in seen
+            ]
+            if fresh:
+                seen.update(p.pid for p in fresh if p.pid is not None)
+                return max(fresh, key=lambda p: p.pid or 0)
+            assert time.monotonic() < deadline, f"no worker process was started after {after}"
+            time.sleep(0.005)
+
     with Compiler("processes", workers=2, store=tmp_path / "t.sqlite", reuse=False) as chaos:
         batches = [chaos.submit(batch(), on=DEVICE, seed=11) for _ in range(4)]
         submitted = [task for each in batches for task in each]
@@ -280,16 +299,25 @@ def test_random_worker_kills_lose_and_duplicate_nothing(tmp_path: Path):
             if victims:
                 os.kill(rng.choice(victims).pid, signal.SIGKILL)
                 killed += 1
+        for _ in range(4):  # the newest worker, then each new one as soon as it appears
+            victim = newest_worker(f"kill {killed}")
+            os.kill(victim.pid or 0, signal.SIGKILL)
+            killed += 1
         outcomes = chaos.results(submitted)
         records = chaos.tasks()
-    assert killed >= 2
+        after_chaos = chaos.compile(batch(), on=DEVICE, seed=11)
+    assert killed >= 6
     assert sorted(r.id for r in records) == sorted(t.id for t in submitted)
+    deaths = TaskOptions().max_worker_deaths
     for outcome, expected, record in zip(outcomes, reference, records, strict=True):
         if isinstance(outcome, BaseException):
+            assert isinstance(outcome, WorkerDied), f"{record.id} failed with {outcome!r}"
+            assert outcome.attempts == deaths + 1
             assert record.status == "FAILED" and record.detail
         else:
             assert record.status == "DONE"
             assert circuit_to_data(outcome.circuit) == expected
+    assert [circuit_to_data(r.circuit) for r in after_chaos] == serial_reference()
 
 
 def test_a_worker_missing_a_plugin_says_which(monkeypatch: pytest.MonkeyPatch):
