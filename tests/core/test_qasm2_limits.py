@@ -185,6 +185,20 @@ def test_broadcasts_and_plain_statements_count_towards_max_operations():
     assert (error.line, error.column) == (5, 1)
 
 
+def test_a_barrier_counts_once_per_qubit_it_spans():
+    wide = H + "qreg q[1000];\n" + "barrier q;\n" * 20
+    error = _limit_error(wide, max_operations=10_000)
+    assert (error.line, error.column) == (14, 1) and "'barrier' on 1000" in error.message
+    gate = (
+        H
+        + "gate wall a, b, c { barrier a, b, c; x a; }\nqreg q[3];\n"
+        + "wall q[0], q[1], q[2];\n" * 5
+    )
+    error = _limit_error(gate, max_operations=16)
+    assert (error.line, error.column) == (9, 1) and "expands to 4 operations" in error.message
+    assert len(qasm2.loads(gate, limits=QasmLimits(max_operations=20))) == 10
+
+
 @pytest.mark.parametrize(
     "size", ["1000000000", "100000000000000000000000000000000000000", "9" * 39]
 )

@@ -28,7 +28,7 @@ class QasmLimits:
         max_source_bytes: bytes of source read in total, main file and includes together.
         max_operations: operations in the circuit, counted after broadcasting registers
             and inlining ``gate`` definitions (counted before expanding, so a definition
-            that doubles forty times is refused at once).
+            that doubles forty times is refused at once); a barrier counts once per qubit.
         max_qubits: qubits over all ``qreg`` declarations.
         max_clbits: classical bits over all ``creg`` declarations.
         max_include_depth: files included inside included files, counting the main file's

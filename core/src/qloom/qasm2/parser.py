@@ -121,9 +121,10 @@ class _Parser:
         text = self.source.text
         end = len(text)
         skip, fast = SKIP.match, _FAST.match
-        ops = self.program.ops
+        program = self.program
+        ops = program.ops
         statements = self._statements
-        max_ops = self.program.limits.max_operations
+        max_ops = program.limits.max_operations
         pos = self._header()
         while True:
             pos = skip(text, pos).end()  # type: ignore[union-attr]
@@ -136,7 +137,7 @@ class _Parser:
             op = statements.get(match.group())
             if op is None:
                 op = self._fast_statement(match)
-            if op is None or len(ops) >= max_ops:
+            if op is None or len(ops) + program.barrier_extra >= max_ops:
                 pos = self._statement(pos)
             else:
                 ops.append(op)
@@ -354,7 +355,7 @@ class _Parser:
         self, tok: Token, num_params: int, num_qubits: int, body: tuple[BodyOp, ...], opaque: bool
     ) -> None:
         library = tok.text in _LIBRARY
-        size = sum(1 if op.target is None else op.target.size for op in body)
+        size = sum(_weight(op) for op in body)
         self.program.gates[tok.text] = GateDef(
             tok.text, num_params, num_qubits, body, opaque, library, self.source, tok.start, size
         )
@@ -666,7 +667,7 @@ class _Parser:
         for arg in args:
             for row in range(1 if arg.idx is not None else arg.reg.size):
                 bits[arg.bit(row)] = None
-        self._reserve(1, "'barrier' adds", site)
+        self._reserve(len(bits), "'barrier' on", site)
         self.program.add("barrier", tuple(bits))
 
     def _if(self) -> None:
@@ -712,6 +713,13 @@ def _size_mismatch(arg: _Arg, first: _Arg) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _weight(op: BodyOp) -> int:
+    """What one body statement adds towards ``max_operations`` (see ``Program.reserve``)."""
+    if op.target is not None:
+        return op.target.size
+    return max(len(op.args), 1) if op.name == "barrier" else 1
 
 
 def _chain(names: list[str]) -> str:

@@ -92,6 +92,8 @@ class Program:
         self.num_clbits = 0
         self.gates: dict[str, GateDef] = {}
         self.ops: list[Operation] = []
+        self.barrier_extra = 0
+        """Qubits spanned by barriers beyond one each: a barrier weighs its width."""
         self.source_bytes = 0
         self.include_chain: list[tuple[str, str]] = [("", main)]
         """(real path, name as written) of the files being read, the main file first."""
@@ -124,10 +126,13 @@ class Program:
     def reserve(self, count: int, what: str, source: Source, pos: int) -> None:
         """Check that ``count`` more operations fit under ``max_operations``.
 
+        A barrier counts once per qubit it spans, since its qubit tuple is what it costs
+        (``barrier q;`` on a 100,000-qubit register, repeated, would otherwise be cheap).
+
         Raises:
             QasmLimitError: located at ``pos``; ``what`` names the statement's expansion.
         """
-        total = len(self.ops) + count
+        total = len(self.ops) + self.barrier_extra + count
         if total > self.limits.max_operations:
             what = f"{what} {count} operations, bringing the circuit to {total}"
             raise source.limit_error(what, pos, "max_operations", self.limits.max_operations)
@@ -141,6 +146,8 @@ class Program:
         condition: tuple[str, int] | None = None,
     ) -> None:
         """Append one operation the parser has checked (see ``Circuit.copy_with``)."""
+        if name == "barrier" and qubits:
+            self.barrier_extra += len(qubits) - 1
         self.ops.append(self.share(Operation(name, qubits, params, clbits, condition)))
 
     def share(self, op: Operation) -> Operation:
