@@ -396,8 +396,13 @@ def test_shared_circuits_match_the_manifest(shared_benchmarks):
 
 
 def test_large_file_parses_and_writes_fast(shared_benchmarks):
+    """Reading and writing cost about as much as appending the same operations one by one.
+
+    Timed against that baseline in the same test, so a loaded machine slows both alike
+    (measured idle: parse 1.5x, write 0.9x the baseline of about 0.13 s).
+    """
     path = shared_benchmarks / "circuits" / "qft_n100.qasm"
-    parse, write = math.inf, math.inf
+    parse, write, baseline = math.inf, math.inf, math.inf
     for _ in range(3):
         start = time.perf_counter()
         circuit = qasm2.load(path)
@@ -405,8 +410,14 @@ def test_large_file_parses_and_writes_fast(shared_benchmarks):
         start = time.perf_counter()
         qasm2.dumps(circuit)
         write = min(write, time.perf_counter() - start)
+        start = time.perf_counter()
+        rebuilt = Circuit(circuit.num_qubits, circuit.num_clbits)
+        for op in circuit:
+            rebuilt.append(op.name, op.qubits, op.params, op.clbits, op.condition)
+        baseline = min(baseline, time.perf_counter() - start)
     assert len(circuit) == 25_000
-    assert parse < 1.0 and write < 0.5, (parse, write)
+    figures = f"parse {parse:.3f} s, write {write:.3f} s, append baseline {baseline:.3f} s"
+    assert parse < 5 * baseline and write < 3 * baseline, figures
 
 
 # -- helpers ---------------------------------------------------------------------------------
