@@ -103,6 +103,17 @@ def test_an_include_that_is_not_qasm_is_not_quoted(tmp_path):
     assert (error.filename, error.line, error.column) == (str(main_file), 3, 9)
     assert "notes.inc" in error.message and "not OpenQASM" in error.message
     assert SECRET not in str(error) and "hunter2" not in str(error)
+    assert error.__context__ is None and error.__cause__ is None
+    assert SECRET.encode() not in pickle.dumps(error)
+
+
+def test_a_limit_hit_by_the_first_statement_of_an_include_is_reported_in_it(tmp_path):
+    (tmp_path / "ops.inc").write_text("h q;\n")
+    main_file = tmp_path / "main.qasm"
+    main_file.write_text(H + 'qreg q[2];\ninclude "ops.inc";\n')
+    error = _load_error(main_file, limits=QasmLimits(max_operations=1))
+    assert isinstance(error, QasmLimitError) and error.option == "max_operations"
+    assert (error.filename, error.line, error.column) == (str(tmp_path / "ops.inc"), 1, 1)
 
 
 def test_an_error_later_in_a_qasm_include_is_located_and_quoted(tmp_path):

@@ -248,16 +248,19 @@ class _Parser:
         text = self._read_included(name, path, name_tok)
         child = _Parser(program, Source(text, str(path)))
         program.include_chain.append((real, name))
+        failed_at: tuple[int, int] | None = None
         try:
             child.run()
         except QasmError as exc:
             if child.started:
                 raise
+            failed_at = (exc.line, exc.column)  # raised below, so no context keeps its text
+        if failed_at is not None:
             raise lex.error(
                 f"include file '{name}' is not OpenQASM 2 source: its first statement fails "
-                f"(line {exc.line}, column {exc.column}); its content is not shown",
+                f"(line {failed_at[0]}, column {failed_at[1]}); its content is not shown",
                 name_tok,
-            ) from None
+            )
         program.include_chain.pop()
 
     def _read_included(self, name: str, path: Path, tok: Token) -> str:
@@ -469,6 +472,7 @@ class _Parser:
         lex.expect(";")
         self._check_arity(name_tok, callee, len(params), len(args))
         rows = self._broadcast(name_tok.text, args)
+        self.started = True  # a well-formed gate statement: errors past here may quote it
         site = name_tok.start
         add = self.program.add
         if isinstance(callee, Gate):
