@@ -10,6 +10,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -41,6 +42,7 @@ class Sleepy(Pass):
 
     kind = "optimizers"
     name = "sleepy"
+    option_defaults: ClassVar[dict[str, float]] = {"seconds": 0.05}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         time.sleep(self.options.get("seconds", 0.05))

@@ -18,6 +18,7 @@ from qloom.config import (
     set_transpiler,
 )
 from qloom.errors import (
+    ArgumentError,
     BackendViolation,
     BrokenPluginError,
     CircuitError,
@@ -31,6 +32,7 @@ from qloom.errors import (
     QasmError,
     QloomError,
     SerializationError,
+    StoreError,
     TaskCancelled,
     TaskTimeout,
     UnknownPluginError,
@@ -57,6 +59,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ArgumentError",
     "Backend",
     "BackendViolation",
     "Batch",
@@ -86,6 +89,7 @@ __all__ = [
     "Result",
     "SerialExecutor",
     "SerializationError",
+    "StoreError",
     "Task",
     "TaskCancelled",
     "TaskOptions",

@@ -6,6 +6,7 @@ import pickle
 from typing import Any
 
 __all__ = [
+    "ArgumentError",
     "BackendViolation",
     "BrokenPluginError",
     "CircuitError",
@@ -22,6 +23,7 @@ __all__ = [
     "QloomError",
     "RemoteError",
     "SerializationError",
+    "StoreError",
     "TaskCancelled",
     "TaskError",
     "TaskTimeout",
@@ -377,6 +379,56 @@ def transportable(exc: BaseException) -> BaseException:
     except Exception:
         return RemoteError.standing_in_for(exc)
     return exc
+
+
+class ArgumentError(QloomError, ValueError):
+    """An argument out of range or of the wrong type, refused before any work is queued.
+
+    Attributes:
+        task: what it was given for (``"task 'ghz3'"``, ``"batch of 5 circuits"``), or ``None``.
+        argument: the argument's name; value: the value given, as ``repr`` text;
+        reason: what the argument must be.
+    """
+
+    def __init__(self, task: str | None, argument: str, value: str, reason: str) -> None:
+        self.task = task
+        self.argument = argument
+        self.value = value
+        self.reason = reason
+        where = f"{task}: " if task else ""
+        super().__init__(f"{where}argument {argument}={value} is invalid: {reason}")
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.task, self.argument, self.value, self.reason)
+
+
+class StoreError(QloomError):
+    """A task store file qloom cannot use, or a task whose stored row is damaged.
+
+    Raised for a file that is not SQLite, an SQLite file of another program or format, a
+    store written by a newer qloom, or a row whose columns hold the wrong data.
+
+    Attributes:
+        path: the store file; problem: what is wrong with it;
+        task_id: the task whose row is damaged, when it is one row; hint: what to do.
+    """
+
+    def __init__(
+        self, path: str, problem: str, task_id: str | None = None, hint: str | None = None
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.task_id = task_id
+        self.hint = hint or (
+            "move it aside or pass another --store (Compiler(store=...))"
+            if task_id is None
+            else "submit the task again, or move the store aside and pass another --store"
+        )
+        row = f"task {task_id}: " if task_id else ""
+        super().__init__(f"task store {path}: {row}{problem}; {self.hint}")
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.path, self.problem, self.task_id, self.hint)
 
 
 class ExecutorError(QloomError):

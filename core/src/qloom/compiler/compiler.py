@@ -35,7 +35,7 @@ from qloom.compiler.wire import (
 )
 from qloom.compiler.work import compile_request, plugin_versions
 from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
-from qloom.errors import QloomError, TaskCancelled
+from qloom.errors import QloomError, StoreError, TaskCancelled
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
 from qloom.layout import Layout
@@ -286,8 +286,7 @@ class Compiler:
         self.store.add(task.id, request, encoded, key, self.session, parent)
         self._announce(task.id, "QUEUED")
         earlier = self.store.done_with(key) if self.reuse else None
-        if earlier is not None and earlier != task.id:
-            self._serve_from_store(task.id, earlier)
+        if earlier is not None and earlier != task.id and self._serve_from_store(task.id, earlier):
             return task
         live = _Live(future=None)
         with self._lock:
@@ -308,12 +307,20 @@ class Compiler:
         future.add_done_callback(functools.partial(self._end_future, task.id))
         return task
 
-    def _serve_from_store(self, task_id: str, earlier: str) -> None:
-        result, _ = self.store.outcome(earlier)
-        assert result is not None
+    def _serve_from_store(self, task_id: str, earlier: str) -> bool:
+        """End ``task_id`` with the result of ``earlier``; False (compile it instead) when
+        that row cannot be read back whole."""
+        try:
+            result, _ = self.store.outcome(earlier)
+            if result is None:
+                return False
+            self._stored_result(earlier, result)
+        except StoreError:
+            return False
         served = {**result, "task_id": task_id, "executor": "store", "cached_from": earlier}
         self.store.finish(task_id, "DONE", served)
         self._announce(task_id, "DONE")
+        return True
 
     # -- following ------------------------------------------------------------------------
 
@@ -350,6 +357,7 @@ class Compiler:
         """Wait for ``task`` and return its result.
 
         Raises:
+            StoreError: its row in the store is damaged (it says which column).
             TaskCancelled: it was cancelled.
             TaskTimeout: it ran out of time.
             WorkerDied: its worker kept dying.
@@ -360,8 +368,10 @@ class Compiler:
         task_id = _id(task)
         record = self._wait(task_id, timeout)
         result, error = self.store.outcome(task_id)
-        if record.status == "DONE" and result is not None:
-            return _result(task_id, result)
+        if record.status == "DONE":
+            if result is None:
+                raise StoreError(self.store.path, "it is DONE but its row holds no result", task_id)
+            return self._stored_result(task_id, result)
         if error is None:
             error = (
                 TaskCancelled(record.detail or "cancelled", task_id)
@@ -370,6 +380,18 @@ class Compiler:
             )
         _restore_cause(error)
         raise error
+
+    def _stored_result(self, task_id: str, data: Mapping[str, Any]) -> CompileResult:
+        """The ``CompileResult`` of a stored result, or a ``StoreError`` saying it is damaged."""
+        try:
+            return _result(task_id, data)
+        except (LookupError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                self.store.path,
+                f"column 'result' is not a result qloom wrote ({type(exc).__name__}: "
+                f"{str(exc)[:200]})",
+                task_id,
+            ) from None
 
     def results(self, batch: Batch | Sequence[TaskLike]) -> list[CompileResult | BaseException]:
         """Wait for every task; each entry is its result, or the exception it ended with."""
@@ -465,10 +487,22 @@ class Compiler:
         return self.executor.cancel(live.future, reason)
 
     def resubmit(self, task: TaskLike, **overrides: Any) -> Task:
-        """Submit a stored task's request again (after it was interrupted, or failed)."""
+        """Submit a stored task's request again (after it was interrupted, or failed).
+
+        Raises:
+            StoreError: the stored request is damaged.
+        """
         self._check_open()
         request = {**self.store.request(_id(task)), **overrides}
-        circuit = circuit_from_data(request["circuit"])
+        try:
+            circuit = circuit_from_data(request["circuit"])
+        except (LookupError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                self.store.path,
+                f"column 'request' holds no circuit qloom can read ({type(exc).__name__}: "
+                f"{str(exc)[:200]})",
+                _id(task),
+            ) from None
         return self.submit(
             circuit,
             request["backend"],
@@ -563,7 +597,10 @@ class Compiler:
         host = socket.gethostname()
         for record in self.store.unfinished():
             owner_host, _, rest = record.owner.partition(":")
-            pid = int(rest.partition(":")[0] or 0)
+            try:
+                pid = int(rest.partition(":")[0] or 0)
+            except ValueError:  # not an owner qloom wrote: leave the row as it is
+                continue
             if owner_host == host and not _alive(pid):
                 self.store.finish(
                     record.id,
