@@ -75,6 +75,8 @@ def test_pyproject_tool_table_is_found_from_a_subfolder(tmp_path, monkeypatch):
         ("colour = 'red'\n", "unknown key\\(s\\) \\['colour'\\]"),
         ("[pipelines.p]\nsteps = []\n", "\\[pipelines.p\\] needs a 'passes' list"),
         ("backend = \n", "qloom.toml"),
+        ("[plugins]\nprefer = 'qloom-routers'\n", "prefer must map 'kind:name'"),
+        ("[plugins]\nprefered = {}\n", "\\[plugins\\] has unknown key"),
     ],
 )
 def test_bad_config_files_are_reported_with_the_file(tmp_path, text, message):

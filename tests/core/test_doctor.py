@@ -271,14 +271,25 @@ def test_the_disable_variable_switches_off_a_whole_distribution(install, monkeyp
     assert "remove 'doctor-demo'" in diagnosis.render()
 
 
-def test_a_name_two_distributions_provide_is_flagged(install):
+def test_a_name_two_distributions_provide_is_a_conflict_until_one_is_chosen(
+    install, monkeypatch
+):
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
     install("qloom-doctor-first", entry_points=optimizers(same="KeepAll"))
     install("qloom-doctor-second", entry_points=optimizers(same="DropFirstGate"))
     diagnosis = diagnose(only=["optimizers:same"])
     first, second = (d.parts[0] for d in diagnosis.distributions)
-    assert first.status == "loads" and second.status == "shadowed"
+    assert first.status == "conflict" and second.status == "conflict"
     assert "qloom-doctor-first also provides optimizers:same" in second.reason
+    assert "QLOOM_PREFER=optimizers:same=<distribution>" in second.problems[0].advice
     assert diagnosis.exit_code == 1
+    monkeypatch.setenv("QLOOM_PREFER", "optimizers:same=qloom-doctor-second")
+    diagnosis = diagnose(only=["optimizers:same"])
+    first, second = (d.parts[0] for d in diagnosis.distributions)
+    assert first.status == "shadowed" and second.status == "loads"
+    assert "qloom-doctor-second is preferred for optimizers:same" in first.reason
+    assert not first.problems[0].severity == "error", diagnosis.render()
+    assert diagnosis.exit_code == 0, diagnosis.render()
 
 
 def test_only_that_matches_nothing_says_what_is_installed():
@@ -313,13 +324,13 @@ def test_a_backend_needing_a_device_is_checked_on_the_one_its_error_names(instal
 
 
 def test_executors_run_a_task_and_a_hung_one_is_reported(install):
-    executors = {"serial": "qloom.executor:SerialExecutor", "stuck": f"{HERE}:StuckExecutor"}
+    executors = {"serial2": "qloom.executor:SerialExecutor", "stuck": f"{HERE}:StuckExecutor"}
     install("qloom-doctor-exec", entry_points={"qloom.executors": executors})
     try:
         diagnosis = diagnose(only=["qloom-doctor-exec"], check=True, executor_timeout=0.5)
     finally:
         RELEASE.set()
-    assert part(diagnosis, "executors:serial").conformance.status == "ok"
+    assert part(diagnosis, "executors:serial2").conformance.status == "ok"
     stuck = part(diagnosis, "executors:stuck").conformance
     assert stuck.status == "failed" and "took over 0.5 s" in stuck.failures[0]
 

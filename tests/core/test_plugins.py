@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import pytest
 
 from qloom import BrokenPluginError, ConfigError, IncompatiblePluginError, Pass, UnknownPluginError
-from qloom.errors import OptionError
+from qloom.errors import OptionError, PluginConflictError
 from qloom.pipeline import Pipeline
 from qloom.plugins import Registry
 from support import require_distribution
@@ -323,3 +323,85 @@ def test_qloom_plugins_reports_a_plugin_exiting_at_import(exiting_module, capsys
         assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert "numpyish" in out and "why: SystemExit(3) at import" in out
+
+
+# -- two distributions providing one name (issue 16 point 4) ----------------------------------
+
+
+class FakeDist:
+    """Just enough of an ``importlib.metadata.Distribution`` for an entry point's ``dist``."""
+
+    def __init__(self, name: str, version: str = "1.0") -> None:
+        self.metadata = {"Name": name}
+        self.version = version
+        self.requires = None
+
+
+def provided_by(dist: str, value: str, name: str = "sabre", group: str = "qloom.routers"):
+    return md.EntryPoint(name, value, group)._for(FakeDist(dist))
+
+
+OURS = provided_by("qloom-routers", "support.parts:ReverseQubits")
+THEIRS = provided_by("qloom-other", "support.parts:AppendIdentity")
+
+
+def test_a_name_from_two_distributions_is_listed_once_and_refused_at_use(monkeypatch):
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
+    reg = registry(OURS, THEIRS, GOOD)
+    assert reg.names("routers") == ["sabre"]  # listing still works
+    assert {k: [i.distribution for i in v] for k, v in reg.conflicts().items()} == {
+        ("routers", "sabre"): ["qloom-routers", "qloom-other"]
+    }
+    with pytest.raises(PluginConflictError) as info:
+        reg.load("routers", "sabre")
+    message = str(info.value)
+    assert "router 'sabre' is provided by 2 distributions: qloom-routers 1.0, qloom-o" in message
+    assert "QLOOM_PREFER=routers:sabre=qloom-routers" in message and "[plugins] prefer" in message
+    assert reg.broken() == [] and reg.load("pipelines", "identity2") is not None
+
+
+@pytest.mark.parametrize("how", ["argument", "environment", "config file"])
+def test_the_user_chooses_which_distribution_provides_a_name(how, monkeypatch, tmp_path):
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
+    kwargs = {}
+    if how == "argument":
+        kwargs["prefer"] = {"routers:sabre": "qloom-other"}
+    elif how == "environment":
+        monkeypatch.setenv("QLOOM_PREFER", "backends:x=a, routers:sabre=qloom-other")
+    else:
+        table = '[plugins]\nprefer = { "routers:sabre" = "qloom-other" }\n'
+        (tmp_path / "qloom.toml").write_text(table)
+    reg = registry(OURS, THEIRS, **kwargs)
+    assert reg.load("routers", "sabre").__name__ == "AppendIdentity"
+    assert reg.info("routers", "sabre").distribution == "qloom-other"
+    assert reg.preferred("routers", "sabre") == "qloom-other"
+
+
+def test_a_preference_for_a_distribution_that_does_not_provide_the_name_is_an_error(monkeypatch):
+    monkeypatch.setenv("QLOOM_PREFER", "routers:sabre=qloom-nobody")
+    reg = registry(OURS, THEIRS)
+    with pytest.raises(PluginConflictError, match="qloom-nobody does not provide it"):
+        reg.load("routers", "sabre")
+    monkeypatch.setenv("QLOOM_PREFER", "routers-sabre")
+    with pytest.raises(ConfigError, match="QLOOM_PREFER"):
+        registry(OURS, THEIRS).load("routers", "sabre")
+
+
+def test_the_same_distribution_seen_twice_is_no_conflict(monkeypatch):
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
+    twice = provided_by("qloom-routers", "support.parts:ReverseQubits")
+    reg = registry(OURS, twice)
+    assert reg.conflicts() == {} and reg.load("routers", "sabre").__name__ == "ReverseQubits"
+
+
+def test_qloom_plugins_shows_the_conflict(monkeypatch, capsys):
+    from qloom.cli import main
+    from qloom.plugins import use_registry
+
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
+    with use_registry(registry(OURS, THEIRS)):
+        assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("routers")]
+    assert len(lines) == 2 and all("conflict" in line for line in lines), out
+    assert "QLOOM_PREFER=routers:sabre=" in out

@@ -17,7 +17,7 @@ from qloom.api import execute, run_pipeline
 from qloom.config import find_config, get_backend, load_config, pipeline_for
 from qloom.errors import QloomError
 from qloom.hooks import hooks
-from qloom.plugins import KINDS, get_registry
+from qloom.plugins import KINDS, PluginInfo, Registry, get_registry
 
 __all__ = ["main"]
 
@@ -187,17 +187,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     for kind in (*KINDS, "hooks"):
         infos = registry.infos(kind) if kind != "hooks" else registry.hook_infos()
         for info in infos:
-            broken = registry.broken_part(kind, info.name)
-            rows.append(
-                {
-                    "kind": kind,
-                    "name": info.name,
-                    "distribution": info.distribution,
-                    "version": info.version,
-                    "status": "broken" if broken else "ok",
-                    "error": broken.reason if broken else "",
-                }
-            )
+            rows += _part_rows(registry, kind, info)
     for name in load_config().get("pipelines", {}):
         rows.append(
             {
@@ -213,8 +203,33 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
     else:
         _print_plugins(rows, sys.stdout)
-    broken_count = sum(1 for r in rows if r["status"] == "broken")
+    broken_count = sum(1 for r in rows if r["status"] in ("broken", "conflict"))
     return 1 if args.strict and broken_count else 0
+
+
+def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:
+    """The rows of ``qloom plugins`` for one name: one per distribution providing it."""
+    conflict = registry.conflict(kind, info.name)
+    chosen = registry.preferred(kind, info.name)
+    rows = []
+    for shown in registry.conflicts().get((kind, info.name), [info]):
+        broken = registry.broken_part(kind, info.name) if shown is info else None
+        status, error = ("broken", broken.reason) if broken else ("ok", "")
+        if conflict is not None:
+            status, error = "conflict", str(conflict)
+        elif shown is not info:
+            status, error = "not used", f"{chosen} is preferred for {kind}:{info.name}"
+        rows.append(
+            {
+                "kind": kind,
+                "name": info.name,
+                "distribution": shown.distribution,
+                "version": shown.version,
+                "status": status,
+                "error": error,
+            }
+        )
+    return rows
 
 
 def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:

@@ -18,29 +18,24 @@ A config file looks like::
     "emulator:heavy-hex-27" = "mine"
 
 in ``qloom.toml``, or under ``[tool.qloom]`` in ``pyproject.toml``; ``$QLOOM_CONFIG`` names
-the file explicitly. The nearest file from the working directory upwards is used.
+the file explicitly. The nearest file from the working directory upwards is used
+(``qloom.config_file`` reads it; its ``[plugins] prefer`` table is read by the registry).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from qloom.backend import Backend
-from qloom.errors import ConfigError, UnknownPluginError
+from qloom.config_file import CONFIG_ENV, find_config, forget_cached, load_config
+from qloom.errors import UnknownPluginError
 from qloom.executor import Executor
 from qloom.passes import Pass
 from qloom.pipeline import Pipeline
 from qloom.plugins import Registry, get_registry
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found]
 
 __all__ = [
     "BACKEND_ENV",
@@ -57,7 +52,6 @@ __all__ = [
 ]
 
 BACKEND_ENV = "QLOOM_BACKEND"
-CONFIG_ENV = "QLOOM_CONFIG"
 FALLBACK_BACKEND = "numpy"
 
 PipelineLike = str | Pipeline | Pass | Mapping[str, Any]
@@ -73,7 +67,6 @@ class _Defaults:
 
 _DEFAULTS = _Defaults()
 _BACKENDS: dict[tuple[str, str], Backend] = {}
-_CONFIG_CACHE: dict[Path, tuple[float, dict[str, Any]]] = {}
 
 
 def set_backend(backend: str | Backend | None, **options: Any) -> None:
@@ -105,73 +98,7 @@ def reset_defaults() -> None:
     global _DEFAULTS
     _DEFAULTS = _Defaults()
     _BACKENDS.clear()
-    _CONFIG_CACHE.clear()
-
-
-# -- config files ---------------------------------------------------------------------------
-
-
-def find_config(start: Path | None = None) -> Path | None:
-    """The config file in use: ``$QLOOM_CONFIG``, else the nearest ``qloom.toml`` or
-    ``pyproject.toml`` with a ``[tool.qloom]`` table from ``start`` (the cwd) upwards."""
-    explicit = os.environ.get(CONFIG_ENV)
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            raise ConfigError(f"{CONFIG_ENV}={explicit} does not name a file")
-        return path
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "qloom.toml").is_file():
-            return folder / "qloom.toml"
-        pyproject = folder / "pyproject.toml"
-        if (
-            pyproject.is_file()
-            and "tool" in _read_toml(pyproject)
-            and "qloom" in _read_toml(pyproject)["tool"]
-        ):
-            return pyproject
-    return None
-
-
-def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The qloom settings of ``path`` (or of ``find_config()``), ``{}`` when there is none."""
-    path = path or find_config()
-    if path is None:
-        return {}
-    data: dict[str, Any] = _read_toml(path)
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("qloom", {})
-    _check_config(data, path)
-    return data
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    mtime = path.stat().st_mtime
-    cached = _CONFIG_CACHE.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    _CONFIG_CACHE[path] = (mtime, data)
-    return data
-
-
-def _check_config(data: Mapping[str, Any], path: Path) -> None:
-    known = {"backend", "pipelines", "transpilers"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {unknown}; known: {sorted(known)}")
-    if "backend" in data and not isinstance(data["backend"], str):
-        raise ConfigError(f"{path}: 'backend' must be a string, e.g. backend = \"numpy\"")
-    for table in ("pipelines", "transpilers"):
-        if not isinstance(data.get(table, {}), Mapping):
-            raise ConfigError(f"{path}: '{table}' must be a table")
-    for name, spec in data.get("pipelines", {}).items():
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("passes"), list):
-            raise ConfigError(f"{path}: [pipelines.{name}] needs a 'passes' list")
+    forget_cached()
 
 
 # -- resolution -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ __all__ = [
     "MappingError",
     "OptionError",
     "PassError",
+    "PluginConflictError",
     "PluginError",
     "QasmError",
     "QloomError",
@@ -193,6 +194,39 @@ class BrokenPluginError(PluginError, ImportError):
 
     def _init_args(self) -> tuple[Any, ...]:
         return (self.kind, self.name, self.distribution, self.version, self.reason)
+
+
+class PluginConflictError(PluginError, LookupError):
+    """Two or more installed distributions provide the same ``kind:name``: raised when it is
+    used, until the user says which one (``QLOOM_PREFER`` or ``[plugins] prefer``).
+
+    Attributes:
+        kind, name: the contested part; providers: ``distribution version`` of each;
+        preferred: the distribution the user asked for that does not provide it, if any.
+    """
+
+    def __init__(
+        self, kind: str, name: str, providers: list[str], preferred: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.providers = providers
+        self.preferred = preferred
+        first = providers[0].split(" ")[0] if providers else "<distribution>"
+        listed = ", ".join(providers)
+        if preferred:
+            head = f"{_singular(kind)} '{name}': the preferred distribution {preferred} "
+            head += f"does not provide it; its providers are {listed}"
+        else:
+            head = f"{_singular(kind)} '{name}' is provided by {len(providers)} distributions: "
+            head += listed
+        super().__init__(
+            f"{head}. Choose one with QLOOM_PREFER={kind}:{name}={first} or, in qloom.toml, "
+            f'[plugins] prefer = {{ "{kind}:{name}" = "{first}" }}; or uninstall the others'
+        )
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.kind, self.name, self.providers, self.preferred)
 
 
 class IncompatiblePluginError(BrokenPluginError):

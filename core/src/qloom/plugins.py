@@ -15,7 +15,7 @@ import difflib
 import importlib
 import importlib.metadata as md
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +27,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from qloom import hookspecs
+from qloom.config_file import load_config
 from qloom.errors import (
     BrokenPluginError,
+    ConfigError,
     IncompatiblePluginError,
+    PluginConflictError,
     QloomError,
     UnknownPluginError,
 )
@@ -39,6 +42,7 @@ from qloom.passes import STAGES, Pass
 __all__ = [
     "CORE_DISTRIBUTION",
     "DISABLE_ENV",
+    "PREFER_ENV",
     "HOOK_GROUP",
     "KINDS",
     "UNKNOWN_DISTRIBUTION",
@@ -70,6 +74,10 @@ HOOK_GROUP = "qloom"
 
 DISABLE_ENV = "QLOOM_DISABLE_PLUGINS"
 """Comma-separated distributions, names or ``kind:name`` to switch off; ``*`` for all."""
+
+PREFER_ENV = "QLOOM_PREFER"
+"""Comma-separated ``kind:name=distribution``: which distribution provides a name that
+several provide (over the config file's ``[plugins] prefer`` table)."""
 
 CORE_DISTRIBUTION = "qloom"
 
@@ -165,6 +173,8 @@ class Registry:
         entry_points: entry points to use instead of the installed metadata (tests).
         disabled: names to switch off; defaults to ``$QLOOM_DISABLE_PLUGINS``.
         core_version: the core version plugins are checked against (defaults to installed).
+        prefer: ``{"kind:name": distribution}`` for names several distributions provide;
+            over ``$QLOOM_PREFER``, over the config file's ``[plugins] prefer``.
     """
 
     def __init__(
@@ -172,6 +182,7 @@ class Registry:
         entry_points: Iterable[md.EntryPoint] | None = None,
         disabled: Iterable[str] | None = None,
         core_version: str | None = None,
+        prefer: Mapping[str, str] | None = None,
     ) -> None:
         self._given = None if entry_points is None else list(entry_points)
         env = os.environ.get(DISABLE_ENV, "")
@@ -179,6 +190,9 @@ class Registry:
         self.disabled = frozenset(d.strip() for d in raw if d.strip())
         self.core_version = core_version or _installed_version(CORE_DISTRIBUTION)
         self._infos: dict[str, dict[str, PluginInfo]] | None = None
+        self._prefer_given = dict(prefer or {})
+        self._prefer: dict[str, str] = {}
+        self._conflicts: dict[tuple[str, str], list[PluginInfo]] = {}
         self._runtime: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in KINDS}
         self._loaded: dict[tuple[str, str], Any] = {}
         self._broken: dict[tuple[str, str], BrokenPlugin] = {}
@@ -188,7 +202,8 @@ class Registry:
     # -- listing ------------------------------------------------------------------------------
 
     def _scan(self) -> dict[str, dict[str, PluginInfo]]:
-        found: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in (*KINDS, "hooks")}
+        self._prefer = self._preferences()
+        providers: dict[tuple[str, str], list[PluginInfo]] = {}
         for ep in self._entry_points():
             kind = kind_of_group(ep.group)
             if kind is None:
@@ -196,8 +211,61 @@ class Registry:
             info = PluginInfo.from_entry_point(kind, ep)
             if self.is_disabled(info):
                 continue
-            found[kind].setdefault(ep.name, info)
+            seen = providers.setdefault((kind, ep.name), [])
+            if all(_same_dist(info.distribution, s.distribution) for s in seen) and seen:
+                continue  # the same distribution seen twice (two copies on the path)
+            seen.append(info)
+        found: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in (*KINDS, "hooks")}
+        self._conflicts = {key: infos for key, infos in providers.items() if len(infos) > 1}
+        for (kind, name), infos in providers.items():
+            chosen = self._prefer.get(f"{kind}:{name}")
+            picked = [i for i in infos if chosen and _same_dist(i.distribution, chosen)]
+            found[kind][name] = (picked or infos)[0]
         return found
+
+    def _preferences(self) -> dict[str, str]:
+        """``kind:name`` -> distribution: the config file's, then the environment's, then
+        the ``prefer`` argument, each over the one before."""
+        prefer = dict(load_config().get("plugins", {}).get("prefer", {}))
+        for item in os.environ.get(PREFER_ENV, "").split(","):
+            if not item.strip():
+                continue
+            key, sep, dist = item.strip().partition("=")
+            if not sep or ":" not in key or not dist.strip():
+                raise ConfigError(
+                    f"{PREFER_ENV}: '{item.strip()}' should be kind:name=distribution, "
+                    "e.g. routers:sabre=qloom-routers (comma-separated)"
+                )
+            prefer[key.strip()] = dist.strip()
+        prefer.update(self._prefer_given)
+        return prefer
+
+    def conflicts(self) -> dict[tuple[str, str], list[PluginInfo]]:
+        """Names that more than one distribution provides: ``(kind, name)`` -> providers,
+        in the order found. Listing shows the preferred (else the first) provider; using
+        the name needs a preference (see ``preferred``)."""
+        self._scanned()
+        return dict(self._conflicts)
+
+    def preferred(self, kind: str, name: str) -> str | None:
+        """The distribution the user chose for ``kind:name`` (``prefer``, ``$QLOOM_PREFER``
+        or ``[plugins] prefer``), or ``None``."""
+        self._scanned()
+        return self._prefer.get(f"{kind}:{name}")
+
+    def conflict(self, kind: str, name: str) -> PluginConflictError | None:
+        """The error using ``kind:name`` raises because several distributions provide it
+        and the user has not chosen one of them; ``None`` when there is no such problem."""
+        infos = self.conflicts().get((kind, name))
+        if not infos or name in self._runtime.get(kind, {}):
+            return None
+        providers = [f"{i.distribution} {i.version}".strip() for i in infos]
+        chosen = self.preferred(kind, name)
+        if chosen is None:
+            return PluginConflictError(kind, name, providers)
+        if not any(_same_dist(i.distribution, chosen) for i in infos):
+            return PluginConflictError(kind, name, providers, preferred=chosen)
+        return None
 
     def _entry_points(self) -> Iterator[md.EntryPoint]:
         if self._given is not None:
@@ -272,6 +340,8 @@ class Registry:
 
         Raises:
             UnknownPluginError: nothing of that kind has that name.
+            PluginConflictError: several distributions provide it and the user has not
+                chosen one (``$QLOOM_PREFER``, ``[plugins] prefer``).
             BrokenPluginError: it is installed but failed to import or declares
                 a core-version range the installed core is not in.
         """
@@ -281,6 +351,9 @@ class Registry:
         if key in self._broken:
             raise self._broken[key].error
         info = self.info(kind, name)
+        conflict = self.conflict(kind, name)
+        if conflict is not None:
+            raise conflict
         try:
             obj = self._import(info)
         except BrokenPluginError as exc:
@@ -479,6 +552,10 @@ def _why(exc: BaseException, stage: str) -> BaseException | str:
     if isinstance(exc, Exception):
         return exc
     return f"{exc!r} at {stage}"
+
+
+def _same_dist(a: str, b: str) -> bool:
+    return canonicalize_name(a) == canonicalize_name(b)
 
 
 def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:

@@ -44,6 +44,7 @@ from qloom.plugins import (
     CORE_DISTRIBUTION,
     DISABLE_ENV,
     KINDS,
+    PREFER_ENV,
     PluginInfo,
     Registry,
     core_requirement,
@@ -102,7 +103,6 @@ def diagnose(
 class _Part:
     info: PluginInfo
     disabled: bool
-    shadowed_by: str | None = None
 
 
 @dataclass
@@ -114,10 +114,9 @@ class _Dist:
 
 
 def _collect(entry_points: Iterable[md.EntryPoint], registry: Registry) -> list[_Dist]:
-    """Group the entry points by distribution, marking switched-off and shadowed parts
-    the way the registry's own scan resolves them (the first enabled one of a name wins)."""
+    """Group the entry points by distribution, marking switched-off parts (names that
+    several distributions provide are judged by the registry: see ``_part_report``)."""
     dists: dict[str, _Dist] = {}
-    winners: dict[tuple[str, str], str] = {}
     for ep in entry_points:
         kind = kind_of_group(ep.group)
         if kind is None:
@@ -127,12 +126,7 @@ def _collect(entry_points: Iterable[md.EntryPoint], registry: Registry) -> list[
         entry = dists.setdefault(
             canonicalize_name(name), _Dist(name, info.version, getattr(ep, "dist", None))
         )
-        part = _Part(info, registry.is_disabled(info))
-        if not part.disabled:
-            winner = winners.setdefault((kind, ep.name), name)
-            if winner != name:
-                part.shadowed_by = winner
-        entry.parts.append(part)
+        entry.parts.append(_Part(info, registry.is_disabled(info)))
     order = {kind: i for i, kind in enumerate((*KINDS, "hooks"))}
     for entry in dists.values():
         entry.parts.sort(key=lambda p: (order[p.info.kind], p.info.name))
@@ -224,17 +218,10 @@ def _part_report(
         report.reason = f"switched off by {DISABLE_ENV}"
         report.problems.append(Problem(INFO, report.reason, enable_advice(info, registry)))
         return report
-    if part.shadowed_by is not None:
-        report.status = "shadowed"
-        report.reason = f"{part.shadowed_by} also provides {info.kind}:{info.name} and wins"
-        report.problems.append(
-            Problem(
-                WARNING,
-                report.reason,
-                f"uninstall one of {info.distribution} and {part.shadowed_by}, or switch "
-                f"one off with {DISABLE_ENV}=<its distribution>",
-            )
-        )
+    contested = _contested(part, registry)
+    if contested is not None:
+        report.status, report.reason, problem = contested
+        report.problems.append(problem)
         return report
     broken = registry.check_part(info.kind, info.name)
     if broken is not None:
@@ -244,6 +231,38 @@ def _part_report(
         advice = range_advice(dist) if refused else broken_advice(broken, dist, requires)
         report.problems.append(Problem(ERROR, report.reason, advice))
     return report
+
+
+def _contested(part: _Part, registry: Registry) -> tuple[str, str, Problem] | None:
+    """Status, reason and problem of a part whose name other distributions provide too:
+    ``conflict`` until the user chooses one, then ``shadowed`` for the others."""
+    info = part.info
+    label = f"{info.kind}:{info.name}"
+    others = [
+        i.distribution
+        for i in registry.conflicts().get((info.kind, info.name), [])
+        if canonicalize_name(i.distribution) != canonicalize_name(info.distribution)
+    ]
+    if not others:
+        return None
+    conflict = registry.conflict(info.kind, info.name)
+    if conflict is not None:
+        why = f"{', '.join(others)} also provide{'s' if len(others) == 1 else ''} {label}"
+        if conflict.preferred:
+            why += f"; the preferred {conflict.preferred} does not"
+        advice = (
+            f"choose one with {PREFER_ENV}={label}=<distribution> or, in qloom.toml, "
+            f'[plugins] prefer = {{ "{label}" = "<distribution>" }}; or uninstall the others'
+        )
+        return "conflict", f"{why}: it cannot be used until one is chosen", Problem(
+            ERROR, why, advice
+        )
+    chosen = registry.preferred(info.kind, info.name)
+    if chosen is None or canonicalize_name(chosen) == canonicalize_name(info.distribution):
+        return None
+    why = f"{chosen} is preferred for {label}"
+    advice = f"to use this one instead, prefer {info.distribution} in {PREFER_ENV} or [plugins]"
+    return "shadowed", why, Problem(INFO, why, advice)
 
 
 def _check_all(

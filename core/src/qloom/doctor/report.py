@@ -57,7 +57,9 @@ class PartReport:
 
     Attributes:
         status: ``loads``, ``broken``, ``refused`` (wants another qloom), ``disabled``
-            (switched off) or ``shadowed`` (another distribution's part of that name wins).
+            (switched off), ``conflict`` (other distributions provide the same name and
+            the user has not chosen one) or ``shadowed`` (the user chose another
+            distribution's part of that name).
         reason: why it is not ``loads``, in one line.
     """
 
@@ -78,6 +80,11 @@ class PartReport:
     def ok(self) -> bool:
         """True when it loads and nothing about it needs acting on."""
         return self.status == "loads" and not actionable(self.problems)
+
+
+USERS_CHOICE = ("disabled", "shadowed")
+"""Part statuses that are the user's choice, not a problem: switched off, or another
+distribution's part of the same name preferred."""
 
 
 @dataclass
@@ -105,7 +112,7 @@ class DistributionReport:
     def ok(self) -> bool:
         """True when neither the distribution nor any of its parts needs acting on."""
         return not actionable(self.problems) and all(
-            p.ok or p.status == "disabled" for p in self.parts
+            p.ok or p.status in USERS_CHOICE for p in self.parts
         )
 
 
@@ -148,13 +155,16 @@ class Diagnosis:
         parts = self.parts
         ok = sum(p.ok for p in parts)
         disabled = sum(p.status == "disabled" for p in parts)
-        bad = len(parts) - ok - disabled
+        shadowed = sum(p.status == "shadowed" for p in parts)
+        bad = len(parts) - ok - disabled - shadowed
         line = (
             f"{plural(len(self.distributions), 'distribution')}, "
             f"{plural(len(parts), 'part')}: {ok} ok, {bad} with problems"
         )
         if disabled:
             line += f", {disabled} disabled"
+        if shadowed:
+            line += f", {shadowed} not chosen"
         if self.checked:
             skipped = sum(
                 p.conformance is not None and p.conformance.status == "skipped" for p in parts
