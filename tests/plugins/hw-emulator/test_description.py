@@ -103,7 +103,7 @@ def test_a_file_is_a_backend_by_path(tmp_path):
         ),
         (("gate_error_2q = 1e-2", "gate_error_2q = 1.5"), "noise.gate_error_2q", "not in [0, 1]"),
         (("readout_ns = 800", "readout_ns = -1"), "durations.readout_ns", "0 or more"),
-        (("pair = [2, 1]", "pair = [2, 7]"), "edge[0].pair", "names qubit 7, but the device has 4"),
+        (("pair = [2, 1]", "pair = [2, 7]"), "edge[0].pair[1]", "qubit 7 out of range 0..3"),
         (("pair = [2, 1]", "pair = [0, 2]"), "edge[0].pair", "not a coupled pair"),
         (("index = 2", "index = 9"), "qubit[0].index", "qubit 9 does not exist"),
         (('kind = "ring"', 'kind = "rign"'), "topology.kind", "did you mean 'ring'"),
@@ -129,7 +129,8 @@ def test_errors_name_the_file_and_the_key(tmp_path, change, key, message):
 
 def test_edges_to_missing_qubits_and_repeated_pairs(tmp_path):
     topology = '[topology]\nkind = "edges"\nqubits = 3\nedges = [[0, 1], [1, 3]]\n'
-    with pytest.raises(DeviceFileError, match=r"topology.edges\[1\]: \[1, 3\] names qubit 3"):
+    missing = r"topology.edges\[1\]\[1\]: qubit 3 out of range 0..2"
+    with pytest.raises(DeviceFileError, match=missing):
         load_device(write(tmp_path, 'natives = ["cz", "prx"]\n' + topology))
     twice = "[topology]\nedges = [[0, 1], [1, 0]]\n"
     with pytest.raises(DeviceFileError, match=r"topology.edges\[1\].*listed twice"):

@@ -7,6 +7,7 @@ import secrets
 from qloom import Backend, Circuit, Operation, Result
 from qloom.errors import QloomError
 from qloom_hw_emulator.catalog import resolve_device
+from qloom_hw_emulator.limits import DeviceLimits
 from qloom_hw_emulator.model import Device
 from qloom_hw_emulator.noise import compact, error_sites, sample_noisy
 from qloom_sim_numpy import NumpyBackend
@@ -30,9 +31,14 @@ class EmulatorBackend(Backend):
         noise: ``False`` runs noiselessly (an ideal device with the same constraints).
         noise_scale: multiplies every error rate (``0.5``: a device twice as good).
         max_qubits: the most qubits one emulated circuit may touch.
+        max_device_qubits, max_device_couplers, max_device_file_bytes: the largest
+            description file accepted (see ``DeviceLimits``; defaults 10,000 qubits,
+            100,000 couplers, 4 MiB).
 
     Raises:
-        QloomError: no device given, an unknown name or an invalid description file.
+        DeviceFileError: an invalid or oversized description file (the user's error: it
+            names the file and the key).
+        QloomError: no device given or an unknown name.
     """
 
     def __init__(
@@ -42,13 +48,17 @@ class EmulatorBackend(Backend):
         noise: bool = True,
         noise_scale: float = 1.0,
         max_qubits: int = DEFAULT_MAX_QUBITS,
+        max_device_qubits: int = DeviceLimits.max_qubits,
+        max_device_couplers: int = DeviceLimits.max_couplers,
+        max_device_file_bytes: int = DeviceLimits.max_file_bytes,
     ) -> None:
         if device is None or device == "":
             raise QloomError(
                 "the emulator needs a device: on='emulator:<name>' (e.g. "
                 "'emulator:heavy-hex-27') or on='emulator:path/to/device.toml'"
             )
-        model = device if isinstance(device, Device) else resolve_device(device)
+        limits = DeviceLimits(max_device_file_bytes, max_device_qubits, max_device_couplers)
+        model = device if isinstance(device, Device) else resolve_device(device, limits)
         if noise_scale < 0:
             raise QloomError(f"noise_scale must be 0 or more, got {noise_scale}")
         super().__init__(

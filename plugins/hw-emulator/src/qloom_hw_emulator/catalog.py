@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qloom.errors import QloomError
 from qloom_hw_emulator.description import load_device
+from qloom_hw_emulator.limits import DeviceLimits
 from qloom_hw_emulator.model import Device
 
 __all__ = ["catalog_names", "device_from_catalog", "resolve_device"]
@@ -48,8 +49,9 @@ def device_from_catalog(name: str) -> Device:
     return device
 
 
-def resolve_device(spec: str) -> Device:
-    """A catalog name, or a path to a ``.toml``/``.json`` description file."""
+def resolve_device(spec: str, limits: DeviceLimits | None = None) -> Device:
+    """A catalog name, or a path to a ``.toml``/``.json`` description file read within
+    ``limits`` (the catalog's own devices are within the defaults)."""
     if spec.lower().endswith(_SUFFIXES) or "/" in spec or "\\" in spec:
-        return load_device(Path(spec).expanduser())
+        return load_device(Path(spec).expanduser(), limits)
     return device_from_catalog(spec)

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from itertools import combinations
 
-__all__ = ["BUILDERS", "all_to_all", "grid", "heavy_hex", "line", "ring", "star"]
+__all__ = [
+    "BUILDERS",
+    "all_to_all",
+    "couplers_of",
+    "grid",
+    "heavy_hex",
+    "line",
+    "qubits_of",
+    "ring",
+    "star",
+]
 
 Edges = list[tuple[int, int]]
 
@@ -88,3 +98,37 @@ BUILDERS = {
     "heavy-hex": heavy_hex,
 }
 """Topology kinds a device file may name, with the builder of each."""
+
+
+def qubits_of(kind: str, *dims: int) -> int:
+    """How many qubits ``BUILDERS[kind](*dims)`` has, computed without building it.
+
+    So a description's size is checked before anything of that size is allocated.
+    """
+    if kind == "grid":
+        return dims[0] * dims[1]
+    if kind == "heavy-hex":
+        rows, width = dims
+        return rows * width - min(rows, 2) + _heavy_hex_bridges(rows, width)
+    return dims[0]
+
+
+def couplers_of(kind: str, *dims: int) -> int:
+    """How many pairs ``BUILDERS[kind](*dims)`` couples, computed without building it."""
+    if kind == "grid":
+        rows, cols = dims
+        return rows * (cols - 1) + cols * (rows - 1)
+    if kind == "heavy-hex":
+        rows, width = dims
+        return rows * (width - 1) - min(rows, 2) + 2 * _heavy_hex_bridges(rows, width)
+    qubits = dims[0]
+    if kind == "all-to-all":
+        return qubits * (qubits - 1) // 2
+    if kind == "ring" and qubits > 2:
+        return qubits
+    return max(qubits - 1, 0)
+
+
+def _heavy_hex_bridges(rows: int, width: int) -> int:
+    """Bridge qubits between the rows: every fourth column, from 0 or 2 alternately."""
+    return sum(len(range(0 if r % 2 == 0 else 2, width, 4)) for r in range(rows - 1))
