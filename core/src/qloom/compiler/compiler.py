@@ -26,6 +26,13 @@ from typing import Any, Literal, overload
 from qloom import worker
 from qloom.backend import Backend
 from qloom.circuit import Circuit
+from qloom.compiler.checks import (
+    check_count,
+    check_plain,
+    check_resources,
+    check_seed,
+    check_timeout,
+)
 from qloom.compiler.store import TaskRecord, TaskStore
 from qloom.compiler.wire import (
     circuit_from_data,
@@ -35,7 +42,7 @@ from qloom.compiler.wire import (
 )
 from qloom.compiler.work import compile_request, plugin_versions
 from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
-from qloom.errors import QloomError, StoreError, TaskCancelled
+from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
 from qloom.layout import Layout
@@ -138,6 +145,10 @@ class Compiler:
             pipeline, seed and plugin versions) from the store instead of recompiling.
         progress: show a progress bar in ``compile``; ``None`` shows one on a terminal.
         executor_options: passed to the executor plugin.
+
+    Raises:
+        ArgumentError: ``timeout`` or ``connect_timeout`` is not a finite number above 0.
+        StoreError: the store file cannot be used (not a store, damaged, or newer).
     """
 
     def __init__(
@@ -152,8 +163,11 @@ class Compiler:
         progress: bool | None = None,
         **executor_options: Any,
     ) -> None:
+        self.timeout = check_timeout("Compiler", "timeout", timeout)
+        if "connect_timeout" in executor_options:
+            connect = executor_options["connect_timeout"]
+            check_timeout("Compiler", "connect_timeout", connect)
         self.store = TaskStore(_store_path(store))
-        self.timeout = timeout
         self.reuse = reuse
         self.progress = progress
         self.session = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -238,18 +252,32 @@ class Compiler:
             max_worker_deaths: re-runs after the worker running it died.
             resources: ``{"cpu": n, "mem": bytes}``, mapped to the engine's own annotations.
             backend_options: options for the backend factory.
+
+        Raises:
+            ArgumentError: an argument out of range or of the wrong type (a negative seed,
+                a timeout that is not a finite number above 0, ...), before anything is
+                queued; it names the task (the circuit, or the batch) and the argument.
+            SerializationError: ``backend_options`` or the pipeline spec holds a value that
+                is not plain JSON data (a numpy number, a set, NaN, ...).
         """
         self._check_open()
-        backend = get_backend(on, **dict(backend_options or {}))
-        spec = pipeline_for(backend, transpiler).spec()
+        task = _task_label(circuit)
+        seed = check_seed(task, seed)
+        if padding is not None and not isinstance(padding, str):
+            raise ArgumentError(task, "padding", repr(padding), "it is a name (or None)")
+        backend_options = dict(backend_options or {})
+        check_plain(task, "backend_options", backend_options)
         options = dict(
             padding=padding,
-            timeout=self.timeout if timeout is None else timeout,
-            retries=retries,
-            max_worker_deaths=max_worker_deaths,
-            resources=dict(resources or {}),
-            backend_options=dict(backend_options or {}),
+            timeout=self.timeout if timeout is None else check_timeout(task, "timeout", timeout),
+            retries=check_count(task, "retries", retries),
+            max_worker_deaths=check_count(task, "max_worker_deaths", max_worker_deaths),
+            resources=check_resources(task, resources),
+            backend_options=backend_options,
         )
+        backend = get_backend(on, **backend_options)
+        spec = pipeline_for(backend, transpiler).spec()
+        check_plain(task, "transpiler", spec)
         # Workers rebuild the backend from the name it was asked by (a device file's path,
         # say), which its own ``name`` may not be.
         name = on if isinstance(on, str) else backend.name
@@ -630,6 +658,26 @@ def _restore_cause(error: BaseException) -> None:
     if previous is not None and cause.__cause__ is None:
         cause.__cause__ = previous
     error.__cause__ = cause
+
+
+def _task_label(circuit: Any) -> str:
+    """How errors at submit name the task: its circuit, or the batch (checking each entry)."""
+    if isinstance(circuit, Circuit):
+        return f"task '{circuit.name}'" if circuit.name else "task (unnamed circuit)"
+    if isinstance(circuit, str | bytes) or not isinstance(circuit, Sequence):
+        raise ArgumentError(None, "circuit", _short(circuit), "it is a Circuit or a list of them")
+    label = f"batch of {len(circuit)} circuits"
+    for i, item in enumerate(circuit):
+        if not isinstance(item, Circuit):
+            raise ArgumentError(
+                f"circuit {i} of the {label}", "circuit", _short(item), "it is not a Circuit"
+            )
+    return label
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _id(task: TaskLike) -> str:
