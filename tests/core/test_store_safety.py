@@ -20,6 +20,7 @@ import pytest
 
 from qloom import Circuit, Compiler, Layout, PassError, QloomError, StoreError, qasm2
 from qloom.cli import main
+from qloom.compiler import circuit_to_data
 from qloom.plugins import get_registry
 from qloom.testing import assert_equivalent
 from support.parts import BasisStateBackend, Explode, ReverseQubits
@@ -165,25 +166,48 @@ def test_compile_command_rerun_on_a_poisoned_store(tmp_path: Path, capsys):
     assert_equivalent(qasm2.load(source), qasm2.load(out / "x.qasm"), layout)
 
 
+LEGACY_SCHEMA = """
+CREATE TABLE tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, name TEXT, parent TEXT,
+    backend TEXT NOT NULL, pipeline TEXT NOT NULL, request_key TEXT NOT NULL,
+    request TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL, detail TEXT,
+    created REAL NOT NULL, started REAL, finished REAL, result TEXT, error BLOB
+);
+CREATE INDEX tasks_by_request ON tasks (request_key, status);
+CREATE INDEX tasks_by_parent ON tasks (parent);
+"""
+
+
 def test_a_store_of_the_pickle_era_is_migrated_without_unpickling(tmp_path: Path):
-    """A store written before errors were data: its pickled errors are dropped unread, the
-    detail text stays, and the file is marked with the current format."""
+    """A store written before errors were data (format 0, ``error BLOB`` pickled): its
+    pickles are dropped unread, the detail text stays, the file is marked format 1, and it
+    keeps working."""
     store, marker = tmp_path / "old.sqlite", tmp_path / "MARKER"
-    with Compiler(store=store) as compiler:
-        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=4)
-        detail = compiler.info(failed).detail
+    detail = "PassError: pass 'routers:explode' in pipeline 'exploding' failed: boom"
+    request = json.dumps({"circuit": circuit_to_data(ghz()), "backend": "basis:3"})
     with sqlite3.connect(store) as db:
-        db.execute("PRAGMA user_version = 0")
+        db.executescript(LEGACY_SCHEMA)
+        db.execute(
+            "INSERT INTO tasks (id, name, backend, pipeline, request_key, request, owner, "
+            "status, detail, created, finished, error) VALUES "
+            "('task-old', 'ghz3', 'basis:3', 'exploding', 'k', ?, 'elsewhere:1:s', 'FAILED', "
+            "?, 1.0, 2.0, ?)",
+            (request, detail, pickle.dumps(Payload(marker))),
+        )
     db.close()
-    poison(store, failed.id, marker, "error")
-    with Compiler(store=store) as compiler, pytest.raises(QloomError) as caught:
-        compiler.result(failed)
+    with Compiler(store=store) as compiler:
+        with pytest.raises(QloomError) as caught:
+            compiler.result("task-old")
+        again = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=4)
+        with pytest.raises(PassError):
+            compiler.result(again)
     assert not marker.exists()
     assert not isinstance(caught.value, StoreError)
-    assert "routers:explode" in str(caught.value) and detail in str(caught.value)
+    assert str(caught.value) == detail
     with sqlite3.connect(store) as db:
-        assert db.execute("SELECT error FROM tasks").fetchall() == [(None,)]
-        assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+        errors = dict(db.execute("SELECT id, typeof(error) FROM tasks").fetchall())
+        assert errors == {"task-old": "null", again.id: "text"}
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
 
 
