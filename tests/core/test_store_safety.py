@@ -342,3 +342,28 @@ def test_one_damaged_row_fails_its_task_alone(tmp_path: Path, case: str, capsys)
         text = str(caught.value)
         assert str(store) in text and bad in text and column in text, text
         assert compiler.status(compiler.submit(ghz(), on="basis:3", seed=2)) == "DONE"
+
+
+def test_no_module_that_reads_the_store_can_unpickle_or_evaluate():
+    """R13 by construction: the store, the Compiler and errors-as-data import no pickle,
+    marshal or shelve and call no eval/exec (a grep that fails when one comes back)."""
+    import ast
+
+    import qloom.compiler
+    import qloom.failures
+
+    folder = Path(qloom.compiler.__file__).parent
+    sources = [*sorted(folder.glob("*.py")), Path(qloom.failures.__file__)]
+    assert len(sources) >= 6
+    for source in sources:
+        tree = ast.parse(source.read_text(), str(source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                assert not {"pickle", "marshal", "shelve", "dill", "cloudpickle"} & {
+                    n.partition(".")[0] for n in names
+                }, f"{source.name}:{node.lineno} imports {names}"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("eval", "exec", "__import__"), (
+                    f"{source.name}:{node.lineno} calls {node.func.id}"
+                )
