@@ -66,7 +66,9 @@ def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / d, home / "src" / Path(d).name, ignore=LEFTOVERS)
         for d in DISTRIBUTIONS
     ]
-    install = _run([python, "-m", "pip", "install", *map(str, sources)], home, 600)
+    # Making the venv and these seven installs took 6.5 minutes with both cores busy (load 8);
+    # the bound only catches a hang.
+    install = _run([python, "-m", "pip", "install", *map(str, sources)], home, 1800)
     assert install.returncode == 0, f"pip install failed: {_explain(install)}"
     return bin_dir
 

@@ -95,7 +95,10 @@ def test_too_wide_circuits_are_refused_before_allocating():
         statevector(Circuit(33))
     with pytest.raises(QloomError, match="unitary"):
         unitary(Circuit(15))
-    assert time.perf_counter() - start < 1
+    took = time.perf_counter() - start
+    # Refusing is instant (idle: about 1 ms); only an attempt to allocate would take long.
+    # The bound is generous so that a loaded machine does not fail it.
+    assert took < 20, f"refusing four oversized circuits took {took:.2f} s"
 
 
 def test_available_memory_is_reported_when_readable():
