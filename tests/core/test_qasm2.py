@@ -205,6 +205,21 @@ def test_fast_path_and_full_parser_agree_on_every_statement_shape():
     assert len(qasm2.loads(fast)) == 4
 
 
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300),
+    st.sampled_from(["{!r}", "{:e}", "{:.3f}", "{:.0f}", " {} ", "{:.20g}"]),
+)
+def test_plain_number_parameters_read_as_the_token_parser_reads_them(value, form):
+    text = form.format(value)
+    fast = ops(f"qreg q[1];\nrz({text}) q[0];\nu3({text},0,{text}) q[0];")
+    slow = ops(f"qreg q[1];\nrz(({text})) q[0];\nu3(({text}),(0),({text})) q[0];")
+    assert fast == slow
+    assert [math.copysign(1, op[2][0]) for op in fast] == [
+        math.copysign(1, op[2][0]) for op in slow
+    ]
+
+
 def test_includes_are_read_relative_to_the_including_file(tmp_path):
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "inner.inc").write_text("gate flip a { x a; }\n")

@@ -180,7 +180,7 @@ def doubling(depth: int) -> str:
 def test_gate_expansion_is_counted_before_expanding():
     error = _limit_error(doubling(40))
     assert (error.filename, error.line, error.column) == ("bomb.qasm", 45, 1)
-    assert error.option == "max_operations" and error.limit == 10_000_000
+    assert error.option == "max_operations" and error.limit == 5_000_000
     assert str(2**40) in error.message and "max_operations" in error.message
     assert len(qasm2.loads(doubling(10), limits=QasmLimits(max_operations=1024))) == 1024
     with pytest.raises(QasmLimitError, match="max_operations"):
@@ -288,7 +288,7 @@ def test_a_long_sum_of_parameters_in_a_gate_body_is_bounded():
 
 def test_limits_are_documented_with_their_defaults():
     limits = QasmLimits()
-    assert limits.max_operations == 10_000_000 and limits.max_qubits == 100_000
+    assert limits.max_operations == 5_000_000 and limits.max_qubits == 100_000
     docs = (Path(__file__).resolve().parents[2] / "docs" / "qasm2.md").read_text()
     for name, value in dataclasses.asdict(limits).items():
         assert f"`{name}`" in docs and f"{value:_}" in docs, name

@@ -22,7 +22,9 @@ class QasmLimits:
     """Bounds on one OpenQASM 2 program (the main file and everything it includes).
 
     The defaults read every real circuit we know of (the largest shared benchmark has
-    about 10**6 operations) while keeping a program under roughly 1 GB of memory.
+    25,000 operations; generated ones reach millions) while keeping one program under
+    about 600 MB: measured, 5 million operations that share nothing (a broadcast rz with
+    a new angle each time) take 0.6 GB and 12 s of CPU; repeated operations cost 8 bytes.
 
     Attributes:
         max_source_bytes: bytes of source read in total, main file and includes together.
@@ -38,7 +40,7 @@ class QasmLimits:
     """
 
     max_source_bytes: int = 64 * 1024 * 1024
-    max_operations: int = 10_000_000
+    max_operations: int = 5_000_000
     max_qubits: int = 100_000
     max_clbits: int = 100_000
     max_include_depth: int = 32

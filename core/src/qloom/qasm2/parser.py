@@ -11,6 +11,7 @@ only uses library gates and declared registers with in-range, distinct indices.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +52,10 @@ _STATEMENT_KEYWORDS = frozenset(
 RESERVED = _STATEMENT_KEYWORDS | {"pi", "U", "CX", *FUNCTIONS} | (GATES.keys() - _LIBRARY.keys())
 _NO_NAMES: dict[str, int] = {}
 
+_PLAIN_NUMBER = re.compile(
+    r"\s* -? (?: [0-9]+ (?: \.[0-9]* )? | \.[0-9]+ ) (?: [eE][+-]?[0-9]+ )? \s*",
+    re.ASCII | re.VERBOSE,
+)
 _PARAM_CACHE: dict[str, tuple[float, ...]] = {}
 _PARAM_CACHE_LIMIT = 100_000
 _STATEMENT_CACHE_LIMIT = 100_000
@@ -155,6 +160,8 @@ class _Parser:
         if arity is None:
             return None
         params = () if ptext is None else _PARAM_CACHE.get(ptext)
+        if params is None:
+            params = _plain_numbers(ptext)
         if params is None or len(params) != arity[0]:
             return None
         qregs = self.program.qregs
@@ -167,7 +174,7 @@ class _Parser:
             qubits = (q1, _fast_bit(qregs, r2, i2), _fast_bit(qregs, r3, i3))
         if len(qubits) != arity[1] or min(qubits) < 0 or len(set(qubits)) != len(qubits):
             return None
-        op = self.program.share(Operation(name, qubits, params))
+        op = self.program.make(name, qubits, params)
         if len(self._statements) >= _STATEMENT_CACHE_LIMIT:
             self._statements.clear()
         self._statements[match.group()] = op
@@ -701,6 +708,24 @@ def _fast_bit(qregs: dict[str, Register], name: str, index: str) -> int:
         return -1
     i = int(index)
     return reg.offset + i if i < reg.size else -1
+
+
+def _plain_numbers(text: str) -> tuple[float, ...] | None:
+    """``"0.25, -1e-3"`` read as numbers without the token parser, or None when the text
+    is anything else (names, operators, a number the lexer would refuse, an overflow).
+
+    Files written by transpilers have a distinct angle on almost every line, so their
+    parameters would miss the cache; the values equal what the token parser computes.
+    """
+    values = []
+    for piece in text.split(","):
+        if _PLAIN_NUMBER.fullmatch(piece) is None:
+            return None
+        value = float(piece)
+        if not math.isfinite(value):
+            return None
+        values.append(value)
+    return tuple(values)
 
 
 def _constant(expr: Expr) -> float:

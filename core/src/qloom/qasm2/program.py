@@ -9,7 +9,7 @@ than its circuit and a bomb is refused before it grows.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from qloom.circuit import Circuit, Operation
 from qloom.qasm2.expr import Expr
@@ -20,7 +20,10 @@ from qloom.qasm2.limits import QasmLimits
 __all__ = ["BodyOp", "GateDef", "Program", "Register"]
 
 _SHARED_MAX = 200_000
-"""Distinct operations remembered for sharing; past it, sharing starts afresh."""
+"""Distinct operations (and qubit tuples) remembered for sharing; past it, sharing starts
+afresh, so the memo stays small beside the circuit."""
+
+T = TypeVar("T", bound=tuple)  # type: ignore[type-arg]
 
 
 class Register(NamedTuple):
@@ -98,6 +101,7 @@ class Program:
         self.include_chain: list[tuple[str, str]] = [("", main)]
         """(real path, name as written) of the files being read, the main file first."""
         self._shared: dict[Operation, Operation] = {}
+        self._qubits: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def declare(self, name: str, size: int, quantum: bool, source: Source, pos: int) -> None:
         """Add a register after the ones already declared of its kind.
@@ -148,16 +152,24 @@ class Program:
         """Append one operation the parser has checked (see ``Circuit.copy_with``)."""
         if name == "barrier" and qubits:
             self.barrier_extra += len(qubits) - 1
-        self.ops.append(self.share(Operation(name, qubits, params, clbits, condition)))
+        self.ops.append(self.make(name, qubits, params, clbits, condition))
 
-    def share(self, op: Operation) -> Operation:
-        """``op``, or an equal operation made before (a circuit repeats its operations)."""
-        if 0.0 in op.params:  # -0.0 == 0.0: keep the sign of each zero
+    def make(
+        self,
+        name: str,
+        qubits: tuple[int, ...],
+        params: tuple[float, ...] = (),
+        clbits: tuple[int, ...] = (),
+        condition: tuple[str, int] | None = None,
+    ) -> Operation:
+        """An ``Operation``: an equal one made before if any (circuits repeat operations),
+        else a new one sharing the qubit tuple of earlier operations on the same qubits."""
+        if len(qubits) <= 4:
+            qubits = _remember(self._qubits, qubits)
+        op = Operation(name, qubits, params, clbits, condition)
+        if 0.0 in params:  # -0.0 == 0.0: keep the sign of each zero
             return op
-        shared = self._shared.setdefault(op, op)
-        if len(self._shared) > _SHARED_MAX:
-            self._shared.clear()
-        return shared
+        return _remember(self._shared, op)
 
     def build(self) -> Circuit:
         """The circuit of every operation read, in order, with the declared registers."""
@@ -169,3 +181,14 @@ class Program:
         ).copy_with(self.ops)
         self.ops = []
         return circuit
+
+
+def _remember(memo: dict[T, T], value: T) -> T:
+    """``value``, or the equal value ``memo`` holds; ``memo`` starts afresh when full."""
+    known = memo.get(value)
+    if known is not None:
+        return known
+    if len(memo) >= _SHARED_MAX:
+        memo.clear()
+    memo[value] = value
+    return value
