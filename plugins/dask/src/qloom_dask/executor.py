@@ -136,7 +136,7 @@ class DaskExecutor(Executor):
             for the tasks of a killed worker (default 1 with ``processes``, else 0).
         heartbeat_timeout: seconds a LocalCluster worker may go without a heartbeat before
             its nanny restarts it (Dask's ``distributed.scheduler.worker-ttl``, which
-            Dask never lets fall below 10 heartbeats: 5 s on a small cluster).
+            Dask never lets fall below 10 heartbeats: 5 s on a small cluster); default 10.
         **cluster_options: passed on to ``distributed.LocalCluster``.
 
     Raises:
@@ -153,21 +153,23 @@ class DaskExecutor(Executor):
         connect_timeout: float = 10.0,
         processes: bool = True,
         spare_workers: int | None = None,
-        heartbeat_timeout: float = HEARTBEAT_TIMEOUT,
+        heartbeat_timeout: float | None = None,
         **cluster_options: Any,
     ) -> None:
         if threads_per_worker < 1:
             raise ConfigError(f"threads_per_worker must be at least 1, not {threads_per_worker}")
         if workers is not None and workers < 1:
             raise ConfigError(f"the dask executor needs at least 1 worker, not {workers}")
-        local_only = workers is not None or cluster_options or spare_workers is not None
-        if address is not None and (local_only or heartbeat_timeout != HEARTBEAT_TIMEOUT):
+        local_only = (workers, spare_workers, heartbeat_timeout) != (None, None, None)
+        if address is not None and (local_only or cluster_options):
             raise ConfigError(
                 "workers, spare_workers, heartbeat_timeout and cluster options configure a "
                 f"LocalCluster; they cannot apply to the existing cluster at {address}"
             )
         if spare_workers is None:
             spare_workers = 1 if processes and address is None else 0
+        if heartbeat_timeout is None:
+            heartbeat_timeout = HEARTBEAT_TIMEOUT
         if spare_workers < 0:
             raise ConfigError(f"spare_workers must not be negative, not {spare_workers}")
         if not heartbeat_timeout > 0:
