@@ -12,6 +12,7 @@ AMPLITUDE_BYTES = 16
 """One complex128 amplitude."""
 
 _GIB = float(1 << 30)
+_EXACT_GIB = 1 << 70  # from here on sizes are written as powers of two
 
 
 def state_bytes(num_qubits: int) -> int:
@@ -45,7 +46,8 @@ def check_size(num_qubits: int, max_qubits: int, *, copies: int = 2, what: str =
 
     Raises:
         QloomError: over ``max_qubits``, or more memory than is available; the message gives
-            the memory needed in GiB, the limit and the memory available.
+            the memory needed, the limit, the memory available and the option that raises
+            the limit.
     """
     one = state_bytes(num_qubits)
     need = one * copies
@@ -60,10 +62,15 @@ def check_size(num_qubits: int, max_qubits: int, *, copies: int = 2, what: str =
     )
     if free is not None:
         message += f" and {gib(free)} of memory is available"
+    if num_qubits > max_qubits:
+        message += " (raise the limit with the backend option --option max_qubits=N)"
     raise QloomError(message)
 
 
 def gib(size: float) -> str:
-    """A byte count in GiB, readable at any scale (``0.25 GiB``, ``16,384 GiB``)."""
+    """A byte count in GiB, readable at any scale (``0.25 GiB``, ``16,384 GiB``, and
+    ``2^1004 bytes`` for the astronomical sizes of wide statevectors)."""
+    if size >= _EXACT_GIB:
+        return f"2^{int(size).bit_length() - 1} bytes"
     value = size / _GIB
     return f"{value:,.0f} GiB" if value >= 100 else f"{value:.3g} GiB"
