@@ -177,6 +177,14 @@ def doubling(depth: int) -> str:
     return H + "\n".join(lines) + f"\nqreg q[1];\ng{depth} q[0];\n"
 
 
+def test_messages_quoting_huge_names_are_cut():
+    name = "a" * 1_000_000
+    for program in [H + f'include "{name}";\n', H + f"qreg q[1];\n{name} q[0];\n"]:
+        with pytest.raises(QasmError) as info:
+            qasm2.loads(program)
+        assert len(str(info.value)) < 2_100 and "characters, cut" in info.value.message
+
+
 def test_gate_expansion_is_counted_before_expanding():
     error = _limit_error(doubling(40))
     assert (error.filename, error.line, error.column) == ("bomb.qasm", 45, 1)

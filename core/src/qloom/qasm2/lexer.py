@@ -51,6 +51,9 @@ class Token(NamedTuple):
 _QUOTED_LINE_MAX = 10_000
 """Longer source lines are not quoted in errors (a one-line file could be megabytes)."""
 
+_MESSAGE_MAX = 2_000
+"""Longer messages (a megabyte-long name quoted in one) are cut to this many characters."""
+
 
 class Source:
     """One OpenQASM 2 text and its file name; turns offsets into located ``QasmError``s."""
@@ -79,17 +82,25 @@ class Source:
     def error(self, message: str, pos: int) -> QasmError:
         """A ``QasmError`` located at offset ``pos`` of this source."""
         line, column, text = self.location(pos)
-        return QasmError(message, self.filename, line, column, _quotable(text))
+        return QasmError(_bounded(message), self.filename, line, column, _quotable(text))
 
     def limit_error(self, what: str, pos: int, option: str, limit: int) -> QasmLimitError:
         """A ``QasmLimitError`` at offset ``pos``: ``what`` exceeds ``QasmLimits.<option>``."""
         line, column, text = self.location(pos)
-        message = over_limit(what, option, limit)
+        message = over_limit(_bounded(what), option, limit)
         return QasmLimitError(message, self.filename, line, column, _quotable(text), option, limit)
 
 
 def _quotable(line: str) -> str:
     return line if len(line) <= _QUOTED_LINE_MAX else ""
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= _MESSAGE_MAX:
+        return message
+    return (
+        f"{message[: _MESSAGE_MAX - 200]}... [{len(message)} characters, cut] ...{message[-150:]}"
+    )
 
 
 class Lexer:
