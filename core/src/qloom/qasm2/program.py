@@ -23,7 +23,7 @@ _SHARED_MAX = 200_000
 """Distinct operations (and qubit tuples) remembered for sharing; past it, sharing starts
 afresh, so the memo stays small beside the circuit."""
 
-T = TypeVar("T", bound=tuple)  # type: ignore[type-arg]
+T = TypeVar("T", bound=tuple[object, ...])
 
 
 class Register(NamedTuple):
