@@ -38,6 +38,13 @@ def add_draw_command(subparsers: Any) -> None:
     draw.add_argument(
         "--idle-wires", action="store_true", help="also draw qubits and registers nothing uses"
     )
+    draw.add_argument(
+        "--max-chars",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse a diagram larger than N characters (default: 2,000,000)",
+    )
     add_target_options(draw)
     draw.add_argument(
         "--coupling",
@@ -50,17 +57,26 @@ def add_draw_command(subparsers: Any) -> None:
 
 def _cmd_draw(args: argparse.Namespace) -> int:
     from qloom.cli import load_circuit_file
-    from qloom.drawing.text import draw_text
+    from qloom.drawing.text import DEFAULT_MAX_CHARS, check_drawable, draw_text
 
     if args.coupling is not None and not args.backend:
         raise QloomError(
             "--coupling draws the layout chosen for a device: add --on BACKEND, "
             "e.g. --on emulator:heavy-hex-27"
         )
+    max_chars = DEFAULT_MAX_CHARS if args.max_chars is None else args.max_chars
     circuit = load_circuit_file(args.file)
+    check_drawable(circuit, max_chars)  # before transpiling a circuit it cannot draw
     if args.backend:
         circuit = _transpiled(circuit, args)
-    print(draw_text(circuit, ascii=args.ascii, width=args.width, idle_wires=args.idle_wires))
+    text = draw_text(
+        circuit,
+        ascii=args.ascii,
+        width=args.width,
+        idle_wires=args.idle_wires,
+        max_chars=max_chars,
+    )
+    print(text)
     return 0
 
 

@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from qloom.errors import CircuitError
+from qloom.errors import CircuitError, QloomError
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit, Operation
     from qloom.layout import Layout
 
-__all__ = ["draw_text", "format_param"]
+__all__ = ["DEFAULT_MAX_CHARS", "check_drawable", "draw_text", "format_param"]
+
+DEFAULT_MAX_CHARS = 2_000_000
+"""The largest diagram ``draw_text`` builds, in characters (about 2 MB of text)."""
 
 _NONE, _SINGLE, _DOUBLE = 0, 1, 2
 Strokes = tuple[int, int, int, int]  # up, down, left, right
@@ -492,6 +495,7 @@ def draw_text(
     layout: Layout | None = None,
     idle_wires: bool = False,
     cregbundle: bool = True,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> str:
     """Draw ``circuit`` as a text diagram, one line per qubit and classical register.
 
@@ -519,13 +523,19 @@ def draw_text(
         idle_wires: draw idle wires too.
         cregbundle: one wire per classical register (``c: 5/``); ``False`` draws one wire
             per classical bit, conditions as ``■``/``○`` for the bits of the value.
+        max_chars: refuse a diagram larger than this many characters (grid cells, padding
+            included). Checked before any drawing: a circuit with more than a third that
+            many operations, bits or qubits is refused at once (each draws 3 or more
+            characters), the rest once its gates are packed into columns.
 
     Returns:
         The diagram, lines joined by newlines (no trailing newline).
 
     Raises:
         CircuitError: ``layout`` is for a different number of qubits than ``circuit``.
+        QloomError: the diagram would be larger than ``max_chars``.
     """
+    check_drawable(circuit, max_chars)
     style = _ASCII if ascii else _UNICODE
     if layout is None and circuit.layout is not None and not circuit.layout.is_trivial():
         layout = circuit.layout
@@ -545,6 +555,11 @@ def draw_text(
     label_width = max(len(label) for label in wires.labels)
     room = max(width - label_width, 1) if width > 0 else 0
     sections = _fold(widths, room, len(style.fold_in) + len(style.fold_out))
+    cells = (2 * len(wires) + 1) * (
+        sum(w + 1 for w in widths) + len(sections) * (label_width + 1 + len(style.fold_in))
+    )
+    if cells > max_chars:
+        raise _too_large(f"its diagram would be about {cells} characters", max_chars)
     lines: list[str] = []
     for number, (start, stop) in enumerate(sections):
         if number:
@@ -558,6 +573,29 @@ def draw_text(
             last=number == len(sections) - 1,
         )
     return "\n".join(lines)
+
+
+def check_drawable(circuit: Circuit, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    """Refuse, in constant time, a circuit whose diagram is surely over ``max_chars``.
+
+    ``draw_text`` calls it first; ``qloom draw`` also calls it before transpiling.
+
+    Raises:
+        QloomError: more than ``max_chars // 3`` operations, or qubits and clbits.
+    """
+    if len(circuit) > max_chars // 3:
+        raise _too_large(f"it has {len(circuit)} operations", max_chars)
+    if circuit.num_qubits + circuit.num_clbits > max_chars // 3:
+        raise _too_large(
+            f"it has {circuit.num_qubits} qubits and {circuit.num_clbits} clbits", max_chars
+        )
+
+
+def _too_large(what: str, max_chars: int) -> QloomError:
+    return QloomError(
+        f"the circuit is too large to draw: {what}, over the limit max_chars={max_chars} "
+        "characters (raise it with draw_text(..., max_chars=N) or qloom draw --max-chars N)"
+    )
 
 
 def _fold(widths: Sequence[int], room: int, markers: int) -> list[tuple[int, int]]:
