@@ -14,6 +14,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -481,11 +482,9 @@ class _Parser:
         rows = self._broadcast(name_tok.text, args)
         self.started = True  # a well-formed gate statement: errors past here may quote it
         site = name_tok.start
-        add = self.program.add
         if isinstance(callee, Gate):
             self._reserve(len(rows), f"'{name_tok.text}' adds", site)
-            for row in rows:
-                add(name_tok.text, row, params, (), condition)
+            self.program.add_rows(name_tok.text, rows, params, condition)
             return
         times = f" x {len(rows)} applications =" if len(rows) > 1 else ""
         self._reserve(
@@ -601,7 +600,13 @@ class _Parser:
                 elif arg.reg.size != first.reg.size:
                     raise self.source.error(_size_mismatch(arg, first), arg.pos)
         count = 1 if first is None else first.reg.size
-        rows = [tuple(arg.bit(row) for arg in args) for row in range(count)]
+        columns = [
+            range(arg.reg.offset, arg.reg.offset + count)
+            if arg.idx is None
+            else repeat(arg.reg.offset + arg.idx, count)
+            for arg in args
+        ]
+        rows = list(zip(*columns, strict=True))
         if len(args) > 1:
             for row, bits in enumerate(rows):
                 if len(set(bits)) != len(bits):

@@ -154,6 +154,24 @@ class Program:
             self.barrier_extra += len(qubits) - 1
         self.ops.append(self.make(name, qubits, params, clbits, condition))
 
+    def add_rows(
+        self,
+        name: str,
+        rows: list[tuple[int, ...]],
+        params: tuple[float, ...],
+        condition: tuple[str, int] | None,
+    ) -> None:
+        """``add`` for each qubit tuple of a broadcast (a gate applied to whole registers),
+        in one loop: a broadcast over a large register is the bulk of some programs."""
+        qubit_memo, op_memo, append = self._qubits, self._shared, self.ops.append
+        for memo in (qubit_memo, op_memo):
+            if len(memo) + len(rows) > _SHARED_MAX:
+                memo.clear()
+        share = 0.0 not in params  # -0.0 == 0.0: keep the sign of each zero
+        for qubits in rows:
+            op = Operation(name, qubit_memo.setdefault(qubits, qubits), params, (), condition)
+            append(op_memo.setdefault(op, op) if share else op)
+
     def make(
         self,
         name: str,
