@@ -7,6 +7,7 @@ import pytest
 import qloom
 from qloom import Circuit, ConfigError, Pipeline, UnknownPluginError, hookimpl
 from qloom.config import find_config, get_backend, pipeline_for
+from qloom.errors import MissingPartsError
 from qloom.plugins import Registry, get_registry, use_registry
 from support.parts import BasisStateBackend, register_parts
 
@@ -139,3 +140,77 @@ def test_a_factory_building_the_wrong_thing_is_named(parts):
     parts.register("executors", "odd", lambda: 42)
     with pytest.raises(qloom.QloomError, match="executor plugin 'odd' built a int, not a Executor"):
         qloom.get_executor("odd")
+
+
+# -- missing parts, named all at once (issue 16 point 9) -------------------------------------
+
+
+def test_config_file_pipelines_are_listed_when_a_pipeline_name_is_unknown(tmp_path):
+    (tmp_path / "qloom.toml").write_text('[pipelines.mine]\npasses = ["placers:reverse"]\n')
+    with pytest.raises(UnknownPluginError) as info:
+        qloom.get_pipeline("mien")
+    assert "mine" in info.value.installed and info.value.suggestion == "mine"
+    assert ", mine, " in str(info.value)
+
+
+def pipeline_needing(*passes):
+    return {"name": "needy", "passes": list(passes)}
+
+
+def test_every_missing_part_of_a_pipeline_is_named_with_its_distribution():
+    registry = register_parts(Registry(entry_points=[], core_version="0.1.0"))
+    nested = {"name": "inner", "passes": ["optimizers:cancel", "routers:sabre"]}
+    spec = pipeline_needing("placers:reverse", "routers:sabre", nested, "routers:sabr3")
+    with pytest.raises(MissingPartsError) as info:
+        Pipeline.from_spec(spec, registry)
+    err = info.value
+    assert [label for label, _ in err.missing] == [
+        "routers:sabre",
+        "optimizers:cancel",
+        "routers:sabr3",
+    ]
+    message = str(err)
+    assert message.startswith("pipeline 'needy' needs 3 parts that cannot be loaded: ")
+    assert "routers:sabre (provided by qloom-routers: pip install " in message
+    assert "optimizers:cancel (provided by qloom-optimizers: pip install " in message
+    assert "routers:sabr3 (not installed)" in message
+    assert isinstance(err, UnknownPluginError)  # callers catching the old error still do
+
+
+def test_a_backends_default_pipeline_with_missing_parts_names_backend_and_pipeline(parts):
+    class Needy(BasisStateBackend):
+        def __init__(self, device=None):
+            super().__init__(device)
+            self.default_pipeline = pipeline_needing("routers:sabre", "placers:dense")
+
+    with use_registry(register_parts(Registry(entry_points=[], core_version="0.1.0"))):
+        with pytest.raises(MissingPartsError) as info:
+            pipeline_for(Needy())
+        message = str(info.value)
+        assert "backend 'basis:3' uses pipeline 'needy' by default" in message
+        assert "routers:sabre (provided by qloom-routers" in message
+        assert "placers:dense (provided by qloom-placers" in message
+        backend = BasisStateBackend()
+        backend.default_pipeline = "O1"
+        with pytest.raises(MissingPartsError, match=r"pipelines:O1 \(provided by qloom-levels"):
+            pipeline_for(backend)
+
+
+def test_install_hints_point_at_the_checkout_while_the_packages_are_not_on_pypi(tmp_path):
+    from qloom.plugins import install_command
+
+    (tmp_path / "plugins" / "routers").mkdir(parents=True)
+    (tmp_path / "plugins" / "routers" / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "plugins" / "_template").mkdir()
+    (tmp_path / "plugins" / "_template" / "pyproject.toml").write_text("[project]\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert install_command("qloom-routers", cwd=tmp_path) == "pip install ./plugins/routers"
+    assert install_command("qloom-template", cwd=tmp_path) == "pip install ./plugins/_template"
+    assert (
+        install_command("qloom-routers", cwd=elsewhere, checkout=tmp_path)
+        == f"pip install {tmp_path / 'plugins' / 'routers'}"
+    )
+    assert install_command("qloom-routers", cwd=elsewhere, checkout=elsewhere) == (
+        "pip install qloom-routers"
+    )

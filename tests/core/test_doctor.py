@@ -64,6 +64,24 @@ def demo_backend(device: str | None = None) -> Backend:
     return Backend(f"demo:{device}", size, edges, ["h", "rz", "cx"])
 
 
+NEEDS = {"name": "needy", "passes": ["routers:sabre", "optimizers:cancel", "optimizers:keep"]}
+"""A pipeline needing two parts of this project that the in-memory registries lack."""
+
+
+def needy_backend(device: str | None = None) -> Backend:
+    """``needy:line-N``: a device backend whose default pipeline needs missing parts."""
+    if not device:
+        raise QloomError("the needy backend needs a device, e.g. 'needy:line-2'")
+    backend = demo_backend(device)
+    backend.default_pipeline = NEEDS
+    return backend
+
+
+def needy_pipeline() -> dict[str, Any]:
+    """A pipeline entry point whose passes are partly missing."""
+    return NEEDS
+
+
 RELEASE = threading.Event()
 
 
@@ -288,7 +306,7 @@ def test_a_name_two_distributions_provide_is_a_conflict_until_one_is_chosen(
     first, second = (d.parts[0] for d in diagnosis.distributions)
     assert first.status == "shadowed" and second.status == "loads"
     assert "qloom-doctor-second is preferred for optimizers:same" in first.reason
-    assert not first.problems[0].severity == "error", diagnosis.render()
+    assert first.problems[0].severity != "error", diagnosis.render()
     assert diagnosis.exit_code == 0, diagnosis.render()
 
 
@@ -404,3 +422,28 @@ def test_an_installed_plugin_exiting_at_import_is_reported_not_obeyed():
     assert doctor.returncode == 1, (doctor.returncode, doctor.stdout, doctor.stderr)
     assert "backends:exitsatimport  BROKEN    SystemExit(3) at import" in doctor.stdout
     assert "QLOOM_DISABLE_PLUGINS=backends:exitsatimport" in doctor.stdout
+
+
+def test_missing_parts_of_a_default_pipeline_are_reported_without_check():
+    eps = [
+        md.EntryPoint("needy", f"{HERE}:needy_backend", "qloom.backends"),
+        md.EntryPoint("needy", f"{HERE}:needy_pipeline", "qloom.pipelines"),
+        md.EntryPoint("keep", f"{HERE}:KeepAll", "qloom.optimizers"),
+        md.EntryPoint("demo", f"{HERE}:demo_backend", "qloom.backends"),
+    ]
+    registry = Registry(entry_points=eps, core_version="0.1.0")
+    diagnosis = diagnose(registry, entry_points=eps)
+    backend = part(diagnosis, "backends:needy")
+    assert backend.status == "incomplete", diagnosis.render()
+    assert "backend 'demo:line-2' uses pipeline 'needy' by default" in backend.reason
+    assert "routers:sabre (provided by qloom-routers" in backend.reason
+    assert "optimizers:cancel (provided by qloom-optimizers" in backend.reason
+    advice = backend.problems[0].advice
+    assert advice.startswith("pip install ") and "routers" in advice and "optimizers" in advice
+    pipeline = part(diagnosis, "pipelines:needy")
+    assert pipeline.status == "incomplete" and "pipeline 'needy' needs 2 parts" in pipeline.reason
+    demo = part(diagnosis, "backends:demo")  # its default, O2, is not installed at all
+    assert demo.status == "incomplete" and "pipelines:O2 (provided by qloom-levels" in demo.reason
+    assert part(diagnosis, "optimizers:keep").status == "loads"
+    assert diagnosis.exit_code == 1
+    assert "INCOMPLETE" in diagnosis.render()

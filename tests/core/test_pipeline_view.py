@@ -123,7 +123,7 @@ def test_a_known_part_that_is_not_installed_says_what_to_install(tmp_path):
     (tmp_path / "qloom.toml").write_text('[pipelines.p]\npasses = ["routers:basic"]\n')
     with use_registry(Registry(entry_points=[])):  # nothing installed
         (row,) = describe_pipeline("p").rows
-    assert row.status == "not installed" and "pip install qloom-routers" in row.error
+    assert row.status == "not installed" and "provided by qloom-routers: pip install" in row.error
 
 
 def test_bad_options_are_shown_as_invalid(tmp_path):

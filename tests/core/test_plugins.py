@@ -14,7 +14,7 @@ import pytest
 from qloom import BrokenPluginError, ConfigError, IncompatiblePluginError, Pass, UnknownPluginError
 from qloom.errors import OptionError, PluginConflictError
 from qloom.pipeline import Pipeline
-from qloom.plugins import Registry
+from qloom.plugins import KINDS, Registry
 from support import require_distribution
 from support.parts import register_parts
 
@@ -56,7 +56,7 @@ def test_unknown_name_lists_installed_and_closest_match():
 
 
 def test_unknown_well_known_name_says_what_to_install():
-    with pytest.raises(UnknownPluginError, match="pip install qloom-sim-numpy"):
+    with pytest.raises(UnknownPluginError, match=r"qloom-sim-numpy: pip install \S*sim-numpy"):
         registry().load("backends", "numpy")
 
 
@@ -405,3 +405,23 @@ def test_qloom_plugins_shows_the_conflict(monkeypatch, capsys):
     lines = [line for line in out.splitlines() if line.startswith("routers")]
     assert len(lines) == 2 and all("conflict" in line for line in lines), out
     assert "QLOOM_PREFER=routers:sabre=" in out
+
+
+def test_the_known_packages_map_matches_the_plugins_entry_points():
+    from pathlib import Path
+
+    import tomllib
+
+    from qloom.plugins import KNOWN_PACKAGES
+
+    root = Path(__file__).resolve().parents[2]
+    declared = {}
+    for pyproject in sorted(root.glob("plugins/*/pyproject.toml")):
+        project = tomllib.loads(pyproject.read_text())["project"]
+        for group, entries in project.get("entry-points", {}).items():
+            kind = group.removeprefix("qloom.")
+            declared.update({(kind, name): project["name"] for name in entries})
+    declared = {k: v for k, v in declared.items() if k[0] in KINDS}
+    if not declared:
+        pytest.skip("no plugins/ folder beside the tests")
+    assert declared == KNOWN_PACKAGES

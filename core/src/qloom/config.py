@@ -24,6 +24,7 @@ the file explicitly. The nearest file from the working directory upwards is used
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,11 +32,11 @@ from typing import Any
 
 from qloom.backend import Backend
 from qloom.config_file import CONFIG_ENV, find_config, forget_cached, load_config
-from qloom.errors import UnknownPluginError
+from qloom.errors import MissingPartsError, UnknownPluginError
 from qloom.executor import Executor
 from qloom.passes import Pass
-from qloom.pipeline import Pipeline
-from qloom.plugins import Registry, get_registry
+from qloom.pipeline import Pipeline, missing_hint
+from qloom.plugins import Registry, get_registry, install_command
 
 __all__ = [
     "BACKEND_ENV",
@@ -48,7 +49,9 @@ __all__ = [
     "pipeline_for",
     "reset_defaults",
     "set_backend",
+    "resolve_default_pipeline",
     "set_transpiler",
+    "unknown_pipeline",
 ]
 
 BACKEND_ENV = "QLOOM_BACKEND"
@@ -141,7 +144,7 @@ def _default_backend(options: dict[str, Any]) -> tuple[str | Backend, dict[str, 
         registry.names("backends"),
         None,
         "no backend given: pass on=..., call qloom.set_backend(...), set $QLOOM_BACKEND, "
-        "or pip install qloom-sim-numpy",
+        f"or {install_command('qloom-sim-numpy')}",
     )
 
 
@@ -171,15 +174,54 @@ def get_pipeline(transpiler: PipelineLike, registry: Registry | None = None) -> 
         spec = {"name": transpiler, **configured[transpiler]}
         return Pipeline.from_spec(spec, registry)
     registry.add_hook_pipelines()
-    made = registry.build("pipelines", transpiler, None)
+    try:
+        made = registry.build("pipelines", transpiler, None)
+    except MissingPartsError:
+        raise
+    except UnknownPluginError as exc:
+        if exc.kind != "pipelines" or exc.name != transpiler:
+            raise
+        raise unknown_pipeline(exc, configured) from None
     pipeline = get_pipeline(made, registry)
     if pipeline.name in ("custom", ""):
         pipeline.name = transpiler
     return pipeline
 
 
+def resolve_default_pipeline(backend: Backend, choice: PipelineLike) -> Pipeline:
+    """``get_pipeline(choice)`` for ``backend``: its missing parts (or ``choice`` itself, a
+    pipeline that is not installed) are reported as a ``MissingPartsError`` naming it."""
+    try:
+        return get_pipeline(choice)
+    except MissingPartsError as exc:
+        raise MissingPartsError(exc.pipeline, exc.missing, backend=backend.name) from None
+    except UnknownPluginError as exc:
+        if exc.kind != "pipelines" or not isinstance(choice, str) or exc.name != choice:
+            raise
+        missing = [(f"pipelines:{choice}", missing_hint(exc))]
+        raise MissingPartsError(choice, missing, backend=backend.name) from None
+
+
+def unknown_pipeline(
+    exc: UnknownPluginError, configured: Mapping[str, Any]
+) -> UnknownPluginError:
+    """``exc`` (no installed pipeline has that name) listing the config file's pipelines too,
+    with the closest of all names."""
+    if not configured:
+        return exc
+    installed = sorted({*exc.installed, *configured})
+    close = difflib.get_close_matches(exc.name, installed, n=1, cutoff=0.5)
+    suggestion = close[0] if close else None
+    return UnknownPluginError("pipelines", exc.name, installed, suggestion, exc.hint)
+
+
 def pipeline_for(backend: Backend, transpiler: PipelineLike | None = None) -> Pipeline:
-    """The pipeline to use for ``backend``: ``transpiler`` if given, else the defaults."""
+    """The pipeline to use for ``backend``: ``transpiler`` if given, else the defaults.
+
+    Raises:
+        MissingPartsError: the default pipeline, or some of its passes, are not installed;
+            it names the backend, the pipeline and every missing part.
+    """
     if transpiler is not None:
         return get_pipeline(transpiler)
     provider = backend.name.partition(":")[0]
@@ -196,5 +238,5 @@ def pipeline_for(backend: Backend, transpiler: PipelineLike | None = None) -> Pi
         backend.default_pipeline,
     ):
         if choice is not None:
-            return get_pipeline(choice)
+            return resolve_default_pipeline(backend, choice)
     raise AssertionError("unreachable: backend.default_pipeline is always set")

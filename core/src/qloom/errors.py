@@ -16,6 +16,7 @@ __all__ = [
     "GateError",
     "IncompatiblePluginError",
     "MappingError",
+    "MissingPartsError",
     "OptionError",
     "PassError",
     "PluginConflictError",
@@ -168,6 +169,36 @@ class UnknownPluginError(PluginError, LookupError):
 
     def _init_args(self) -> tuple[Any, ...]:
         return (self.kind, self.name, self.installed, self.suggestion, self.hint)
+
+
+class MissingPartsError(UnknownPluginError):
+    """A pipeline needs parts that are not installed: every one of them is named, with the
+    distribution that provides it and how to install it when that is known.
+
+    Attributes:
+        pipeline: the pipeline's name; backend: the backend whose default it is, if any.
+        missing: ``(kind:name, hint)`` for each missing part, ``hint`` being e.g.
+            ``provided by qloom-routers: pip install ./plugins/routers`` or ``None``.
+    """
+
+    def __init__(
+        self, pipeline: str, missing: list[tuple[str, str | None]], backend: str | None = None
+    ) -> None:
+        self.pipeline = pipeline
+        self.missing = missing
+        self.backend = backend
+        kind, _, name = missing[0][0].partition(":") if missing else ("pipelines", "", pipeline)
+        self.kind, self.name, self.installed, self.suggestion = kind, name, [], None
+        self.hint = "; ".join(h for _, h in missing if h) or None
+        listed = ", ".join(f"{label} ({hint or 'not installed'})" for label, hint in missing)
+        whose = f"backend '{backend}' uses pipeline '{pipeline}' by default; it" if backend else (
+            f"pipeline '{pipeline}'"
+        )
+        count = f"{len(missing)} part{'s' if len(missing) != 1 else ''}"
+        PluginError.__init__(self, f"{whose} needs {count} that cannot be loaded: {listed}")
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.pipeline, self.missing, self.backend)
 
 
 class BrokenPluginError(PluginError, ImportError):

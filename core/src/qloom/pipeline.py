@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from qloom.errors import ConfigError, PassError, TaskError
+from qloom.errors import ConfigError, MissingPartsError, PassError, TaskError, UnknownPluginError
 from qloom.hooks import hooks
 from qloom.options import check_options
 from qloom.passes import Pass, PassContext, derive_seed
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from qloom.circuit import Circuit
     from qloom.plugins import Registry
 
-__all__ = ["Pipeline", "identity_pipeline", "normalize_kind"]
+__all__ = ["Pipeline", "identity_pipeline", "make_pass", "missing_hint", "normalize_kind"]
 
 _PASS_KINDS = ("padding", "placers", "routers", "unrollers", "optimizers", "pipelines")
 
@@ -118,21 +118,33 @@ class Pipeline(Pass):
 
         Raises:
             ConfigError: the spec is malformed.
-            UnknownPluginError: a pass name is not installed.
+            MissingPartsError: some passes are not installed; it names every one of them
+                (nested pipelines included) with the distribution that provides it.
         """
         from qloom.plugins import get_registry
 
         if not isinstance(spec, Mapping) or not isinstance(spec.get("passes", []), list):
             raise ConfigError(f"a pipeline spec needs a 'passes' list, got {spec!r}")
         registry = registry or get_registry()
+        name = str(spec.get("name", "custom"))
         passes: list[Pass] = []
+        missing: list[tuple[str, str | None]] = []
         for position, entry in enumerate(spec.get("passes", [])):
-            if isinstance(entry, Mapping) and "passes" in entry:  # a nested pipeline, inline
-                passes.append(cls.from_spec(entry, registry))
-                continue
-            kind, name, options = _parse_entry(entry, position, spec.get("name"))
-            passes.append(make_pass(kind, name, options, registry))
-        return cls(passes, str(spec.get("name", "custom")), str(spec.get("description", "")))
+            try:
+                if isinstance(entry, Mapping) and "passes" in entry:  # nested, inline
+                    passes.append(cls.from_spec(entry, registry))
+                    continue
+                kind, part, options = _parse_entry(entry, position, spec.get("name"))
+                passes.append(make_pass(kind, part, options, registry))
+            except MissingPartsError as exc:  # a nested pipeline's: keep looking
+                missing += [m for m in exc.missing if m not in missing]
+            except UnknownPluginError as exc:
+                label = f"{exc.kind}:{exc.name}"
+                if label not in (m[0] for m in missing):
+                    missing.append((label, missing_hint(exc)))
+        if missing:
+            raise MissingPartsError(name, missing)
+        return cls(passes, name, str(spec.get("description", "")))
 
     def __repr__(self) -> str:
         return (
@@ -158,6 +170,18 @@ def make_pass(
     if step.kind == "passes":
         step.kind = kind
     return step
+
+
+def missing_hint(exc: UnknownPluginError) -> str | None:
+    """What to do about one missing part: install its distribution, or the closest name."""
+    from qloom.plugins import install_hint
+
+    if exc.hint and "switched off" in exc.hint:
+        return exc.hint.removeprefix("It is ").rstrip(".")
+    known = install_hint(exc.kind, exc.name)
+    if known:
+        return known
+    return f"did you mean '{exc.suggestion}'?" if exc.suggestion else None
 
 
 def _parse_entry(entry: Any, position: int, pipeline: Any) -> tuple[str, str, dict[str, Any]]:

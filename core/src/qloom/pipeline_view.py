@@ -15,14 +15,13 @@ given an instance) is walked as built.
 
 from __future__ import annotations
 
-import difflib
 import importlib.metadata as md
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from qloom.config import find_config, load_config, pipeline_for
+from qloom.config import find_config, load_config, pipeline_for, unknown_pipeline
 from qloom.errors import (
     BrokenPluginError,
     ConfigError,
@@ -314,13 +313,7 @@ class _Walker:
         return made, _registry_provider(info.distribution, info.version)
 
     def _unknown(self, name: str, exc: UnknownPluginError) -> UnknownPluginError:
-        if not self.configured:
-            return exc
-        installed = sorted({*exc.installed, *self.configured})
-        close = difflib.get_close_matches(name, installed, n=1, cutoff=0.5)
-        return UnknownPluginError(
-            "pipelines", name, installed, close[0] if close else None, exc.hint
-        )
+        return unknown_pipeline(exc, self.configured)
 
     def provider_of_pipeline(self, name: str, inline: Provider | None = None) -> Provider:
         """Who provides the pipeline called ``name``; ``inline`` (the enclosing pipeline's

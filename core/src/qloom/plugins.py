@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -52,6 +53,8 @@ __all__ = [
     "accepted_options",
     "core_requirement",
     "get_registry",
+    "install_command",
+    "install_hint",
     "installed_entry_points",
     "kind_of_group",
     "use_registry",
@@ -99,6 +102,10 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     },
     **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
     **{("padding", n): "qloom-padding" for n in ("auto", "none", "before", "after")},
+    ("pipelines", "emulator"): "qloom-hw-emulator",
+    **{(kind, "qiskit"): "qloom-qiskit" for kind in ("placers", "routers", "unrollers")},
+    ("optimizers", "qiskit"): "qloom-qiskit",
+    ("optimizers", "drop-identity"): "qloom-template",
     **{("pipelines", n): "qloom-placers" for n in ("mapping", "mapping-best")},
     **{("pipelines", n): "qloom-levels" for n in ("O0", "O1", "O2", "O3")},
     **{("unrollers", n): "qloom-unrollers" for n in ("basis", "decompose")},
@@ -115,7 +122,8 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
         )
     },
 }
-"""Which distribution of this project provides a well-known part, for "not installed" hints."""
+"""Which distribution of this project provides a well-known part, for "not installed" hints
+(a test checks it against the plugins' own entry points)."""
 
 
 @dataclass(frozen=True)
@@ -318,8 +326,7 @@ class Registry:
         if name in self._disabled_names(kind):
             hint = f"It is installed but switched off by {DISABLE_ENV}."
         elif (kind, name) in KNOWN_PACKAGES:
-            package = KNOWN_PACKAGES[kind, name]
-            hint = f"It is provided by {package}: pip install {package}"
+            hint = f"It is {install_hint(kind, name)}"
         return UnknownPluginError(kind, name, installed, close[0] if close else None, hint)
 
     def _disabled_names(self, kind: str) -> set[str]:
@@ -566,6 +573,40 @@ def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
     dist = canonicalize_name(info.distribution)
     keys = {info.name, f"{info.kind}:{info.name}", dist, dist.removeprefix("qloom-")}
     return bool(keys & disabled)
+
+
+def install_hint(kind: str, name: str) -> str | None:
+    """``provided by qloom-routers: pip install ./plugins/routers`` for a part this project
+    ships (see ``KNOWN_PACKAGES``), ``None`` for any other."""
+    package = KNOWN_PACKAGES.get((kind, name))
+    return None if package is None else f"provided by {package}: {install_command(package)}"
+
+
+def install_command(
+    distribution: str, cwd: Path | None = None, checkout: Path | None = None
+) -> str:
+    """How to install one of this project's distributions.
+
+    Its packages are not on PyPI yet, so from a checkout (``plugins/<dir>/pyproject.toml``
+    under ``cwd``, or beside the core's own source, ``checkout``) it is
+    ``pip install ./plugins/<dir>`` (or that folder's path); elsewhere
+    ``pip install <distribution>``.
+    """
+    cwd = cwd or Path.cwd()
+    checkout = checkout if checkout is not None else _checkout_root()
+    short = canonicalize_name(distribution).removeprefix("qloom-")
+    for folder in (short, f"_{short}"):
+        if (cwd / "plugins" / folder / "pyproject.toml").is_file():
+            return f"pip install ./plugins/{folder}"
+        if checkout is not None and (checkout / "plugins" / folder / "pyproject.toml").is_file():
+            return f"pip install {checkout / 'plugins' / folder}"
+    return f"pip install {distribution}"
+
+
+def _checkout_root() -> Path | None:
+    """The project checkout the core runs from (editable install), or ``None``."""
+    root = Path(__file__).resolve().parents[3]  # core/src/qloom/plugins.py
+    return root if (root / "core" / "pyproject.toml").is_file() else None
 
 
 def installed_entry_points() -> list[md.EntryPoint]:

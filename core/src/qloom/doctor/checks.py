@@ -28,7 +28,15 @@ from qloom.passes import Pass
 from qloom.plugins import Registry
 from qloom.testing.conformance import Report, check_backend, check_pass
 
-__all__ = ["EXECUTOR_TIMEOUT", "NOISY_MAX_TVD", "SEED", "Trials", "check_part", "one_line"]
+__all__ = [
+    "EXECUTOR_TIMEOUT",
+    "NOISY_MAX_TVD",
+    "SEED",
+    "Trials",
+    "build_example_backend",
+    "check_part",
+    "one_line",
+]
 
 EXECUTOR_TIMEOUT = 120.0
 """Seconds an executor gets to build, run a trivial task and shut down under ``check``."""
@@ -81,23 +89,31 @@ def _from_suite(run: Callable[[], Report], detail: str = "") -> Conformance:
 # backends
 
 
-def _check_backend(registry: Registry, name: str) -> Conformance:
-    """Build it with no options, else with the example devices its own error names."""
+def build_example_backend(registry: Registry, name: str) -> tuple[Any, str]:
+    """Build backend ``name`` with no options, else with the first example device its own
+    error names; the object built and ``on name:device`` (or ``""``).
+
+    Raises:
+        QloomError: it needs options (the error of the build with none).
+    """
     factory = registry.load("backends", name)
-    detail = ""
     try:
-        backend = factory()
+        return factory(), ""
     except QloomError as exc:
-        backend = None
         for device in _example_devices(name, str(exc)):
             try:
-                backend = factory(device)
+                return factory(device), f"on {name}:{device}"
             except QloomError:
                 continue
-            detail = f"on {name}:{device}"
-            break
-        if backend is None:
-            return Conformance("skipped", detail=f"needs options ({one_line(exc)})")
+        raise
+
+
+def _check_backend(registry: Registry, name: str) -> Conformance:
+    """Build it with no options, else with the example devices its own error names."""
+    try:
+        backend, detail = build_example_backend(registry, name)
+    except QloomError as exc:
+        return Conformance("skipped", detail=f"needs options ({one_line(exc)})")
     if not isinstance(backend, Backend):
         return Conformance("failed", 1, (f"it builds a {type(backend).__name__}, not a Backend",))
     max_tvd = NOISY_MAX_TVD if backend.calibration is not None else None

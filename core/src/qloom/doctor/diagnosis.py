@@ -30,6 +30,7 @@ from qloom.doctor.metadata import (
     project_url,
     suggested_range,
 )
+from qloom.doctor.pipelines import pipeline_problems
 from qloom.doctor.report import (
     ERROR,
     INFO,
@@ -230,6 +231,12 @@ def _part_report(
         report.reason = broken.reason.splitlines()[0] if broken.reason else ""
         advice = range_advice(dist) if refused else broken_advice(broken, dist, requires)
         report.problems.append(Problem(ERROR, report.reason, advice))
+        return report
+    missing = pipeline_problems(registry, info.kind, info.name)
+    if missing:
+        report.status = "incomplete"
+        report.reason = missing[0].message
+        report.problems += missing
     return report
 
 

@@ -58,8 +58,9 @@ class PartReport:
     Attributes:
         status: ``loads``, ``broken``, ``refused`` (wants another qloom), ``disabled``
             (switched off), ``conflict`` (other distributions provide the same name and
-            the user has not chosen one) or ``shadowed`` (the user chose another
-            distribution's part of that name).
+            the user has not chosen one), ``shadowed`` (the user chose another
+            distribution's part of that name) or ``incomplete`` (it loads, but it is a
+            pipeline, or a backend whose default pipeline, needs parts not installed).
         reason: why it is not ``loads``, in one line.
     """
 
