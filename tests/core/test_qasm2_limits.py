@@ -2,7 +2,8 @@
 
 Each refusal is a located ``QasmError`` (file:line:col of the statement at fault) naming
 the path or the limit and how to allow it; no error quotes a file that is not the user's
-OpenQASM source. Bombs under a memory limit and the fuzz test are in test_qasm2_fuzz.py.
+OpenQASM source. Bombs under a memory limit are in test_qasm2_bombs.py, fuzzing in
+test_qasm2_fuzz.py.
 """
 
 from __future__ import annotations
