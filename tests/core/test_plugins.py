@@ -425,3 +425,14 @@ def test_the_known_packages_map_matches_the_plugins_entry_points():
     if not declared:
         pytest.skip("no plugins/ folder beside the tests")
     assert declared == KNOWN_PACKAGES
+
+
+def test_the_new_plugin_errors_survive_a_round_trip_to_a_worker():
+    from qloom.errors import MissingPartsError
+
+    missing = MissingPartsError("O1", [("routers:sabre", "provided by qloom-routers")], "emu:x")
+    conflict = PluginConflictError("routers", "sabre", ["a 1", "b 2"], preferred="c")
+    for err in (missing, conflict):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and str(back) == str(err)
+    assert pickle.loads(pickle.dumps(missing)).missing == missing.missing

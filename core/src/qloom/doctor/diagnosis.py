@@ -275,7 +275,7 @@ def _contested(part: _Part, registry: Registry) -> tuple[str, str, Problem] | No
 def _check_all(
     reports: list[DistributionReport], registry: Registry, progress: bool, timeout: float
 ) -> None:
-    todo = [(d, p) for d in reports for p in d.parts if p.status == "loads"]
+    todo = [(d, p) for d in reports for p in d.parts if p.status in ("loads", "incomplete")]
     bar = _progress_bar(len(todo)) if progress else None
     trials = Trials.build()
     with use_registry(registry):
