@@ -310,3 +310,21 @@ def test_an_invalid_option_row_still_lists_the_valid_ones(tmp_path):
     assert row.status == "invalid" and row.defaults == {"qubit": 0}
     assert "has no option 'qubti' (did you mean 'qubit'?); valid: qubit=0" in row.error
     assert get_registry().status("optimizers", "append-id") != "broken"
+
+
+def test_a_pass_two_distributions_provide_is_shown_as_a_conflict(tmp_path, monkeypatch):
+    import importlib.metadata as md
+
+    class Dist:
+        def __init__(self, name):
+            self.metadata, self.version, self.requires = {"Name": name}, "1.0", None
+
+    monkeypatch.delenv("QLOOM_PREFER", raising=False)
+    eps = [
+        md.EntryPoint("twice", "support.parts:ReverseQubits", "qloom.placers")._for(Dist(n))
+        for n in ("qloom-a", "qloom-b")
+    ]
+    (tmp_path / "qloom.toml").write_text('[pipelines.p]\npasses = ["placers:twice"]\n')
+    with use_registry(Registry(entry_points=eps, core_version="0.1.0")):
+        (row,) = describe_pipeline("p").rows
+    assert row.status == "conflict" and "qloom-a 1.0, qloom-b 1.0" in row.error

@@ -436,3 +436,14 @@ def test_the_new_plugin_errors_survive_a_round_trip_to_a_worker():
         back = pickle.loads(pickle.dumps(err))
         assert type(back) is type(err) and str(back) == str(err)
     assert pickle.loads(pickle.dumps(missing)).missing == missing.missing
+
+
+def test_hook_plugins_of_the_same_name_from_two_distributions_are_both_registered():
+    first = provided_by("qloom-a", "support.parts", name="hooks", group="qloom")
+    second = provided_by("qloom-b", "support.shared", name="hooks", group="qloom")
+    again = provided_by("qloom-a", "support.parts", name="hooks", group="qloom")
+    reg = registry(first, second, again)
+    assert reg.conflicts() == {}
+    assert sorted(i.distribution for i in reg.hook_infos()) == ["qloom-a", "qloom-b"]
+    names = {name for name, _ in reg.hook_manager().list_name_plugin()}
+    assert {"qloom-a:hooks", "qloom-b:hooks"} <= names

@@ -25,6 +25,7 @@ from qloom.config import find_config, load_config, pipeline_for, unknown_pipelin
 from qloom.errors import (
     BrokenPluginError,
     ConfigError,
+    PluginConflictError,
     QloomError,
     UnknownPluginError,
 )
@@ -47,7 +48,9 @@ __all__ = [
 ]
 
 OK, MISSING, BROKEN, INVALID = "ok", "not installed", "broken", "invalid"
-"""Row statuses: fine; not installed; fails to import or build; refuses its options."""
+CONFLICT = "conflict"
+"""Row statuses: fine; not installed; fails to import or build; refuses its options;
+provided by several distributions, none chosen (``QLOOM_PREFER``)."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,9 @@ class PassRow:
         stage: its stage label (``ROUTING``, ``PIPELINE``, ...).
         options: the options it was given.
         distribution, version, source: who provides it (see ``Provider``).
-        status: ``ok``, ``not installed``, ``broken`` (fails to import or build) or
-            ``invalid`` (refuses the options it was given).
+        status: ``ok``, ``not installed``, ``broken`` (fails to import or build),
+            ``invalid`` (refuses the options it was given) or ``conflict`` (several
+            distributions provide it and none was chosen).
         error: why it is not ``ok``.
         description: a nested pipeline's description.
         defaults: every option the pass accepts, with its default (``REQUIRED`` when it
@@ -382,10 +386,11 @@ class _Walker:
             step = make_pass(kind, name, options, self.registry)
         except BrokenPluginError as exc:
             return [_row(number, depth, kind, name, options, provider, "", BROKEN, _reason(exc))]
+        except PluginConflictError as exc:
+            return [_row(number, depth, kind, name, options, provider, "", CONFLICT, str(exc))]
         except QloomError as exc:  # bad options, most often: the plugin's own message
-            defaults = accepted_options(self.registry.load(kind, name))
             row = _row(number, depth, kind, name, options, provider, "", INVALID, str(exc))
-            return [replace(row, defaults=defaults)]
+            return [replace(row, defaults=accepted_options(self.registry.load(kind, name)))]
         row = _row(number, depth, kind, name, dict(step.options), provider)
         return [replace(row, defaults=type(step).accepted_options())]
 

@@ -220,12 +220,18 @@ class Registry:
             if self.is_disabled(info):
                 continue
             seen = providers.setdefault((kind, ep.name), [])
-            if all(_same_dist(info.distribution, s.distribution) for s in seen) and seen:
+            if any(_same_dist(info.distribution, s.distribution) for s in seen):
                 continue  # the same distribution seen twice (two copies on the path)
             seen.append(info)
         found: dict[str, dict[str, PluginInfo]] = {kind: {} for kind in (*KINDS, "hooks")}
-        self._conflicts = {key: infos for key, infos in providers.items() if len(infos) > 1}
+        self._conflicts = {
+            key: infos for key, infos in providers.items() if len(infos) > 1 and key[0] != "hooks"
+        }
         for (kind, name), infos in providers.items():
+            if kind == "hooks":  # events, not parts chosen by name: every one is registered
+                for i, info in enumerate(infos):
+                    found[kind][name if i == 0 else f"{info.distribution}:{name}"] = info
+                continue
             chosen = self._prefer.get(f"{kind}:{name}")
             picked = [i for i in infos if chosen and _same_dist(i.distribution, chosen)]
             found[kind][name] = (picked or infos)[0]
