@@ -10,6 +10,7 @@ Unicode error, and one bad row does not stop the other tasks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import sqlite3
@@ -367,3 +368,45 @@ def test_no_module_that_reads_the_store_can_unpickle_or_evaluate():
                 assert node.func.id not in ("eval", "exec", "__import__"), (
                     f"{source.name}:{node.lineno} calls {node.func.id}"
                 )
+
+
+def test_any_value_in_any_column_is_a_result_or_a_qloom_error(tmp_path: Path):
+    """Point 7, fuzzed (bounded): whatever a column holds, the Compiler opens the store,
+    lists it, and answers each task with its result or a QloomError, never another type."""
+    import shutil
+    import uuid
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    template = tmp_path / "template.sqlite"
+    with Compiler(store=template) as compiler:
+        done = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=1).id
+        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=1).id
+    json_text = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+        max_leaves=8,
+    ).map(json.dumps)
+    values = st.none() | st.integers() | st.floats() | st.text() | st.binary() | json_text
+
+    @settings(max_examples=40, derandomize=True, deadline=None)
+    @given(
+        task=st.sampled_from([done, failed]),
+        column=st.sampled_from([*TEXT_COLUMNS, "created", "started", "finished"]),
+        value=values,
+    )
+    def check(task: str, column: str, value: Any) -> None:
+        store = tmp_path / f"{uuid.uuid4().hex}.sqlite"
+        shutil.copyfile(template, store)
+        with sqlite3.connect(store) as db:
+            db.execute(f"UPDATE OR IGNORE tasks SET {column} = ? WHERE id = ?", (value, task))
+        db.close()
+        with Compiler(store=store) as compiler:
+            assert len(compiler.tasks()) == 2
+            for task_id in (done, failed):
+                for call in (compiler.result, compiler.resubmit):
+                    with contextlib.suppress(QloomError):  # anything else fails the test
+                        call(task_id)
+
+    check()
