@@ -205,6 +205,21 @@ def test_fast_path_and_full_parser_agree_on_every_statement_shape():
     assert len(qasm2.loads(fast)) == 4
 
 
+def test_measure_fast_path_agrees_with_the_full_parser():
+    fast = HEADER + "qreg q[2];\nqreg r[2];\ncreg a[1];\ncreg c[3];\n" + "".join(
+        f"measure {q} -> {c};\n"
+        for q, c in [("q[0]", "c[2]"), ("r[1]", "a[0]"), ("q[1]", "c[0]"), ("q[0]", "c[2]")]
+    )
+    slow = fast.replace("measure ", "measure /* token parser */ ")
+    assert list(qasm2.loads(fast)) == list(qasm2.loads(slow))
+    assert [(op.qubits, op.clbits) for op in qasm2.loads(fast)] == [
+        ((0,), (3,)), ((3,), (0,)), ((1,), (1,)), ((0,), (3,)),
+    ]  # fmt: skip
+    for bad in ["measure q[2] -> c[0];", "measure q[0] -> c[3];", "measure q[0] -> q[1];"]:
+        with pytest.raises(QasmError):
+            qasm2.loads(HEADER + "qreg q[2];\ncreg c[3];\n" + bad)
+
+
 @settings(derandomize=True, max_examples=200, deadline=None)
 @given(
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300),

@@ -1,11 +1,13 @@
 """OpenQASM 2 statements into a ``Program``: a regex fast path plus a full token parser.
 
-Most lines of real files are ``name(params) reg[i], reg[j];``. ``_FAST`` matches that shape
-in one regular-expression call and takes parameter values from a cache keyed by their
-source text; anything else, and anything the fast path cannot prove valid, goes through
-the token parser, which also produces every error message. The two agree because the fast
-path only accepts what the token parser accepted before (the cache is filled by it) and
-only uses library gates and declared registers with in-range, distinct indices.
+Most lines of real files are ``name(params) reg[i], reg[j];`` or ``measure q[i] -> c[j];``.
+``_FAST`` and ``_FAST_MEASURE`` match those shapes in one regular-expression call; parameter
+values come from a cache keyed by their source text, or are plain numbers read directly.
+Anything else, and anything the fast path cannot prove valid, goes through the token
+parser, which also produces every error message. The two agree because the fast path only
+accepts parameters the token parser accepted before (the cache is filled by it) or plain
+numbers it reads the same way, and only uses library gates and declared registers with
+in-range, distinct indices. A statement's operation is also remembered by its text.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _FAST = re.compile(
     """,
     re.ASCII | re.VERBOSE,
 )
+
+_FAST_MEASURE = re.compile(rf"measure \s+ {_ARG} -> \s* {_ARG} ;", re.ASCII | re.VERBOSE)
 
 _LIBRARY: dict[str, Gate] = {
     g.name: g for g in GATES.values() if g.is_unitary and g.num_qubits is not None
@@ -126,7 +130,7 @@ class _Parser:
         """Parse the whole source: the optional header, then statement after statement."""
         text = self.source.text
         end = len(text)
-        skip, fast = SKIP.match, _FAST.match
+        skip, fast, fast_measure = SKIP.match, _FAST.match, _FAST_MEASURE.match
         program = self.program
         ops = program.ops
         statements = self._statements
@@ -136,13 +140,17 @@ class _Parser:
             pos = skip(text, pos).end()  # type: ignore[union-attr]
             if pos >= end:
                 return
-            match = fast(text, pos)
+            match = fast(text, pos) or fast_measure(text, pos)
             if match is None:
                 pos = self._statement(pos)
                 continue
             op = statements.get(match.group())
             if op is None:
                 op = self._fast_statement(match)
+                if op is not None:
+                    if len(statements) >= _STATEMENT_CACHE_LIMIT:
+                        statements.clear()
+                    statements[match.group()] = op
             if op is None or len(ops) + program.barrier_extra >= max_ops:
                 pos = self._statement(pos)
             else:
@@ -151,11 +159,17 @@ class _Parser:
             self.started = True
 
     def _fast_statement(self, match: re.Match[str]) -> Operation | None:
-        """The operation of a simple gate statement; None to use the full parser.
+        """The operation of a simple gate or measure statement; None to use the full parser.
 
         Remembered by the statement's text: the same text always means the same operation
         within one program, since registers are never redeclared and library gates win.
         """
+        if match.re is _FAST_MEASURE:
+            qubit = _fast_bit(self.program.qregs, *match.group(1, 2))
+            clbit = _fast_bit(self.program.cregs, *match.group(3, 4))
+            if qubit < 0 or clbit < 0:
+                return None
+            return self.program.make("measure", (qubit,), (), (clbit,))
         name, ptext, r1, i1, r2, i2, r3, i3 = match.groups()
         arity = _FAST_GATES.get(name)
         if arity is None:
@@ -175,11 +189,7 @@ class _Parser:
             qubits = (q1, _fast_bit(qregs, r2, i2), _fast_bit(qregs, r3, i3))
         if len(qubits) != arity[1] or min(qubits) < 0 or len(set(qubits)) != len(qubits):
             return None
-        op = self.program.make(name, qubits, params)
-        if len(self._statements) >= _STATEMENT_CACHE_LIMIT:
-            self._statements.clear()
-        self._statements[match.group()] = op
-        return op
+        return self.program.make(name, qubits, params)
 
     def _statement(self, pos: int) -> int:
         """Parse one statement starting at ``pos`` with the token parser; return its end."""
@@ -706,9 +716,10 @@ class _Parser:
             raise lex.error_here("expected a gate, measure or reset after 'if (...)'")
 
 
-def _fast_bit(qregs: dict[str, Register], name: str, index: str) -> int:
-    """The qubit ``name[index]``, or -1 when the fast path cannot vouch for it."""
-    reg = qregs.get(name)
+def _fast_bit(registers: dict[str, Register], name: str, index: str) -> int:
+    """The bit ``name[index]`` of one kind of register, or -1 when the fast path cannot
+    vouch for it."""
+    reg = registers.get(name)
     if reg is None or len(index) > 9:
         return -1
     i = int(index)
