@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from qloom.circuit import Circuit
 from qloom.errors import ArgumentError, SerializationError
 
 __all__ = [
     "MAX_SEED",
+    "check_circuits",
     "check_count",
     "check_plain",
     "check_resources",
@@ -28,6 +30,28 @@ MAX_SEED = 2**64 - 1
 """The largest seed accepted (seeds are 0 to 2**64 - 1)."""
 
 _MAX_DEPTH = 64
+
+
+def check_circuits(circuits: Any) -> tuple[Circuit | list[Circuit], str]:
+    """A circuit, or a list of circuits from any iterable, and how errors name its task(s):
+    ``task 'ghz3'``, or ``batch of 5 circuits``.
+
+    Raises:
+        ArgumentError: it is not a circuit or an iterable of them (naming the entry).
+    """
+    if isinstance(circuits, Circuit):
+        name = f"task '{circuits.name}'" if circuits.name else "task (unnamed circuit)"
+        return circuits, name
+    if isinstance(circuits, str | bytes) or not isinstance(circuits, Iterable):
+        reason = "it is a Circuit or a list of them"
+        raise ArgumentError(None, "circuit", _short(circuits), reason)
+    batch = list(circuits)
+    label = f"batch of {len(batch)} circuits"
+    for i, item in enumerate(batch):
+        if not isinstance(item, Circuit):
+            where = f"circuit {i} of the {label}"
+            raise ArgumentError(where, "circuit", _short(item), "it is not a Circuit")
+    return batch, label
 
 
 def check_plain(task: str | None, argument: str, value: Any) -> None:

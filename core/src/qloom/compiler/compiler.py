@@ -27,6 +27,7 @@ from qloom import worker
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.compiler.checks import (
+    check_circuits,
     check_count,
     check_plain,
     check_resources,
@@ -261,7 +262,7 @@ class Compiler:
                 is not plain JSON data (a numpy number, a set, NaN, ...).
         """
         self._check_open()
-        task = _task_label(circuit)
+        circuit, task = check_circuits(circuit)
         seed = check_seed(task, seed)
         if padding is not None and not isinstance(padding, str):
             raise ArgumentError(task, "padding", repr(padding), "it is a name (or None)")
@@ -658,26 +659,6 @@ def _restore_cause(error: BaseException) -> None:
     if previous is not None and cause.__cause__ is None:
         cause.__cause__ = previous
     error.__cause__ = cause
-
-
-def _task_label(circuit: Any) -> str:
-    """How errors at submit name the task: its circuit, or the batch (checking each entry)."""
-    if isinstance(circuit, Circuit):
-        return f"task '{circuit.name}'" if circuit.name else "task (unnamed circuit)"
-    if isinstance(circuit, str | bytes) or not isinstance(circuit, Sequence):
-        raise ArgumentError(None, "circuit", _short(circuit), "it is a Circuit or a list of them")
-    label = f"batch of {len(circuit)} circuits"
-    for i, item in enumerate(circuit):
-        if not isinstance(item, Circuit):
-            raise ArgumentError(
-                f"circuit {i} of the {label}", "circuit", _short(item), "it is not a Circuit"
-            )
-    return label
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _id(task: TaskLike) -> str:
