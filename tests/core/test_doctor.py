@@ -447,3 +447,17 @@ def test_missing_parts_of_a_default_pipeline_are_reported_without_check():
     assert part(diagnosis, "optimizers:keep").status == "loads"
     assert diagnosis.exit_code == 1
     assert "INCOMPLETE" in diagnosis.render()
+
+
+def test_advice_for_this_projects_own_plugins_installs_from_the_checkout(monkeypatch):
+    from qloom.doctor.advice import range_advice
+    from qloom.doctor.report import DistributionReport
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "plugins" / "routers" / "pyproject.toml").is_file():
+        pytest.skip("not run from a checkout of qloom")
+    monkeypatch.chdir(root)
+    dist = DistributionReport("qloom-routers", "0.1.0", requires_qloom=">=0.2", core_version="0.1")
+    assert "(pip install --upgrade ./plugins/routers)" in range_advice(dist)
+    elsewhere = DistributionReport("qloom-acme", "1.0", requires_qloom=">=0.2", core_version="0.1")
+    assert "(pip install --upgrade qloom-acme)" in range_advice(elsewhere)

@@ -14,7 +14,7 @@ from packaging.utils import canonicalize_name
 from qloom.doctor.metadata import requirement_for
 from qloom.doctor.report import ERROR, INFO, DistributionReport, PartReport, Problem, plural
 from qloom.errors import BrokenPluginError
-from qloom.plugins import DISABLE_ENV, BrokenPlugin, PluginInfo, Registry
+from qloom.plugins import DISABLE_ENV, BrokenPlugin, PluginInfo, Registry, install_command
 
 __all__ = [
     "broken_advice",
@@ -39,9 +39,15 @@ def range_advice(dist: DistributionReport) -> str:
     """Bring ``dist`` and the core together: upgrade the plugin, or install a core it takes."""
     return (
         f"install a {dist.name} release that supports qloom {dist.core_version} "
-        f"(pip install --upgrade {dist.name}), or a qloom it supports "
+        f"({_pip(dist.name, '--upgrade')}), or a qloom it supports "
         f"(pip install 'qloom{dist.requires_qloom}')"
     )
+
+
+def _pip(distribution: str, flag: str) -> str:
+    """``pip install FLAG DIST``, or ``FLAG ./plugins/<dir>`` for this project's own
+    distributions run from a checkout (see ``qloom.plugins.install_command``)."""
+    return install_command(distribution).replace("pip install ", f"pip install {flag} ", 1)
 
 
 def enable_advice(info: PluginInfo, registry: Registry) -> str:
@@ -78,7 +84,7 @@ def broken_advice(broken: BrokenPlugin, dist: DistributionReport, requires: Sequ
     error = broken.error
     cause = error.cause if isinstance(error, BrokenPluginError) else error
     off = f"meanwhile switch it off with {switch_off(info.kind, info.name)}"
-    reinstall = f"pip install --force-reinstall {dist.name}"
+    reinstall = _pip(dist.name, "--force-reinstall")
     if isinstance(cause, ModuleNotFoundError) and cause.name:
         module = cause.name.split(".")[0]
         own = info.target.split(":")[0].split(".")[0]
