@@ -119,3 +119,19 @@ def test_arguments_that_do_not_fit_the_type_give_a_remote_error():
 def test_malformed_data_is_a_value_error(data):
     with pytest.raises(ValueError):
         error_from_data(data)
+
+
+def test_every_qloom_error_with_its_own_constructor_can_be_rebuilt_from_fields():
+    """A new error type with its own ``__init__`` must say its ``_init_args`` (and name them
+    as its parameters), or the store could only give it back as a ``RemoteError``."""
+    import inspect
+
+    for name in errors.__all__:
+        kind = getattr(errors, name)
+        if not (isinstance(kind, type) and issubclass(kind, QloomError)):
+            continue
+        if not any("__init__" in vars(c) for c in kind.__mro__ if issubclass(c, QloomError)):
+            continue  # Exception's constructor: rebuilt from its args
+        assert kind._init_args is not QloomError._init_args, f"{name} lacks _init_args"
+        params = list(inspect.signature(kind.__init__).parameters)[1:]
+        assert params, f"{name}.__init__ takes no named parameters"
