@@ -184,10 +184,12 @@ class TaskStore:
                 )
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        if tables and version == STORE_FORMAT:
+            return
         with db:
             if not tables:
                 db.executescript(_TABLE)
-            elif version < STORE_FORMAT:  # format 0 pickled errors: never read, dropped
+            else:  # format 0 kept errors pickled: they are dropped unread
                 db.execute("UPDATE tasks SET error = NULL")
             db.executescript(_INDEXES)
             db.execute(f"PRAGMA user_version = {STORE_FORMAT}")
