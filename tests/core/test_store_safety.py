@@ -290,6 +290,11 @@ def test_a_store_from_a_newer_qloom_is_refused(tmp_path: Path):
     with pytest.raises(StoreError, match="newer") as caught:
         Compiler(store=store)
     assert str(store) in str(caught.value) and "99" in str(caught.value)
+    with sqlite3.connect(store) as db:
+        db.execute("PRAGMA user_version = -3")
+    db.close()
+    with pytest.raises(StoreError, match="format -3"):
+        Compiler(store=store)
 
 
 BAD_VALUES = {

@@ -159,6 +159,8 @@ class TaskStore:
         """Create the table in a new file; check and migrate an existing one."""
         db = self._db
         version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version < 0:
+            raise StoreError(self.path, f"its store format {version} is none qloom writes")
         if version > STORE_FORMAT:
             raise StoreError(
                 self.path,
