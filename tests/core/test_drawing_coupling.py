@@ -131,3 +131,98 @@ def test_cli_writes_the_coupling_picture(mpl, tmp_path, capsys):
     assert args.func(args) == 0
     assert f"wrote {path}" in capsys.readouterr().out
     assert path.read_bytes().startswith(PNG)
+
+
+# -- layouts: no two qubits on top of each other, no numeric warnings (issue 16) -----------
+
+
+def _family(kind: str, n: int):
+    import networkx as nx
+
+    graph = {
+        "star": nx.star_graph(n - 1),
+        "ring": nx.cycle_graph(n),
+        "line": nx.path_graph(n),
+        "all-to-all": nx.complete_graph(n),
+        "grid": nx.grid_2d_graph(max(1, n // 4), 4),
+    }[kind]
+    graph = nx.convert_node_labels_to_integers(graph)
+    return Backend(f"{kind}-{n}", graph.number_of_nodes(), list(graph.edges))
+
+
+TIED = (3, 6, 12, 15, 16, 22, 28, 34, 40)  # stars of 12, 15, 16, ...: spectral layout ties
+
+
+@pytest.mark.parametrize(
+    ("kind", "sizes"),
+    [
+        ("star", TIED),
+        ("all-to-all", TIED),
+        ("ring", (3, 16, 40)),
+        ("line", (3, 16, 40)),
+        ("grid", (16, 40)),
+    ],
+)
+def test_computed_positions_never_put_two_qubits_together(kind, sizes):
+    import itertools
+    import math
+    import warnings
+
+    for n in sizes:
+        backend = _family(kind, n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # networkx's divide-by-zero must not happen
+            positions = coupling_positions(backend)
+        edges = sorted(math.dist(positions[a], positions[b]) for a, b in backend.connectivity.edges)
+        pairs = itertools.combinations(positions, 2)
+        closest = min(math.dist(positions[a], positions[b]) for a, b in pairs)
+        # A star of 40 spaces its leaves 2*sin(pi/39) = 0.16 of an edge apart on a circle.
+        assert closest > 0.1 * edges[len(edges) // 2], f"{backend.name}: {closest:.3g}"
+
+
+def _node_overlaps(figure) -> list[tuple[int, int, float, float]]:
+    """Pairs of drawn qubit circles that overlap: (i, j, distance px, diameter px)."""
+    import itertools
+    import math
+
+    from matplotlib.collections import PathCollection
+
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    (nodes,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    centres = ax.transData.transform(nodes.get_offsets())
+    diameter = math.sqrt(nodes.get_sizes()[0]) * figure.dpi / 72
+    return [
+        (i, j, math.dist(centres[i], centres[j]), diameter)
+        for i, j in itertools.combinations(range(len(centres)), 2)
+        if math.dist(centres[i], centres[j]) < diameter
+    ]
+
+
+def _title_inside(figure) -> bool:
+    figure.canvas.draw()
+    box = figure.texts[0].get_window_extent(figure.canvas.get_renderer())
+    return box.x0 >= 0 and box.x1 <= figure.bbox.width and box.y1 <= figure.bbox.height
+
+
+@pytest.mark.parametrize("n", [6, 12, 16, 22, 30])
+def test_star_pictures_have_no_overlapping_qubits_and_a_whole_title(mpl, n):
+    backend = _family("star", n)
+    circuit = Circuit(n)
+    for q in range(1, n):
+        circuit.cx(0, q)
+    circuit.layout = Layout(tuple(range(n)), (1, 0, *range(2, n)))
+    figure = draw_coupling(backend, circuit=circuit)
+    assert not _node_overlaps(figure), _node_overlaps(figure)[:3]
+    assert _title_inside(figure), figure.texts[0].get_text()
+
+
+def test_the_issue_command_draws_a_clean_star(mpl, tmp_path):
+    require_distribution("qloom-hw-emulator")
+    ghz = qloom.qasm2.load(EXAMPLES / "ghz.qasm")
+    backend = qloom.get_backend("emulator:star-6", noise=False)
+    for seed in range(4):
+        out = qloom.transpile(ghz, on=backend, seed=seed)
+        figure = draw_coupling(backend, circuit=out, path=tmp_path / f"star{seed}.png")
+        assert not _node_overlaps(figure), (seed, _node_overlaps(figure))
+        assert _title_inside(figure), (seed, figure.texts[0].get_text())

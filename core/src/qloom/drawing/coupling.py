@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import cmath
 import math
+import textwrap
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +35,8 @@ __all__ = ["coupling_positions", "draw_coupling"]
 Position = tuple[float, float]
 
 _KAMADA_KAWAI_MAX = 300  # nodes; above this its O(n^2) cost is felt, spring layout instead
+_CLOSEST_MAX = 2000  # nodes; up to here the closest pair is measured (an O(n^2) array)
+_CROWDED = 1e-3  # two positions closer than this fraction of the drawing's extent coincide
 _PLACED = "#e6750a"  # a logical qubit starts here
 _BORROWED = "#8c6bb1"  # touched by the circuit, no logical qubit starts here (routing)
 _IDLE = "#d9d9d9"
@@ -48,7 +52,9 @@ def coupling_positions(backend: Backend, seed: int = 0) -> dict[int, Position]:
     the coupling graph: Kamada-Kawai started from the spectral layout for graphs up to
     300 qubits, which draws grids, heavy-hex lattices, rings and stars flat and untangled,
     and a spring layout seeded with ``seed`` for larger ones; then rotated so the commonest
-    edge direction is horizontal.
+    edge direction is horizontal. A start that puts two qubits on one spot (the spectral
+    layout of a star or a complete graph does: its eigenvalues repeat) is replaced by a
+    circle, so no two qubits are ever drawn on top of each other.
 
     Raises:
         QloomError: the backend has no coupling map, or its coordinates are malformed.
@@ -60,12 +66,54 @@ def coupling_positions(backend: Backend, seed: int = 0) -> dict[int, Position]:
     if graph.number_of_nodes() <= 2 or graph.number_of_edges() == 0:
         return {int(q): (float(i), 0.0) for i, q in enumerate(sorted(graph.nodes))}
     if graph.number_of_nodes() <= _KAMADA_KAWAI_MAX:
-        start = nx.spectral_layout(graph)
-        raw = nx.kamada_kawai_layout(graph, pos=start)
+        raw = _kamada_kawai(graph)
     else:
         raw = nx.spring_layout(graph, seed=seed)
     positions = {int(q): (float(xy[0]), float(xy[1])) for q, xy in raw.items()}
     return _level(positions, list(graph.edges))
+
+
+def _kamada_kawai(graph: nx.Graph) -> Mapping[Any, Any]:
+    """Kamada-Kawai from the spectral layout, or from a circle when the spectral layout
+    puts qubits together; a circle itself if the optimisation still fails.
+
+    Kamada-Kawai divides by the distance between every two nodes, so coincident starting
+    points give numpy's "divide by zero" and nodes that stay together: both are refused
+    here (floating-point errors raise inside, and are never shown as warnings).
+    """
+    circle: dict[Any, Any] = dict(nx.circular_layout(graph))
+    with np.errstate(divide="raise", invalid="raise", over="raise"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for spectral in (True, False):
+            try:
+                first = dict(nx.spectral_layout(graph)) if spectral else circle
+                if _crowded(first):
+                    continue
+                raw: dict[Any, Any] = dict(nx.kamada_kawai_layout(graph, pos=first))
+            except (ArithmeticError, Warning, ImportError, np.linalg.LinAlgError):
+                continue
+            if not _crowded(raw):
+                return raw
+    return circle
+
+
+def _crowded(positions: Mapping[Any, Any]) -> bool:
+    """Whether two positions (nearly) coincide, or any is not finite."""
+    points = np.array([positions[q] for q in positions], dtype=float)
+    if not np.isfinite(points).all():
+        return True
+    extent = float(np.ptp(points, axis=0).max()) if len(points) else 0.0
+    return extent == 0.0 or _closest(points) < _CROWDED * extent
+
+
+def _closest(points: np.ndarray) -> float:
+    """The smallest distance between two of ``points`` (``inf`` for fewer than two, or too
+    many to measure)."""
+    if len(points) < 2 or len(points) > _CLOSEST_MAX:
+        return math.inf
+    gaps = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=-1)
+    np.fill_diagonal(gaps, np.inf)
+    return float(gaps.min())
 
 
 def draw_coupling(
@@ -113,14 +161,17 @@ def draw_coupling(
     borrowed = set() if circuit is None else set(circuit.active_qubits()) - set(placed)
     positions = coupling_positions(backend, seed)
     x_low, x_high, y_low, y_high, margin = _extent(positions)
+    title = _title(backend, graph, layout, circuit, usage)
 
     own_figure = ax is None
     if ax is None:
         spread = max(x_high - x_low, y_high - y_low, 1e-9)
         side = min(16.0, max(6.0, 1.2 * math.sqrt(graph.number_of_nodes()) + 2.0))
-        width = side * max(0.6, (x_high - x_low) / spread)
-        height = side * max(0.5, (y_high - y_low) / spread) + 1.2  # title and legend
-        figure = Figure(figsize=(max(width, 6.0), height), layout="constrained")
+        width = max(6.0, side * max(0.6, (x_high - x_low) / spread))
+        title = _wrapped(title, width, _TITLE_SIZE)
+        lines = title.count("\n") + 1
+        height = side * max(0.5, (y_high - y_low) / spread) + 0.9 + 0.2 * lines  # and legend
+        figure = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(figure)  # a non-interactive canvas: no GUI backend is ever touched
         ax = figure.add_subplot()
     else:
@@ -131,18 +182,33 @@ def draw_coupling(
     ax.set_aspect("equal")
     ax.set_axis_off()
     handles = _draw(ax, graph, positions, placed, borrowed, usage)
-    title = _title(backend, graph, layout, circuit, usage)
     if own_figure:
-        figure.suptitle(title, fontsize=10)
+        figure.suptitle(title, fontsize=_TITLE_SIZE)
+        columns = 3 if figure.get_figwidth() >= 8.0 else 2
         figure.legend(
-            handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False
+            handles=handles, loc="outside lower center", ncol=columns, fontsize=8, frameon=False
         )
     else:
-        ax.set_title(title, fontsize=9)
+        box = ax.get_position()
+        ax.set_title(_wrapped(title, box.width * figure.get_figwidth(), 9.0), fontsize=9)
         ax.legend(handles=handles, fontsize=7)
     if path is not None:
         figure.savefig(Path(path), dpi=150)
     return figure
+
+
+_TITLE_SIZE = 10.0
+
+
+def _wrapped(title: str, inches: float, points: float) -> str:
+    """``title`` with each line wrapped to fit ``inches`` at a font of ``points``.
+
+    An average character of the default sans-serif font is about 0.6 of its size wide.
+    """
+    columns = max(20, int(0.9 * inches * 72.0 / (0.6 * points)))
+    return "\n".join(
+        textwrap.fill(line, columns, break_on_hyphens=False) for line in title.splitlines()
+    )
 
 
 def _coupling_graph(backend: Backend) -> nx.Graph:
@@ -333,10 +399,12 @@ def _draw(
 
 
 def _node_diameter(ax: Any, graph: nx.Graph, positions: Mapping[int, Position]) -> float:
-    """A node size in points that leaves the median edge about half visible."""
+    """A node size in points that leaves the median edge about half visible and keeps the
+    two closest qubits apart (a star's leaves are closer to each other than to its hub)."""
     lengths = sorted(math.dist(positions[a], positions[b]) for a, b in graph.edges if a != b)
     if not lengths:
         return 14.0
+    closest = _closest(np.array([positions[q] for q in sorted(positions)], dtype=float))
     box = ax.get_position()
     figure_width, figure_height = ax.figure.get_size_inches()
     x_low, x_high = ax.get_xlim()
@@ -345,7 +413,8 @@ def _node_diameter(ax: Any, graph: nx.Graph, positions: Mapping[int, Position]) 
         box.width * figure_width / max(x_high - x_low, 1e-9),
         box.height * figure_height / max(y_high - y_low, 1e-9),
     )  # points per data unit
-    return float(max(5.0, min(22.0, 0.5 * lengths[len(lengths) // 2] * scale)))
+    size = min(0.5 * lengths[len(lengths) // 2], 0.85 * closest) * scale
+    return float(max(3.0, min(22.0, size)))
 
 
 def _extent(positions: Mapping[int, Position]) -> tuple[float, float, float, float, float]:
