@@ -101,11 +101,15 @@ INCLUDES = ['"qelib1.inc"', '"/etc/passwd"', '"../../../../etc/passwd"', '"/proc
             '"x.inc"', '"."', '"/dev/zero"']  # fmt: skip
 
 
+DECLARED = [("qreg", "q"), ("qreg", "r"), ("creg", "c")]
+
+
 @st.composite
 def statements(draw: st.DrawFn) -> str:
-    """Programs of well-formed statements with hostile sizes, expressions and includes."""
+    """Programs of well-formed statements with hostile sizes, expressions and includes,
+    after declarations of registers q, r and c of random (often hostile) sizes."""
     regs = ["q", "r"]
-    lines = []
+    lines = [f"{kind} {name}[{draw(st.sampled_from(SIZES))}];" for kind, name in DECLARED]
     for _ in range(draw(st.integers(1, 12))):
         reg = draw(st.sampled_from(regs))
         size = draw(st.sampled_from(SIZES))
