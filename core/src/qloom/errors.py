@@ -22,6 +22,7 @@ __all__ = [
     "PluginConflictError",
     "PluginError",
     "QasmError",
+    "QasmLimitError",
     "QloomError",
     "RemoteError",
     "SerializationError",
@@ -128,6 +129,32 @@ class QasmError(QloomError, ValueError):
 
     def _init_args(self) -> tuple[Any, ...]:  # keep the location when pickled across processes
         return (self.message, self.filename, self.line, self.column, self.source_line)
+
+
+class QasmLimitError(QasmError):
+    """A program over one of the reader's ``QasmLimits``, located at the statement at fault.
+
+    Attributes:
+        option: the ``QasmLimits`` field that was exceeded (such as ``"max_qubits"``).
+        limit: that field's value for this read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        filename: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        source_line: str = "",
+        option: str = "",
+        limit: int = 0,
+    ) -> None:
+        self.option = option
+        self.limit = limit
+        super().__init__(message, filename, line, column, source_line)
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (*super()._init_args(), self.option, self.limit)
 
 
 class PluginError(QloomError):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
-from qloom.errors import QasmError
+from qloom.errors import QasmLimitError
 
 __all__ = ["QasmLimitError", "QasmLimits"]
 
@@ -73,32 +72,6 @@ class QasmLimits:
             except ValueError:
                 raise ValueError(f"--qasm-limit {key} needs an integer, got '{value}'") from None
         return cls(**values)
-
-
-class QasmLimitError(QasmError):
-    """A program over one of the reader's ``QasmLimits``, located at the statement at fault.
-
-    Attributes:
-        option: the ``QasmLimits`` field that was exceeded (such as ``"max_qubits"``).
-        limit: that field's value for this read.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        filename: str = "<string>",
-        line: int = 0,
-        column: int = 0,
-        source_line: str = "",
-        option: str = "",
-        limit: int = 0,
-    ) -> None:
-        self.option = option
-        self.limit = limit
-        super().__init__(message, filename, line, column, source_line)
-
-    def _init_args(self) -> tuple[Any, ...]:
-        return (*super()._init_args(), self.option, self.limit)
 
 
 def over_limit(what: str, option: str, limit: int) -> str:
