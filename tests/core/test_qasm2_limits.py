@@ -162,6 +162,22 @@ def test_cli_refuses_outside_includes_and_takes_include_path(tmp_path, capsys):
     )
 
 
+def test_compile_command_takes_the_reader_options(tmp_path, capsys):
+    get_registry().register("backends", "basis", BasisStateBackend)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "flip.inc").write_text("gate flip a { x a; }\n")
+    program = tmp_path / "main.qasm"
+    program.write_text(H + 'include "flip.inc";\nqreg q[1];\nflip q[0];\nx q[0];\n')
+    base = ["compile", str(program), "--on", "basis:3", "--no-progress"]
+    assert main(base) == 1  # flip.inc is not beside the file
+    assert "flip.inc" in capsys.readouterr().out
+    assert main([*base, "--include-path", str(lib)]) == 0
+    assert "1 compiled, 0 failed" in capsys.readouterr().out
+    assert main([*base, "--include-path", str(lib), "--qasm-limit", "max_operations=1"]) == 1
+    assert "max_operations" in capsys.readouterr().out
+
+
 # -- size limits --------------------------------------------------------------------------
 
 

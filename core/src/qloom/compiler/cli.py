@@ -16,7 +16,7 @@ __all__ = ["add_compile_command"]
 
 def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``qloom compile`` to the CLI's sub-commands."""
-    from qloom.cli import add_target_options
+    from qloom.cli import add_qasm_options, add_target_options
 
     parser = sub.add_parser(
         "compile",
@@ -24,6 +24,7 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
     )
     parser.add_argument("inputs", nargs="+", type=Path, help="OpenQASM 2 files or folders")
     add_target_options(parser)
+    add_qasm_options(parser)
     parser.add_argument(
         "--executor", default="serial", help="serial, threads, processes or dask (default serial)"
     )
@@ -38,13 +39,14 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 def _cmd_compile(args: argparse.Namespace) -> int:
     from qloom import qasm2
-    from qloom.cli import parse_backend_options
+    from qloom.cli import parse_backend_options, qasm_options
 
+    reader = qasm_options(args)
     files = _qasm_files(args.inputs)
     circuits, names, rows = [], [], []
     for path in files:
         try:
-            circuit = qasm2.load(path)
+            circuit = qasm2.load(path, **reader)
             circuit.name = circuit.name or path.stem
             circuits.append(circuit)
             names.append(path)
