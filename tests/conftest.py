@@ -16,7 +16,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
 @pytest.fixture(autouse=True)
 def clean_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No global default, env var or config file leaks between tests."""
-    for var in ("QLOOM_BACKEND", "QLOOM_CONFIG", "QLOOM_DISABLE_PLUGINS"):
+    for var in ("QLOOM_BACKEND", "QLOOM_CONFIG", "QLOOM_DISABLE_PLUGINS", "QLOOM_PREFER"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     config.reset_defaults()
