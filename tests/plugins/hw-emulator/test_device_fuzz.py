@@ -53,7 +53,7 @@ scalars = (
     st.none()
     | st.booleans()
     | st.integers(-3, 40)
-    | st.sampled_from([0, -1, 10_000, 10_001, 999_999_999, 2**63, -(2**63), 10**30])
+    | st.sampled_from([0, -1, 2048, 2049, 999_999_999, 2**63, -(2**63), 10**30])
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.sampled_from(["ring", "line", "grid", "heavy-hex", "star", "all-to-all", "edges", "cz"])
     | st.text(max_size=8)
@@ -65,7 +65,7 @@ values = st.recursive(
 )
 
 
-sizes = st.integers(-2, 20) | st.sampled_from([7, 11, 15, 10_000, 10_001, 999_999_999, 2**63])
+sizes = st.integers(-2, 20) | st.sampled_from([7, 11, 15, 2048, 2049, 999_999_999, 2**63])
 topologies = st.fixed_dictionaries(
     {"kind": st.sampled_from(["ring", "line", "grid", "heavy-hex", "star", "all-to-all", "edges"])},
     optional={

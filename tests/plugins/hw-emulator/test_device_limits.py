@@ -50,7 +50,7 @@ def test_an_edge_index_past_the_qubit_limit_is_refused_before_anything_is_built(
     path = write(tmp_path, NATIVES + "[topology]\nedges = [[0, 1], [2, 20000]]\n")
     err = refused(path)
     assert err.key == "topology.edges[1][1]"
-    assert "max_device_qubits=10000" in err.problem
+    assert "max_device_qubits=2048" in err.problem
 
 
 def test_too_many_qubits_names_the_limit_and_the_option(tmp_path):

@@ -32,7 +32,7 @@ class EmulatorBackend(Backend):
         noise_scale: multiplies every error rate (``0.5``: a device twice as good).
         max_qubits: the most qubits one emulated circuit may touch.
         max_device_qubits, max_device_couplers, max_device_file_bytes: the largest
-            description file accepted (see ``DeviceLimits``; defaults 10,000 qubits,
+            description file accepted (see ``DeviceLimits``; defaults 2,048 qubits,
             100,000 couplers, 4 MiB).
 
     Raises:
