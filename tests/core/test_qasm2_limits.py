@@ -178,6 +178,23 @@ def test_compile_command_takes_the_reader_options(tmp_path, capsys):
     assert "max_operations" in capsys.readouterr().out
 
 
+def test_draw_command_takes_the_reader_options(tmp_path, capsys):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "flip.inc").write_text("gate flip a { x a; }\n")
+    program = tmp_path / "main.qasm"
+    program.write_text(H + 'include "flip.inc";\nqreg q[1];\nflip q[0];\n')
+    assert main(["draw", str(program)]) == 1
+    assert "flip.inc" in capsys.readouterr().err
+    assert main(["draw", str(program), "--include-path", str(lib)]) == 0
+    assert "X" in capsys.readouterr().out
+    limited = ["draw", str(program), "--include-path", str(lib), "--qasm-limit", "max_qubits=1"]
+    assert main(limited) == 0
+    program.write_text(H + "qreg q[2];\nx q;\n")
+    assert main(["draw", str(program), "--qasm-limit", "max_qubits=1"]) == 1
+    assert "max_qubits" in capsys.readouterr().err
+
+
 # -- size limits --------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ __all__ = ["add_draw_command"]
 
 def add_draw_command(subparsers: Any) -> None:
     """Add ``qloom draw FILE.qasm`` to the ``qloom`` command's subparsers."""
-    from qloom.cli import add_target_options
+    from qloom.cli import add_qasm_options, add_target_options
 
     draw = subparsers.add_parser(
         "draw",
@@ -46,6 +46,7 @@ def add_draw_command(subparsers: Any) -> None:
         help="refuse a diagram larger than N characters (default: 2,000,000)",
     )
     add_target_options(draw)
+    add_qasm_options(draw)
     draw.add_argument(
         "--coupling",
         type=Path,
@@ -56,7 +57,7 @@ def add_draw_command(subparsers: Any) -> None:
 
 
 def _cmd_draw(args: argparse.Namespace) -> int:
-    from qloom.cli import load_circuit_file
+    from qloom.cli import load_circuit_file, qasm_options
     from qloom.drawing.text import DEFAULT_MAX_CHARS, check_drawable, draw_text
 
     if args.coupling is not None and not args.backend:
@@ -65,7 +66,7 @@ def _cmd_draw(args: argparse.Namespace) -> int:
             "e.g. --on emulator:heavy-hex-27"
         )
     max_chars = DEFAULT_MAX_CHARS if args.max_chars is None else args.max_chars
-    circuit = load_circuit_file(args.file)
+    circuit = load_circuit_file(args.file, **qasm_options(args))
     check_drawable(circuit, max_chars)  # before transpiling a circuit it cannot draw
     if args.backend:
         circuit = _transpiled(circuit, args)
