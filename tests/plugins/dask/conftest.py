@@ -16,7 +16,7 @@ from qloom_dask import DaskExecutor
 
 TESTS = Path(__file__).resolve().parents[2]
 DASK_CLI = Path(sys.executable).with_name("dask")
-START_LIMIT = 30.0
+START_LIMIT = 60.0
 
 
 @pytest.fixture(scope="module")

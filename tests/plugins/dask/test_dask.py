@@ -38,8 +38,9 @@ from qloom.executor import TaskOptions
 from qloom_dask import DaskExecutor, versions
 from support import tasks, timing
 
-LIMIT = 15.0
-"""Seconds any one wait may take before the test fails."""
+LIMIT = 60.0
+"""Seconds any one wait may take before the test fails (generous: on a loaded machine a
+killed worker's replacement alone can take 10 s; the promises are asserted separately)."""
 
 FREED_WITHIN = 2.0
 """A stopped task's worker must take new work within this many seconds (R4, R5)."""
