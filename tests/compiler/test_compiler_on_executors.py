@@ -28,7 +28,7 @@ from qloom import (
 from qloom.compiler import circuit_to_data
 from qloom.executor import TaskOptions
 from qloom.testing import assert_backend_accepts, assert_equivalent
-from support import require_distribution
+from support import require_distribution, timing
 from support.circuits import qft
 
 DEVICE = "emulator:heavy-hex-27"
@@ -154,6 +154,7 @@ def test_cancel_queued_and_running(compiler: Compiler, executor: str, tmp_path: 
     """R4: a queued task never starts; a running one stops and its worker takes new work
     within 2 s; the rest complete."""
     mode = "hang" if executor in KILLABLE else "wait"
+    base = _warm_compile_time(compiler)
     starts = [tmp_path / f"started-{i}" for i in range(3)]
     never = str(tmp_path / "never")
     running = [
@@ -181,8 +182,8 @@ def test_cancel_queued_and_running(compiler: Compiler, executor: str, tmp_path: 
             compiler.result(task, timeout=10)
     probe = compiler.submit(batch()[0], on=DEVICE, seed=5)
     compiler.result(probe, timeout=30)
-    if executor in KILLABLE:
-        assert time.monotonic() - t0 < WITHIN + 1.0  # + the probe's own compile time
+    if executor in KILLABLE:  # the promise, plus the probe's own compile time
+        timing.assert_within(time.monotonic() - t0, WITHIN + base, base, "cancel to probe")
     assert not starts[2].exists()
     assert compiler.status(queued) == "CANCELLED"
     assert compiler.info(running[0]).detail == "not needed any more"
@@ -200,6 +201,20 @@ def test_timeout_stops_a_hung_pass(compiler: Compiler, executor: str, tmp_path: 
         compiler.result(hung, timeout=30)
     assert compiler.status(hung) == "FAILED"
     assert [circuit_to_data(compiler.result(t).circuit) for t in others] == serial_reference()
+
+
+def _warm_compile_time(compiler: Compiler) -> float:
+    """Seconds the probe circuit takes to compile on ``compiler`` once its workers (spares
+    included) are up: the baseline the R4 bound grows with on a loaded machine (R16)."""
+    wait_ready = getattr(compiler.executor, "wait_ready", None)
+    if wait_ready is not None:
+        assert wait_ready(60.0), "the executor's workers did not all start within 60 s"
+    best = float("inf")
+    for seed in (101, 102):
+        began = time.monotonic()
+        compiler.compile(batch()[0], on=DEVICE, seed=seed)
+        best = min(best, time.monotonic() - began)
+    return best
 
 
 @pytest.fixture
@@ -333,7 +348,9 @@ def test_a_worker_missing_a_plugin_says_which(monkeypatch: pytest.MonkeyPatch):
         with pytest.raises(UnknownPluginError) as missing:
             compiler.result(task, timeout=30)
     assert missing.value.kind == "optimizers" and missing.value.name == "faulty"
-    assert "no optimizer named 'faulty' is installed" in str(missing.value)
+    assert "optimizers:faulty (installed but switched off by QLOOM_DISABLE_PLUGINS)" in str(
+        missing.value
+    )
 
 
 @pytest.mark.parametrize("executor", ["processes", "dask"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -289,11 +291,12 @@ class Reverse(Pass):
     """Place logical i on physical n-1-i; optionally record a wrong layout."""
 
     kind = "placers"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"lie": False}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         n = circuit.num_qubits
         perm = [n - 1 - q for q in range(n)]
-        if not self.options.get("lie"):
+        if not self.option("lie"):
             context.compose(Layout(tuple(perm)))
         return circuit.remap(perm)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import pytest
 
@@ -16,10 +18,11 @@ class PermutePlacer(Pass):
     """Place logical q on physical ``perm[q]`` (reversed by default): a real layout change."""
 
     kind = "placers"
+    option_defaults: ClassVar[Mapping[str, Any]] = {"perm": None}
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         n = circuit.num_qubits
-        perm = self.options.get("perm") or [n - 1 - q for q in range(n)]
+        perm = self.option("perm") or [n - 1 - q for q in range(n)]
         context.compose(Layout(tuple(perm), tuple(range(n))))
         return circuit.remap(perm)
 
