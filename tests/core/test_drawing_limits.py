@@ -4,16 +4,13 @@ size and the option that raises the limit (issue 16)."""
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
 from qloom import Circuit, QloomError
 from qloom.drawing import draw_text
 from qloom.drawing.cli import add_draw_command
+from support.capped import run_capped
 
 
 def test_too_many_operations_are_refused_before_drawing():
@@ -56,9 +53,8 @@ def test_the_limit_is_an_option_of_qloom_draw(tmp_path, capsys):
 
 
 def test_a_million_operations_are_refused_within_bounds_under_a_memory_limit():
-    script = textwrap.dedent(
-        """
-        import json, resource, time
+    script = """
+        import resource
         from qloom import Circuit
         from qloom.drawing import draw_text
         circuit = Circuit(2)
@@ -68,21 +64,11 @@ def test_a_million_operations_are_refused_within_bounds_under_a_memory_limit():
             size = next(int(l.split()[1]) for l in status if l.startswith("VmSize:"))
         limit = size * 1024 + (512 << 20)  # the address space in use, plus 512 MiB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        start = time.perf_counter()
-        try:
-            draw_text(circuit)
-            answer = {"type": "none"}
-        except BaseException as exc:
-            answer = {"type": type(exc).__name__, "text": str(exc)}
-        answer["seconds"] = time.perf_counter() - start
-        print(json.dumps(answer))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+        answer(lambda: draw_text(circuit))
+    """
+    answer = run_capped(script, address_space=None, timeout=300)
     assert answer["type"] == "QloomError", answer
     assert "1000000 operations" in answer["text"]
-    assert answer["seconds"] < 5, f"refusing took {answer['seconds']:.2f} s"
+    # Refusing counts operations, in constant time (well under 0.1 s idle); the bound is for
+    # a loaded machine (R16).
+    assert answer["seconds"] < 30, f"refusing took {answer['seconds']:.2f} s"

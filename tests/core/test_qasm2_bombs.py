@@ -7,38 +7,21 @@ anything from outside the user's source (no /etc/passwd line, no environment var
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
+from support.capped import run_capped
+
 H = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n'
 
-# -- bombs, each in a subprocess with 1 GiB of address space ----------------------------------
+# -- bombs, each in a subprocess with 1 GiB of address space (support.capped) -----------------
 
-_RUN_BOMB = textwrap.dedent(
-    """
-    import json, resource, sys
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-    from qloom import qasm2
-    try:
-        qasm2.load(sys.argv[1])
-        print(json.dumps({"type": "none"}))
-    except Exception as exc:
-        print(json.dumps({
-            "type": type(exc).__name__,
-            "mro": [k.__name__ for k in type(exc).__mro__],
-            "where": [getattr(exc, "filename", ""), getattr(exc, "line", 0),
-                      getattr(exc, "column", 0)],
-            "text": str(exc),
-        }))
-    """
-)
+_LOAD = """
+import sys
+from qloom import qasm2
+answer(lambda: qasm2.load(sys.argv[1]))
+"""
 
 
 def _doubling(depth: int) -> str:
@@ -96,18 +79,7 @@ def test_bombs_end_in_a_located_error_within_bounded_memory_and_time(tmp_path, n
     program, line, column, kind = _bombs(folder)[name]
     path = folder / f"{name}.qasm"
     path.write_text(program)
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "QLOOM_TEST_SECRET": "s3cr3t-env-value"}
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _RUN_BOMB, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    seconds = time.perf_counter() - start
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout)
+    result = run_capped(_LOAD, str(path), env={"QLOOM_TEST_SECRET": "s3cr3t-env-value"})
     assert kind in result["mro"] and "QasmError" in result["mro"], result
     filename = str(folder / "d31.inc") if name == "deep-include" else str(path)
     assert result["where"] == [filename, line, column], result
@@ -115,4 +87,4 @@ def test_bombs_end_in_a_located_error_within_bounded_memory_and_time(tmp_path, n
     assert "s3cr3t-env-value" not in text and "root:" not in text, text
     # Generous for a loaded machine: the broadcast, which builds the 5 million distinct
     # operations the default allows before refusing more, takes 12-35 s; the others 1 s.
-    assert seconds < 240, f"{name} took {seconds:.1f} s"
+    assert result["seconds"] < 240, f"{name} took {result['seconds']:.1f} s"

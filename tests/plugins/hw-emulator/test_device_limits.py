@@ -8,11 +8,6 @@ subprocess under an address-space limit; the rest run here with small sizes.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
-import time
 
 import pytest
 
@@ -20,6 +15,7 @@ import qloom
 from qloom.errors import BrokenPluginError, ConfigError
 from qloom.plugins import get_registry
 from qloom_hw_emulator import DeviceFileError, EmulatorBackend, load_device
+from support.capped import run_capped
 
 NATIVES = 'natives = ["rz", "sx", "x", "cz"]\n'
 
@@ -193,19 +189,11 @@ def test_limits_are_validated():
 
 # -- the bombs of issue 16, each in a subprocess with 1.5 GiB of address space -------------
 
-_RUN = textwrap.dedent(
-    """
-    import json, resource, sys
-    resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
-    import qloom
-    try:
-        qloom.get_backend("emulator:" + sys.argv[1])
-        print(json.dumps({"type": "none"}))
-    except BaseException as exc:
-        mro = [k.__name__ for k in type(exc).__mro__]
-        print(json.dumps({"type": type(exc).__name__, "mro": mro, "text": str(exc)}))
-    """
-)
+_BUILD = """
+import sys
+import qloom
+answer(lambda: qloom.get_backend("emulator:" + sys.argv[1]))
+"""
 
 _BOMBS = {
     "line.toml": (NATIVES + '[topology]\nkind = "line"\nqubits = 1000000000\n', "topology.qubits"),
@@ -223,17 +211,10 @@ _BOMBS = {
 def test_bombs_get_a_located_user_error_within_bounds(tmp_path, name):
     text, key = _BOMBS[name]
     path = write(tmp_path, text, name)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
+    answer = run_capped(
+        _BUILD, str(path), address_space=3 << 29, timeout=120, env={"PYTHONWARNINGS": "error"}
     )
-    took = time.perf_counter() - start
-    assert done.returncode == 0, done.stderr[-2000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    took = answer["seconds"]
     assert answer["type"] == "DeviceFileError", (answer, f"{took:.1f} s")
     assert "ConfigError" in answer["mro"]
     assert answer["text"].startswith(f"{path}: {key}: "), answer["text"]

@@ -3,16 +3,12 @@ saying how many qubits, how much memory and which option raises the limit (issue
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 from qloom import Circuit, QloomError
 from qloom_sim_numpy import NumpyBackend, statevector
 from qloom_sim_numpy.memory import gib
+from support.capped import run_capped
 
 
 @pytest.mark.parametrize("width", [29, 1000, 1100, 100_000])
@@ -40,26 +36,13 @@ def test_statevector_refuses_the_same_way():
 
 def test_refused_before_allocating_under_an_address_space_limit():
     # With max_qubits raised past what fits, the memory check still refuses up front.
-    script = textwrap.dedent(
-        """
-        import json, resource
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
+    script = """
         from qloom import Circuit
-        from qloom_sim_numpy import NumpyBackend
-        from qloom_sim_numpy import memory
+        from qloom_sim_numpy import NumpyBackend, memory
         memory.available_bytes = lambda: 1 << 30  # as if 1 GiB were free
-        try:
-            NumpyBackend(max_qubits=200).run(Circuit(40).h(0), 10, 1)
-            print(json.dumps({"type": "none"}))
-        except BaseException as exc:
-            print(json.dumps({"type": type(exc).__name__, "text": str(exc)}))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+        answer(lambda: NumpyBackend(max_qubits=200).run(Circuit(40).h(0), 10, 1))
+    """
+    answer = run_capped(script, address_space=3 << 29, timeout=120)
     assert answer["type"] == "QloomError", answer
     assert "a 40-qubit statevector needs 16,384 GiB" in answer["text"]
     assert "1 GiB of memory is available" in answer["text"]
