@@ -31,6 +31,7 @@ from qloom.compiler import circuit_from_data, circuit_to_data
 from qloom.plugins import get_registry
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from qloom.testing.strategies import circuits
+from support.circuits import ones
 from support.parts import BasisStateBackend, Explode, ReverseQubits
 
 ROUTE = {"name": "route", "passes": ["placers:reverse"]}
@@ -58,21 +59,14 @@ def parts() -> None:
     registry.register("optimizers", "sleepy", Sleepy)
 
 
-def ghz(n: int = 3) -> Circuit:
-    circuit = Circuit(n, name=f"ghz{n}").x(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
-
-
 def test_submit_status_result_with_metadata():
     with Compiler() as compiler:
-        task = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=5)
+        task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=5)
         assert compiler.status(task) == "DONE"
         result = compiler.result(task)
     assert result.layout.initial == (2, 1, 0)
     assert result.circuit.layout == result.layout
-    assert_equivalent(ghz(), result.circuit, result.layout)
+    assert_equivalent(ones(3), result.circuit, result.layout)
     assert_backend_accepts(result.circuit, BasisStateBackend("3"))
     meta = result.metadata
     assert meta["seed"] == 5 and meta["backend"] == "basis:3"
@@ -94,7 +88,7 @@ def test_statuses_seen_through_the_hook():
 
     get_registry().hook_manager().register(Recorder())
     with Compiler() as compiler:
-        task = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=1)
+        task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=1)
     assert [s for t, s in seen if t == task.id] == [
         "QUEUED",
         "RUNNING",
@@ -105,7 +99,7 @@ def test_statuses_seen_through_the_hook():
 
 def test_failing_pass_keeps_type_pass_name_cause_and_remote_traceback():
     with Compiler() as compiler:
-        task = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=1)
+        task = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=1)
         record = compiler.info(task)
         assert record.status == "FAILED"
         assert "routers:explode" in record.detail
@@ -119,7 +113,7 @@ def test_failing_pass_keeps_type_pass_name_cause_and_remote_traceback():
 
 
 def test_batch_keeps_every_success_when_some_fail():
-    batch = [ghz(3), Circuit(5, name="too-wide").x(4), ghz(2)]
+    batch = [ones(3), Circuit(5, name="too-wide").x(4), ones(2)]
     with Compiler() as compiler:
         with pytest.raises(BatchError) as caught:
             compiler.compile(batch, on="basis:3", transpiler=ROUTE, seed=2)
@@ -135,7 +129,7 @@ def test_batch_keeps_every_success_when_some_fail():
 
 
 def test_same_seed_same_batch_output_and_distinct_seeds_per_circuit():
-    batch = [ghz(3), ghz(3)]
+    batch = [ones(3), ones(3)]
     pipeline = {"name": "p", "passes": ["placers:reverse", "optimizers:sleepy"]}
     with Compiler(reuse=False) as compiler:
         first = compiler.compile(batch, on="basis:3", transpiler=pipeline, seed=9)
@@ -150,7 +144,7 @@ def test_same_seed_same_batch_output_and_distinct_seeds_per_circuit():
 def test_timeout_is_enforced_between_passes_on_the_serial_executor():
     slow = {"name": "slow", "passes": [{"pass": "optimizers:sleepy", "seconds": 0.1}] * 3}
     with Compiler() as compiler:
-        task = compiler.submit(ghz(), on="basis:3", transpiler=slow, seed=1, timeout=0.05)
+        task = compiler.submit(ones(3), on="basis:3", transpiler=slow, seed=1, timeout=0.05)
         assert compiler.status(task) == "FAILED"
         assert compiler.info(task).detail.endswith("timed out after 0.05 s")
         with pytest.raises(TaskTimeout, match=r"timed out after 0\.05 s"):
@@ -159,25 +153,25 @@ def test_timeout_is_enforced_between_passes_on_the_serial_executor():
 
 def test_identical_request_is_served_from_the_store():
     with Compiler() as compiler:
-        first = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
-        again = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
-        other = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=5)
+        first = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
+        again = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
+        other = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=5)
         served = compiler.result(again)
         assert served.metadata["cached_from"] == first.id
         assert served.task_id == again.id
         assert "cached_from" not in compiler.result(other).metadata
         assert circuit_to_data(served.circuit) == circuit_to_data(compiler.result(first).circuit)
     with Compiler(reuse=False) as compiler:
-        compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
-        repeat = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
+        compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
+        repeat = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
         assert "cached_from" not in compiler.result(repeat).metadata
 
 
 def test_tasks_and_results_survive_a_restart(tmp_path: Path):
     store = tmp_path / "tasks.sqlite"
     with Compiler(store=store) as compiler:
-        done = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=3)
-        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=3)
+        done = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=3)
+        failed = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=3)
         expected = circuit_to_data(compiler.result(done).circuit)
     with Compiler(store=store) as compiler:
         assert [r.id for r in compiler.tasks()] == [done.id, failed.id]
@@ -191,7 +185,7 @@ def test_tasks_and_results_survive_a_restart(tmp_path: Path):
 def test_a_task_left_running_by_a_dead_process_is_reported_interrupted(tmp_path: Path):
     store = tmp_path / "tasks.sqlite"
     with Compiler(store=store) as compiler:
-        task = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=3)
+        task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=3)
     dead_pid = _dead_pid()
     with sqlite3.connect(store) as db:
         db.execute(
@@ -220,17 +214,17 @@ def test_closed_compiler_refuses_work_and_closes_once():
     compiler.close()
     compiler.close()
     with pytest.raises(qloom.QloomError, match="closed"):
-        compiler.submit(ghz(), on="basis:3")
+        compiler.submit(ones(3), on="basis:3")
 
 
 def test_unknown_backend_fails_at_submit_naming_what_is_installed():
     with Compiler() as compiler, pytest.raises(qloom.UnknownPluginError, match="basis"):
-        compiler.submit(ghz(), on="basiss:3")
+        compiler.submit(ones(3), on="basiss:3")
 
 
 def test_progress_bar_on_request(capsys: pytest.CaptureFixture[str]):
     with Compiler(progress=True) as compiler:
-        compiler.compile([ghz(), ghz(2)], on="basis:3", transpiler=ROUTE, seed=1)
+        compiler.compile([ones(3), ones(2)], on="basis:3", transpiler=ROUTE, seed=1)
     assert "compiling" in capsys.readouterr().err
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from qloom import ArgumentError, Circuit, Compiler, Pass, PassContext, SerializationError
 from qloom.plugins import get_registry
+from support.circuits import ones
 from support.parts import BasisStateBackend, ReverseQubits
 
 ROUTE = {"name": "route", "passes": ["placers:reverse"]}
@@ -48,18 +49,11 @@ def parts() -> None:
     registry.register("optimizers", "sleepy", Sleepy)
 
 
-def ghz(n: int = 3) -> Circuit:
-    circuit = Circuit(n, name=f"ghz{n}").x(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
-
-
 def refused(compiler: Compiler, error: type[Exception], **kwargs: Any) -> str:
     """Submit ghz3 with ``kwargs``; the refusal's message (nothing may have been queued)."""
     arguments = {"on": "basis:3", "transpiler": ROUTE, "seed": 1, **kwargs}
     with pytest.raises(error) as caught:
-        compiler.submit(ghz(), **arguments)
+        compiler.submit(ones(3), **arguments)
     assert compiler.tasks() == [], "a refused submit queued a task"
     return str(caught.value)
 
@@ -93,9 +87,9 @@ def test_a_pipeline_spec_with_a_numpy_option():
 def test_a_batch_names_the_batch_and_a_bad_circuit_its_index():
     with Compiler() as compiler:
         with pytest.raises(SerializationError, match=r"batch of 2 circuits.*backend_options"):
-            compiler.submit([ghz(), ghz(2)], on="basis:3", backend_options={"noise": np.int8(1)})
+            compiler.submit([ones(3), ones(2)], on="basis:3", backend_options={"noise": np.int8(1)})
         with pytest.raises(ArgumentError, match=r"circuit 1 of the batch.*not a Circuit"):
-            compiler.submit([ghz(), "ghz2"], on="basis:3")  # type: ignore[list-item]
+            compiler.submit([ones(3), "ghz2"], on="basis:3")  # type: ignore[list-item]
         assert compiler.tasks() == []
 
 
@@ -109,7 +103,7 @@ def test_bad_seed(seed: Any):
 def test_numpy_and_large_seeds_are_plain_ints():
     with Compiler() as compiler:
         for seed in (np.int64(7), 0, 2**64 - 1):
-            task = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=seed)
+            task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=seed)
             assert compiler.result(task).metadata["seed"] == int(seed)
 
 
@@ -151,7 +145,7 @@ def test_other_bad_arguments(argument: str, value: Any):
 def test_good_arguments_still_pass():
     with Compiler(timeout=30) as compiler:
         task = compiler.submit(
-            ghz(),
+            ones(3),
             on="basis:3",
             transpiler={"name": "p", "passes": [{"pass": "optimizers:sleepy", "seconds": 0.0}]},
             seed=3,

@@ -18,6 +18,7 @@ from qloom.plugins import get_registry
 from qloom.report import PassRecord, TranspileReport, recording, transpile_with_report
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
+from support.circuits import ones
 from support.parts import BasisStateBackend, Explode, ReverseQubits, register_parts
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -67,13 +68,6 @@ def parts():
     )
 
 
-def ghz(n: int) -> Circuit:
-    circuit = Circuit(n).x(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
-
-
 def all_pairs(n: int) -> Circuit:
     """cx on every pair: no placement on a line avoids SWAPs."""
     circuit = Circuit(n)
@@ -88,7 +82,7 @@ def all_pairs(n: int) -> Circuit:
 
 
 def test_one_row_per_leaf_pass_and_the_last_row_is_the_output():
-    circuit = ghz(3)
+    circuit = ones(3)
     out, report = transpile_with_report(circuit, on="basis:3", transpiler=NESTED, seed=4)
     assert [r.index for r in report.records] == [1, 2, 3]
     assert [r.label for r in report.records] == ["placers:reverse"] * 3
@@ -102,7 +96,7 @@ def test_one_row_per_leaf_pass_and_the_last_row_is_the_output():
 
 
 def test_records_carry_the_pipelines_own_timings():
-    circuit, backend = ghz(3), BasisStateBackend("3")
+    circuit, backend = ones(3), BasisStateBackend("3")
     pipeline = Pipeline.from_spec(NESTED)
     with recording() as recorder:
         outcome = run_pipeline(circuit, backend, pipeline, seed=1)
@@ -115,7 +109,7 @@ def test_records_carry_the_pipelines_own_timings():
 
 
 def test_the_identity_pipeline_has_no_rows():
-    circuit = ghz(2)
+    circuit = ones(2)
     out, report = transpile_with_report(circuit, on=Backend("sim"), seed=1)
     assert report.records == [] and report.output == report.input == circuit.metrics()
     assert report.pipeline == "identity"
@@ -125,7 +119,7 @@ def test_the_identity_pipeline_has_no_rows():
 
 
 def test_json_round_trip():
-    _, report = transpile_with_report(ghz(3), on="basis:3", transpiler=NESTED, seed=2)
+    _, report = transpile_with_report(ones(3), on="basis:3", transpiler=NESTED, seed=2)
     data = json.loads(report.to_json())
     assert [p["label"] for p in data["passes"]] == ["placers:reverse"] * 3
     assert data["totals"]["swaps_inserted"] == 0 and data["output"] == report.output
@@ -135,7 +129,7 @@ def test_json_round_trip():
 
 
 def test_table_has_a_row_per_pass_between_input_and_total():
-    _, report = transpile_with_report(ghz(3), on="basis:3", transpiler=NESTED, seed=2)
+    _, report = transpile_with_report(ones(3), on="basis:3", transpiler=NESTED, seed=2)
     lines = report.table().splitlines()
     assert lines[0].split()[:3] == ["#", "PASS", "STAGE"] and "+SWAPS" in lines[0]
     assert lines[1].split()[0] == "input" and lines[-1].split()[0] == "total"
@@ -147,13 +141,13 @@ def test_recorder_is_unregistered_even_when_a_pass_fails():
     manager = get_registry().hook_manager()
     before = list(manager.get_plugins())
     with pytest.raises(PassError, match="routers:explode"), recording() as recorder:
-        transpile_with_report(ghz(2), on="basis:2", transpiler={"passes": ["routers:explode"]})
+        transpile_with_report(ones(2), on="basis:2", transpiler={"passes": ["routers:explode"]})
     assert recorder.records == []
     assert list(manager.get_plugins()) == before
 
 
 def test_a_transpilation_run_inside_a_pass_adds_no_rows():
-    circuit = ghz(3)
+    circuit = ones(3)
     spec = {"passes": ["optimizers:transpile-inside", "placers:reverse"]}
     out, report = transpile_with_report(circuit, on="basis:3", transpiler=spec, seed=1)
     assert [r.label for r in report.records] == ["optimizers:transpile-inside", "placers:reverse"]
@@ -174,7 +168,7 @@ def test_threads_transpiling_at_once_get_their_own_rows():
             ],
         },
     ]
-    circuit = ghz(3)
+    circuit = ones(3)
 
     def work(spec: dict) -> tuple[Circuit, TranspileReport]:
         return transpile_with_report(circuit, on="basis:3", transpiler=spec, seed=3)
@@ -294,7 +288,7 @@ def test_compile_report_counts_the_swaps_routing_inserted(capsys, needs_routing,
 def test_output_row_shows_what_finishers_did():
     for dist in ("qloom-hw-emulator", "qloom-levels", "qloom-padding"):
         require_distribution(dist)
-    circuit = ghz(4)
+    circuit = ones(4)
     out, report = transpile_with_report(
         circuit, on="emulator:line-32", transpiler="O1", padding="after", seed=2
     )
@@ -311,7 +305,7 @@ def test_output_row_shows_what_finishers_did():
 @pytest.fixture
 def program(tmp_path: Path) -> Path:
     path = tmp_path / "prog.qasm"
-    path.write_text(qasm2.dumps(ghz(3)))
+    path.write_text(qasm2.dumps(ones(3)))
     (tmp_path / "qloom.toml").write_text(
         '[pipelines.twice]\npasses = ["placers:reverse", "placers:reverse"]\n'
     )

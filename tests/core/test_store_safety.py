@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from qloom import Circuit, Compiler, Layout, PassError, QloomError, StoreError, qasm2
+from qloom import Compiler, Layout, PassError, QloomError, StoreError, qasm2
 from qloom.cli import main
 from qloom.compiler import circuit_to_data
 from qloom.plugins import get_registry
 from qloom.testing import assert_equivalent
+from support.circuits import ones
 from support.parts import BasisStateBackend, Explode, ReverseQubits
 
 ROUTE = {"name": "route", "passes": ["placers:reverse"]}
@@ -62,13 +63,6 @@ class Payload:
         return (Path.write_text, (self.marker, "code ran from the task store"))
 
 
-def ghz(n: int = 3) -> Circuit:
-    circuit = Circuit(n, name=f"ghz{n}").x(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
-
-
 def poison(store: Path, task_id: str, marker: Path, *columns: str) -> None:
     blob = pickle.dumps(Payload(marker))
     with sqlite3.connect(store) as db:
@@ -84,8 +78,8 @@ def test_a_pickled_error_is_never_unpickled(tmp_path: Path):
     """R13: result() of a FAILED task and the reuse path of a DONE task read no pickle."""
     store, marker = tmp_path / "tasks.sqlite", tmp_path / "MARKER"
     with Compiler(store=store) as compiler:
-        done = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
-        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=4)
+        done = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
+        failed = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=4)
     poison(store, failed.id, marker, "error")
     poison(store, done.id, marker, "error")
     with Compiler(store=store) as compiler:
@@ -96,10 +90,10 @@ def test_a_pickled_error_is_never_unpickled(tmp_path: Path):
         assert not marker.exists()
         with pytest.raises(StoreError):
             compiler.result(done)
-        again = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=4)
+        again = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=4)
         served = compiler.result(again)
         assert "cached_from" not in served.metadata, "a damaged row was reused"
-        assert_equivalent(ghz(), served.circuit, served.layout)
+        assert_equivalent(ones(3), served.circuit, served.layout)
         assert not marker.exists()
 
 
@@ -110,8 +104,8 @@ def test_payload_in_every_column_runs_nothing(tmp_path: Path):
     with Compiler(store=store) as compiler:
         for column in TEXT_COLUMNS:
             pipeline = EXPLODING if column == "error" else ROUTE
-            ids[column] = compiler.submit(ghz(), on="basis:3", transpiler=pipeline, seed=1).id
-        healthy = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=2).id
+            ids[column] = compiler.submit(ones(3), on="basis:3", transpiler=pipeline, seed=1).id
+        healthy = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=2).id
     for column, task_id in ids.items():
         poison(store, task_id, marker, column)
     with Compiler(store=store) as compiler:
@@ -133,7 +127,7 @@ def test_payload_in_every_column_runs_nothing(tmp_path: Path):
                 compiler.resubmit(task_id)
             except QloomError as exc:
                 assert isinstance(exc, StoreError), (column, exc)
-        repeat = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=1)
+        repeat = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=1)
         assert compiler.status(repeat) == "DONE"
         assert compiler.result(healthy).task_id == healthy
     assert not marker.exists()
@@ -185,7 +179,7 @@ def test_a_store_of_the_pickle_era_is_migrated_without_unpickling(tmp_path: Path
     keeps working."""
     store, marker = tmp_path / "old.sqlite", tmp_path / "MARKER"
     detail = "PassError: pass 'routers:explode' in pipeline 'exploding' failed: boom"
-    request = json.dumps({"circuit": circuit_to_data(ghz()), "backend": "basis:3"})
+    request = json.dumps({"circuit": circuit_to_data(ones(3)), "backend": "basis:3"})
     with sqlite3.connect(store) as db:
         db.executescript(LEGACY_SCHEMA)
         db.execute(
@@ -199,7 +193,7 @@ def test_a_store_of_the_pickle_era_is_migrated_without_unpickling(tmp_path: Path
     with Compiler(store=store) as compiler:
         with pytest.raises(QloomError) as caught:
             compiler.result("task-old")
-        again = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=4)
+        again = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=4)
         with pytest.raises(PassError):
             compiler.result(again)
     assert not marker.exists()
@@ -215,7 +209,7 @@ def test_a_store_of_the_pickle_era_is_migrated_without_unpickling(tmp_path: Path
 def test_errors_are_stored_as_json_and_keep_their_type_fields_and_cause(tmp_path: Path):
     store = tmp_path / "tasks.sqlite"
     with Compiler(store=store) as compiler:
-        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=4)
+        failed = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=4)
     with sqlite3.connect(store) as db:
         (raw,) = db.execute("SELECT error FROM tasks WHERE id = ?", (failed.id,)).fetchone()
     db.close()
@@ -319,8 +313,8 @@ def test_one_damaged_row_fails_its_task_alone(tmp_path: Path, case: str, capsys)
     store = tmp_path / "tasks.sqlite"
     with Compiler(store=store) as compiler:
         pipeline = EXPLODING if column == "error" else ROUTE
-        bad = compiler.submit(ghz(), on="basis:3", transpiler=pipeline, seed=1).id
-        good = compiler.submit(ghz(2), on="basis:3", transpiler=ROUTE, seed=1).id
+        bad = compiler.submit(ones(3), on="basis:3", transpiler=pipeline, seed=1).id
+        good = compiler.submit(ones(2), on="basis:3", transpiler=ROUTE, seed=1).id
     with sqlite3.connect(store) as db:
         if isinstance(value, bytes) and column != "name":  # invalid UTF-8 stored as TEXT
             db.execute(f"UPDATE tasks SET {column} = CAST(? AS TEXT) WHERE id = ?", (value, bad))
@@ -347,7 +341,7 @@ def test_one_damaged_row_fails_its_task_alone(tmp_path: Path, case: str, capsys)
                 compiler.result(bad)
         text = str(caught.value)
         assert str(store) in text and bad in text and column in text, text
-        assert compiler.status(compiler.submit(ghz(), on="basis:3", seed=2)) == "DONE"
+        assert compiler.status(compiler.submit(ones(3), on="basis:3", seed=2)) == "DONE"
 
 
 def test_no_module_that_reads_the_store_can_unpickle_or_evaluate():
@@ -386,8 +380,8 @@ def test_any_value_in_any_column_is_a_result_or_a_qloom_error(tmp_path: Path):
 
     template = tmp_path / "template.sqlite"
     with Compiler(store=template) as compiler:
-        done = compiler.submit(ghz(), on="basis:3", transpiler=ROUTE, seed=1).id
-        failed = compiler.submit(ghz(), on="basis:3", transpiler=EXPLODING, seed=1).id
+        done = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=1).id
+        failed = compiler.submit(ones(3), on="basis:3", transpiler=EXPLODING, seed=1).id
     json_text = st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),

@@ -22,3 +22,22 @@ def qft(n: int, *, swaps: bool = False) -> Circuit:
         for a in range(n // 2):
             circuit.swap(a, n - 1 - a)
     return circuit
+
+
+
+def ghz(n: int = 3) -> Circuit:
+    """The GHZ state: H on qubit 0, then a CX chain; named ``ghz{n}``."""
+    return _chain("h", n)
+
+
+def ones(n: int = 3) -> Circuit:
+    """The all-ones basis state made as a GHZ circuit is (X, then a CX chain), for the
+    basis-state test backend; named ``ghz{n}``."""
+    return _chain("x", n)
+
+
+def _chain(first: str, n: int) -> Circuit:
+    circuit = Circuit(n, name=f"ghz{n}").append(first, [0])
+    for q in range(n - 1):
+        circuit.cx(q, q + 1)
+    return circuit

@@ -16,6 +16,7 @@ from qloom import Backend, Circuit, PassContext, Pipeline, qasm2, transpile
 from qloom.config import get_pipeline
 from qloom.testing import assert_backend_accepts, assert_equivalent, check_pass, circuits
 from support import require_distribution
+from support.circuits import ghz
 from support.topologies import device, devices, grid, line
 
 # Gates a router can turn around on a directed pair; others wait for an unroller.
@@ -25,13 +26,6 @@ ORIENTABLE = ["h", "x", "rz", "sx", "u3", "cx", "cz", "swap", "rzz", "cp"]
 @pytest.fixture(autouse=True)
 def installed() -> None:
     require_distribution("qloom-placers")
-
-
-def ghz(n: int) -> Circuit:
-    circuit = Circuit(n).h(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
 
 
 @pytest.mark.parametrize("name", ["mapping", "mapping-best"])

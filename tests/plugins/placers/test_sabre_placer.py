@@ -8,7 +8,7 @@ import pytest
 from qloom import Backend, Circuit, ConfigError, MappingError, PassContext, Pipeline, transpile
 from qloom.testing import assert_backend_accepts, assert_equivalent
 from support import require_distribution
-from support.circuits import qft
+from support.circuits import ghz, qft
 from support.topologies import device, directed, grid, heavy_hex, line, ring
 
 
@@ -34,13 +34,6 @@ def sabre(**placer_options: object) -> Pipeline:
     return Pipeline.from_spec(
         {"name": "sabre", "passes": [{"pass": "placers:sabre", **placer_options}, "routers:sabre"]}
     )
-
-
-def ghz(n: int) -> Circuit:
-    circuit = Circuit(n).h(0)
-    for q in range(n - 1):
-        circuit.cx(q, q + 1)
-    return circuit
 
 
 def test_a_chain_is_laid_along_a_path_of_the_device():
