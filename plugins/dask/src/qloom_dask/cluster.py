@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
+import inspect
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import dask
-from distributed import Client, LocalCluster, system
+from distributed import Client, LocalCluster, Nanny, Worker, system
 from distributed.comm.core import connect
 from distributed.deploy.cluster import Cluster
 from distributed.worker_memory import parse_memory_limit
 
-from qloom.errors import ConfigError, ExecutorConnectionError
+from qloom.errors import ConfigError, ExecutorConnectionError, OptionError
 
-__all__ = ["CLUSTER_CONFIG", "connect_client", "start_cluster"]
+__all__ = ["CLUSTER_CONFIG", "check_cluster_options", "connect_client", "start_cluster"]
 
 _log = logging.getLogger("qloom.dask")
 
@@ -26,6 +28,35 @@ CLUSTER_CONFIG: Mapping[str, Any] = {
     "distributed.scheduler.allowed-failures": 0,
 }
 """Dask settings of the LocalCluster qloom starts (read when its scheduler starts)."""
+
+
+_CLUSTER_KEYWORDS = "any keyword of distributed.LocalCluster, Nanny or Worker"
+
+
+def check_cluster_options(executor: Callable[..., Any], options: Mapping[str, Any]) -> None:
+    """Refuse an option that neither ``executor``'s own parameters nor Dask's LocalCluster,
+    Nanny or Worker take, naming it, the valid ones and the closest match, before a cluster
+    starts: a LocalCluster passes unknown keywords to its workers, which then fail to start
+    ("Nanny failed to start"), and the caller's typo would read as a broken plugin.
+
+    Raises:
+        OptionError: the first unknown option.
+    """
+    own = _keywords(executor)
+    dask_names = set().union(*(_keywords(cls) for cls in (LocalCluster, Nanny, Worker)))
+    for option in options:
+        if option not in dask_names:
+            close = difflib.get_close_matches(option, [*own, *dask_names], n=1, cutoff=0.6)
+            valid: dict[str, str | None] = {k: repr(v) for k, v in own.items()}
+            valid[_CLUSTER_KEYWORDS] = None
+            raise OptionError("executor 'dask'", option, valid, close[0] if close else None)
+
+
+def _keywords(factory: Callable[..., Any]) -> dict[str, Any]:
+    """The named keyword parameters of ``factory`` (a class: its ``__init__``) -> default."""
+    params = inspect.signature(factory).parameters.values()
+    keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return {p.name: p.default for p in params if p.kind in keyword and p.name != "self"}
 
 
 class _NanniesStay(LocalCluster):

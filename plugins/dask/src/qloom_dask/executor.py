@@ -137,7 +137,9 @@ class DaskExecutor(Executor):
         heartbeat_timeout: seconds a LocalCluster worker may go without a heartbeat before
             its nanny restarts it (Dask's ``distributed.scheduler.worker-ttl``, which
             Dask never lets fall below 10 heartbeats: 5 s on a small cluster); default 10.
-        **cluster_options: passed on to ``distributed.LocalCluster``.
+        **cluster_options: passed on to ``distributed.LocalCluster`` (which passes what it
+            does not take itself to each Nanny and Worker); any other name is refused with
+            an ``OptionError``.
 
     Raises:
         ExecutorConnectionError: nothing answered at ``address`` within the timeout.
@@ -156,6 +158,9 @@ class DaskExecutor(Executor):
         heartbeat_timeout: float | None = None,
         **cluster_options: Any,
     ) -> None:
+        from qloom_dask.cluster import check_cluster_options
+
+        check_cluster_options(DaskExecutor, cluster_options)
         if threads_per_worker < 1:
             raise ConfigError(f"threads_per_worker must be at least 1, not {threads_per_worker}")
         if workers is not None and workers < 1:
