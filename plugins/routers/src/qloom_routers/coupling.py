@@ -31,6 +31,8 @@ class Coupling:
         edges: the undirected pairs ``(a, b)``, ``a < b``, sorted.
         dist: ``dist[a][b]`` is the number of couplings on a shortest path from ``a`` to
             ``b`` (``UNREACHABLE`` across components).
+        diameter: the longest finite distance (0 for a graph without couplings), computed
+            once here: routers ask for it on every call (it bounds the SWAPs of a routing).
         component: ``component[p]`` numbers the connected component of ``p`` (0, 1, ...).
         directed: the directed pairs the backend accepts, or ``None`` when every coupled
             pair is accepted both ways.
@@ -49,6 +51,9 @@ class Coupling:
         self.edges: list[tuple[int, int]] = sorted({(a, b) if a < b else (b, a) for a, b in pairs})
         self.directed: frozenset[tuple[int, int]] | None = frozenset(pairs) if directed else None
         self.dist: list[list[int]] = [self._bfs(p) for p in range(num_qubits)]
+        self.diameter: int = max(
+            (d for row in self.dist for d in row if d < UNREACHABLE), default=0
+        )
         self.component: list[int] = _components(self.neighbors)
         self.num_components = max(self.component, default=-1) + 1
 
@@ -81,11 +86,6 @@ class Coupling:
                     dist[q] = step
                     queue.append(q)
         return dist
-
-    @property
-    def diameter(self) -> int:
-        """The longest finite distance (0 for a graph without couplings)."""
-        return max((d for row in self.dist for d in row if d < UNREACHABLE), default=0)
 
     def accepts(self, a: int, b: int) -> bool:
         """Whether a two-qubit gate may act on ``(a, b)`` in this order."""
