@@ -1,0 +1,120 @@
+"""qloom-kernels: the compiled kernels of qloom's plugins (Rust, through PyO3).
+
+Kernels take arrays in and give arrays out; the plugins keep the passes, options and error
+messages. The array forms are built once and reused across calls:
+
+* ``Dag``: a circuit's routing DAG (``qloom_routers.RoutingDag`` in arrays);
+* ``Device``: a coupling graph with every distance computed once.
+
+``sabre_route`` is the SABRE swap search of ``routers:sabre`` and ``placers:sabre``. It
+breaks ties with the caller's ``random.Random``, drawing exactly what the Python engine it
+replaced drew, so a seed gives the same routing as before and leaves the generator where
+that engine left it. The search runs with the GIL released.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qloom_kernels._native import (
+    Dag,
+    Device,
+    KernelError,
+    SabreDisconnected,
+    SabreGaveUp,
+    SabreNotPairwise,
+)
+from qloom_kernels._native import sabre_route as _sabre_route
+
+__all__ = [
+    "Dag",
+    "Device",
+    "KernelError",
+    "SabreDisconnected",
+    "SabreGaveUp",
+    "SabreNotPairwise",
+    "SabreOutcome",
+    "sabre_route",
+]
+
+
+@dataclass
+class SabreOutcome:
+    """What one SABRE routing produced.
+
+    Attributes:
+        swaps: number of swaps inserted.
+        depth: two-qubit depth of the routed circuit (swaps count).
+        final: ``final[w]`` is the physical qubit holding wire ``w`` at the end.
+        events: when recorded, ``i >= 0`` executes DAG node ``i`` and ``~(a * n + b)``
+            swaps physical qubits ``a`` and ``b``; ``None`` otherwise.
+    """
+
+    swaps: int
+    depth: int
+    final: list[int]
+    events: list[int] | None
+
+
+def sabre_route(
+    dag: Dag,
+    device: Device,
+    layout: Sequence[int],
+    rng: random.Random,
+    *,
+    lookahead: int,
+    lookahead_weight: float,
+    layer_weights: Sequence[int],
+    decay: float,
+    decay_reset: int,
+    release: int,
+    max_swaps: int | None,
+    record: bool,
+) -> SabreOutcome:
+    """Route ``dag`` on ``device`` with wire ``w`` starting on physical ``layout[w]``.
+
+    Args:
+        dag: the routing DAG; its wires must be ``device.num_qubits``.
+        device: the coupling graph.
+        layout: a permutation of ``range(device.num_qubits)`` (wire -> physical).
+        rng: breaks ties between equally scored swaps; advanced as the draws require.
+        lookahead, lookahead_weight, layer_weights, decay, decay_reset: the scoring knobs
+            (see ``qloom_routers.Heuristic``).
+        release: swaps without progress before the release valve (at least 1).
+        max_swaps: give up beyond this many swaps; ``None`` for a bound the release valve
+            never reaches.
+        record: keep the event schedule.
+
+    Returns:
+        The swap count, depth, final layout and (when recorded) events.
+
+    Raises:
+        SabreGaveUp: more than ``max_swaps`` swaps (args: swaps, waiting front gates).
+        SabreNotPairwise: a gate on 3+ qubits reached with two qubits apart (args: node,
+            physical a, physical b).
+        SabreDisconnected: a front gate across components (args: physical a, b).
+        TypeError: ``rng`` is not a ``random.Random`` drawing with the Mersenne Twister.
+        ValueError: inputs that do not fit together (layout, wires, knobs).
+    """
+    if not isinstance(rng, random.Random) or type(rng).random is not random.Random.random:
+        raise TypeError("sabre_route needs a random.Random (Mersenne Twister) to break ties")
+    version, internal, gauss = rng.getstate()
+    swaps, depth, final, events, words, pos = _sabre_route(
+        dag,
+        device,
+        list(layout),
+        list(internal[:-1]),
+        internal[-1],
+        lookahead=lookahead,
+        lookahead_weight=lookahead_weight,
+        layer_weights=list(layer_weights),
+        decay=decay,
+        decay_reset=decay_reset,
+        release=release,
+        max_swaps=max_swaps,
+        record=record,
+    )
+    rng.setstate((version, (*words, pos), gauss))
+    return SabreOutcome(swaps, depth, final, events)

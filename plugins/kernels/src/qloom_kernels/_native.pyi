@@ -1,0 +1,45 @@
+"""Type stubs of the extension module (see ``qloom_kernels`` for the documented face)."""
+
+from collections.abc import Sequence
+
+class KernelError(Exception): ...
+class SabreGaveUp(KernelError): ...
+class SabreNotPairwise(KernelError): ...
+class SabreDisconnected(KernelError): ...
+
+class Dag:
+    def __init__(
+        self,
+        num_wires: int,
+        kind: Sequence[int],
+        qubits: Sequence[Sequence[int]],
+        succ: Sequence[Sequence[int]],
+    ) -> None: ...
+    def __len__(self) -> int: ...
+    @property
+    def num_wires(self) -> int: ...
+
+class Device:
+    def __init__(self, num_qubits: int, edges: Sequence[tuple[int, int]]) -> None: ...
+    @property
+    def num_qubits(self) -> int: ...
+    @property
+    def diameter(self) -> int: ...
+    def dist(self, a: int, b: int) -> int: ...
+
+def sabre_route(
+    dag: Dag,
+    device: Device,
+    layout: list[int],
+    rng_state: list[int],
+    rng_pos: int,
+    *,
+    lookahead: int,
+    lookahead_weight: float,
+    layer_weights: list[int],
+    decay: float,
+    decay_reset: int,
+    release: int,
+    max_swaps: int | None,
+    record: bool,
+) -> tuple[int, int, list[int], list[int] | None, list[int], int]: ...
