@@ -429,7 +429,10 @@ def test_large_file_parses_and_writes_fast(shared_benchmarks):
     """Reading and writing cost about as much as appending the same operations one by one.
 
     Timed against that baseline in the same test, so a loaded machine slows both alike
-    (measured idle: parse 1.5x, write 0.9x the baseline of about 0.13 s).
+    (measured idle: parse 1.5x, write 0.9x the baseline of about 0.13 s). The bound is
+    loose, 20x: a load spike during one of the two measurements must not fail it (seen:
+    5.1x at load 8), while a parser gone quadratic is hundreds of times slower. Speed
+    itself is measured in benchmarks/parse.
     """
     path = shared_benchmarks / "circuits" / "qft_n100.qasm"
     parse, write, baseline = math.inf, math.inf, math.inf
@@ -447,7 +450,7 @@ def test_large_file_parses_and_writes_fast(shared_benchmarks):
         baseline = min(baseline, time.perf_counter() - start)
     assert len(circuit) == 25_000
     figures = f"parse {parse:.3f} s, write {write:.3f} s, append baseline {baseline:.3f} s"
-    assert parse < 5 * baseline and write < 3 * baseline, figures
+    assert parse < 20 * baseline and write < 20 * baseline, figures
 
 
 # -- helpers ---------------------------------------------------------------------------------
