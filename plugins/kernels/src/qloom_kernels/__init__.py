@@ -79,7 +79,8 @@ def sabre_route(
         dag: the routing DAG; its wires must be ``device.num_qubits``.
         device: the coupling graph.
         layout: a permutation of ``range(device.num_qubits)`` (wire -> physical).
-        rng: breaks ties between equally scored swaps; advanced as the draws require.
+        rng: breaks ties between equally scored swaps; advanced as the draws require (left
+            as it was when an error is raised).
         lookahead, lookahead_weight, layer_weights, decay, decay_reset: the scoring knobs
             (see ``qloom_routers.Heuristic``).
         release: swaps without progress before the release valve (at least 1).
