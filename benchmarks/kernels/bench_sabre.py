@@ -3,7 +3,8 @@ pure-Python engine it replaced (the test oracle, ``tests/support/sabre_oracle.py
 
 Each circuit is read from ``../shared/benchmarks/circuits`` and placed + routed on a shared
 device twice with the same seed: once as installed (the kernel, conversions included) and
-once with ``qloom_routers.route`` swapped for the oracle in both passes. Prints the wall time
+once with the oracle swapped in for the kernel in both passes (the placer's ``route`` and
+the router's ``route_best``, its trials run one after another as before). Prints the wall time
 of each pass and whether the outputs (circuit, layouts) are identical. Exits cleanly when the
 shared data is absent.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -29,6 +31,16 @@ from qloom import Backend, Pipeline, qasm2, transpile  # noqa: E402
 from support import sabre_oracle  # noqa: E402
 
 DEFAULT = ["qft_n10", "qb_adder_n10", "qaoa3reg_n100_p1", "qb_qugan_n71", "qft_n100"]
+
+
+def oracle_best(dag, coupling, layout, heuristic, seeds, record=True):
+    """The router's trial loop as it was, on the Python engine."""
+    best = None
+    for index, seed in enumerate(seeds):
+        r = sabre_oracle.route(dag, coupling, layout, heuristic, random.Random(seed), record)
+        if best is None or (r.swaps, r.depth) < (best[1].swaps, best[1].depth):
+            best = (index, r)
+    return best
 
 
 PASSES = {"router": ["routers:sabre"], "mapping": ["placers:sabre", "routers:sabre"]}
@@ -56,7 +68,7 @@ def main() -> int:
         return 0
     data = json.loads((SHARED / "topologies" / f"{args.topo}.json").read_text())
     backend = Backend(args.topo, data["n"], [tuple(e) for e in data["edges"]])
-    kernel_route = router_module.route
+    kernel_route, kernel_best = placer_module.route, router_module.route_best
     print(
         f"{'circuit':<20} {'router py':>10} {'router rs':>10} {'x':>6}"
         f" {'mapping py':>11} {'mapping rs':>11} {'x':>6}  identical"
@@ -66,11 +78,11 @@ def main() -> int:
         if circuit.num_qubits > backend.num_qubits:
             continue
         rs, rs_t = timed(circuit, backend, args.seed)
-        router_module.route = placer_module.route = sabre_oracle.route
+        placer_module.route, router_module.route_best = sabre_oracle.route, oracle_best
         try:
             py, py_t = timed(circuit, backend, args.seed)
         finally:
-            router_module.route = placer_module.route = kernel_route
+            placer_module.route, router_module.route_best = kernel_route, kernel_best
         same = all((list(rs[k]), rs[k].layout) == (list(py[k]), py[k].layout) for k in PASSES)
         print(
             f"{name:<20} {py_t['router']:>10.3f} {rs_t['router']:>10.3f}"

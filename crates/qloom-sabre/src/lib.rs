@@ -159,6 +159,55 @@ pub fn route(
     s.run(max_swaps, rng)
 }
 
+/// Route `dag` once per generator in `rngs` (the trials) on up to `threads` threads and
+/// return the first trial with the fewest swaps, then the lowest depth: its index and result.
+///
+/// The outcome is that of routing the trials one after another in order and keeping a
+/// trial only when it is strictly better, whatever the number of threads; an error is the
+/// one the first failing trial (in order) reports.
+pub fn route_best(
+    dag: &RoutingDag,
+    coupling: &Coupling,
+    layout: &[usize],
+    heuristic: &Heuristic,
+    rngs: Vec<Mt19937>,
+    record: bool,
+    threads: usize,
+) -> Result<(usize, RouteResult), RouteError> {
+    if rngs.is_empty() {
+        return Err(RouteError::BadInput(
+            "no trial to run: give one generator at least".into(),
+        ));
+    }
+    let trials = rngs.len();
+    let threads = threads.clamp(1, trials);
+    let mut slots: Vec<Option<Result<RouteResult, RouteError>>> = vec![None; trials];
+    let mut rngs: Vec<Option<Mt19937>> = rngs.into_iter().map(Some).collect();
+    std::thread::scope(|scope| {
+        let per = trials.div_ceil(threads);
+        for (outs, gens) in slots.chunks_mut(per).zip(rngs.chunks_mut(per)) {
+            scope.spawn(move || {
+                for (out, rng) in outs.iter_mut().zip(gens.iter_mut()) {
+                    let mut rng = rng.take().expect("each generator is used once");
+                    *out = Some(route(dag, coupling, layout, heuristic, &mut rng, record));
+                }
+            });
+        }
+    });
+    let mut best: Option<(usize, RouteResult)> = None;
+    for (index, slot) in slots.into_iter().enumerate() {
+        let result = slot.expect("every trial ran")?;
+        let better = match &best {
+            None => true,
+            Some((_, b)) => (result.swaps, result.depth) < (b.swaps, b.depth),
+        };
+        if better {
+            best = Some((index, result));
+        }
+    }
+    Ok(best.expect("at least one trial"))
+}
+
 struct Search<'a> {
     dag: &'a RoutingDag,
     c: &'a Coupling,
@@ -743,6 +792,57 @@ mod tests {
             (b.swaps, b.depth, &b.final_layout)
         );
         assert_eq!(b.events, None);
+    }
+
+    #[test]
+    fn best_of_trials_does_not_depend_on_threads() {
+        let pairs = [
+            (0, 4),
+            (1, 3),
+            (0, 2),
+            (4, 1),
+            (2, 3),
+            (0, 3),
+            (1, 4),
+            (2, 0),
+        ];
+        let dag = gates(5, &pairs);
+        let c = line(5);
+        let layout = [0, 1, 2, 3, 4];
+        let h = heuristic();
+        let rngs = || (0..7).map(Mt19937::from_seed).collect::<Vec<_>>();
+        // The serial definition: keep a trial only when strictly better.
+        let mut expected: Option<(usize, RouteResult)> = None;
+        for (i, mut rng) in rngs().into_iter().enumerate() {
+            let r = route(&dag, &c, &layout, &h, &mut rng, true).unwrap();
+            if expected
+                .as_ref()
+                .is_none_or(|(_, b)| (r.swaps, r.depth) < (b.swaps, b.depth))
+            {
+                expected = Some((i, r));
+            }
+        }
+        for threads in [1, 2, 3, 8] {
+            let got = route_best(&dag, &c, &layout, &h, rngs(), true, threads).unwrap();
+            assert_eq!(Some(got), expected);
+        }
+        assert!(route_best(&dag, &c, &layout, &h, Vec::new(), true, 2).is_err());
+    }
+
+    #[test]
+    fn best_of_trials_reports_the_first_error() {
+        let dag = gates(5, &[(0, 4)]);
+        let mut h = heuristic();
+        h.max_swaps = Some(0);
+        let rngs = (0..3).map(Mt19937::from_seed).collect();
+        let err = route_best(&dag, &line(5), &[0, 1, 2, 3, 4], &h, rngs, false, 2).unwrap_err();
+        assert_eq!(
+            err,
+            RouteError::GaveUp {
+                swaps: 0,
+                waiting: 1
+            }
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from qloom import Backend, Circuit, MappingError, qasm2
 from qloom.testing import check_pass, circuits
 from qloom_kernels import Dag, Device, SabreGaveUp, sabre_route
-from qloom_routers import Coupling, Heuristic, RoutingDag, route
+from qloom_routers import Coupling, Heuristic, RoutingDag, route, route_best
 from support import sabre_oracle
 from support.topologies import device, devices, directed, grid, heavy_hex, line
 
@@ -50,6 +50,24 @@ def assert_same(dag, coupling, layout, heuristic, seed, record=True):
     if got[0][0] != "error":  # after an error the generator's state does not matter
         assert got[1] == expected[1]
     return got[0]
+
+
+def assert_same_best(dag, coupling, layout, heuristic, seeds):
+    """``route_best`` (trials on threads) picks what the oracle's serial trial loop picks."""
+    best = None
+    try:
+        for index, seed in enumerate(seeds):
+            r = sabre_oracle.route(dag, coupling, list(layout), heuristic, random.Random(seed))
+            if best is None or (r.swaps, r.depth) < (best[1].swaps, best[1].depth):
+                best = (index, r)
+        expected = best
+    except MappingError as exc:
+        expected = ("error", str(exc))
+    try:
+        got = route_best(dag, coupling, list(layout), heuristic, seeds)
+    except MappingError as exc:
+        got = ("error", str(exc))
+    assert got == expected
 
 
 # -- the shared benchmark circuits ----------------------------------------------------------
@@ -88,6 +106,7 @@ def test_shared_circuits_route_identically(name, topology, shared_benchmarks):
         assert_same(dag, coupling, layout, Heuristic(), seed)
         # the placer's count-only forward and backward routings
         assert_same(dag.reversed(), coupling, layout, Heuristic(), seed + 10, record=False)
+    assert_same_best(dag, coupling, shuffled, Heuristic(), [5, 6, 7, 8])
 
 
 # -- random circuits on line, grid, heavy-hex and directed devices --------------------------
@@ -134,6 +153,7 @@ def test_random_circuits_route_identically(case, heuristic, seed):
     dag = RoutingDag.from_circuit(circuit, coupling.num_qubits)
     assert_same(dag, coupling, layout, heuristic, seed)
     assert_same(dag.reversed(), coupling, layout, heuristic, seed, record=False)
+    assert_same_best(dag, coupling, layout, heuristic, [seed, seed + 1, seed + 2])
 
 
 def test_wide_gates_fail_with_the_same_message():

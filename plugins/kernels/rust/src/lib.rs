@@ -165,26 +165,82 @@ fn sabre_route(
     let coupling = &device.get().inner;
     let outcome =
         py.detach(|| qloom_sabre::route(dag, coupling, &layout, &heuristic, &mut rng, record));
-    match outcome {
-        Ok(out) => {
-            let (words, pos) = rng.state();
-            Ok((
-                out.swaps,
-                out.depth,
-                out.final_layout,
-                out.events,
-                words.to_vec(),
-                pos,
-            ))
-        }
-        Err(RouteError::GaveUp { swaps, waiting }) => Err(SabreGaveUp::new_err((swaps, waiting))),
-        Err(RouteError::NotPairwiseCoupled { node, a, b }) => {
-            Err(SabreNotPairwise::new_err((node, a, b)))
-        }
-        Err(RouteError::Disconnected { a, b }) => Err(SabreDisconnected::new_err((a, b))),
-        Err(e @ RouteError::Cycle) => Err(PyRuntimeError::new_err(e.to_string())),
-        Err(RouteError::BadInput(message)) => Err(PyValueError::new_err(message)),
+    let out = outcome.map_err(to_py)?;
+    let (words, pos) = rng.state();
+    Ok((
+        out.swaps,
+        out.depth,
+        out.final_layout,
+        out.events,
+        words.to_vec(),
+        pos,
+    ))
+}
+
+fn to_py(err: RouteError) -> PyErr {
+    match err {
+        RouteError::GaveUp { swaps, waiting } => SabreGaveUp::new_err((swaps, waiting)),
+        RouteError::NotPairwiseCoupled { node, a, b } => SabreNotPairwise::new_err((node, a, b)),
+        RouteError::Disconnected { a, b } => SabreDisconnected::new_err((a, b)),
+        e @ RouteError::Cycle => PyRuntimeError::new_err(e.to_string()),
+        RouteError::BadInput(message) => PyValueError::new_err(message),
     }
+}
+
+type BestOut = (usize, u64, u64, Vec<usize>, Option<Vec<i64>>);
+
+/// Route `dag` once per Mersenne Twister state in `rng_states` (the trials), on up to
+/// `threads` threads with the GIL released; the first trial with fewest swaps, then lowest
+/// depth.
+///
+/// Returns `(trial index, swaps, depth, final layout, events or None)`.
+#[pyfunction]
+#[pyo3(signature = (
+    dag, device, layout, rng_states, *, lookahead, lookahead_weight, layer_weights, decay,
+    decay_reset, release, max_swaps, record, threads
+))]
+#[allow(clippy::too_many_arguments)]
+fn sabre_route_best(
+    py: Python<'_>,
+    dag: &Bound<'_, Dag>,
+    device: &Bound<'_, Device>,
+    layout: Vec<usize>,
+    rng_states: Vec<(Vec<u32>, usize)>,
+    lookahead: usize,
+    lookahead_weight: f64,
+    layer_weights: Vec<usize>,
+    decay: f64,
+    decay_reset: u64,
+    release: usize,
+    max_swaps: Option<u64>,
+    record: bool,
+    threads: usize,
+) -> PyResult<BestOut> {
+    let rngs = rng_states
+        .iter()
+        .map(|(words, pos)| {
+            Mt19937::from_state(words, *pos).ok_or_else(|| {
+                PyValueError::new_err("rng state: 624 words and a position up to 624 expected")
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let heuristic = Heuristic {
+        lookahead,
+        lookahead_weight,
+        layer_weights,
+        decay,
+        decay_reset,
+        release,
+        max_swaps,
+    };
+    let dag = &dag.get().inner;
+    let coupling = &device.get().inner;
+    let (index, out) = py
+        .detach(|| {
+            qloom_sabre::route_best(dag, coupling, &layout, &heuristic, rngs, record, threads)
+        })
+        .map_err(to_py)?;
+    Ok((index, out.swaps, out.depth, out.final_layout, out.events))
 }
 
 #[pymodule]
@@ -193,6 +249,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Dag>()?;
     m.add_class::<Device>()?;
     m.add_function(wrap_pyfunction!(sabre_route, m)?)?;
+    m.add_function(wrap_pyfunction!(sabre_route_best, m)?)?;
     m.add("KernelError", py.get_type::<KernelError>())?;
     m.add("SabreGaveUp", py.get_type::<SabreGaveUp>())?;
     m.add("SabreNotPairwise", py.get_type::<SabreNotPairwise>())?;

@@ -14,6 +14,7 @@ that engine left it. The search runs with the GIL released.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from qloom_kernels._native import (
     SabreNotPairwise,
 )
 from qloom_kernels._native import sabre_route as _sabre_route
+from qloom_kernels._native import sabre_route_best as _sabre_route_best
 
 __all__ = [
     "Dag",
@@ -37,6 +39,7 @@ __all__ = [
     "SabreNotPairwise",
     "SabreOutcome",
     "sabre_route",
+    "sabre_route_best",
 ]
 
 
@@ -119,3 +122,64 @@ def sabre_route(
     )
     rng.setstate((version, (*words, pos), gauss))
     return SabreOutcome(swaps, depth, final, events)
+
+
+def sabre_route_best(
+    dag: Dag,
+    device: Device,
+    layout: Sequence[int],
+    seeds: Sequence[int],
+    *,
+    lookahead: int,
+    lookahead_weight: float,
+    layer_weights: Sequence[int],
+    decay: float,
+    decay_reset: int,
+    release: int,
+    max_swaps: int | None,
+    record: bool,
+    threads: int | None = None,
+) -> tuple[int, SabreOutcome]:
+    """Route ``dag`` once per seed (the trials) and keep the best: fewest swaps, then the
+    lowest two-qubit depth, then the earliest trial.
+
+    Trial ``i`` breaks ties with ``random.Random(seeds[i])``, so the outcome is what calling
+    ``sabre_route`` for each seed in order and keeping a trial only when strictly better
+    gives, on any number of threads. The trials run on threads with the GIL released.
+
+    Args:
+        dag, device, layout, lookahead, lookahead_weight, layer_weights, decay, decay_reset,
+        release, max_swaps, record: as for ``sabre_route``.
+        seeds: one seed per trial (at least one).
+        threads: threads to spread the trials over (default: the CPUs, at most the trials).
+
+    Returns:
+        The index of the chosen trial and its outcome.
+
+    Raises:
+        SabreGaveUp, SabreNotPairwise, SabreDisconnected: as ``sabre_route``, for the first
+            failing trial in order.
+        ValueError: no seed, or inputs that do not fit together.
+    """
+    if threads is None:
+        threads = os.cpu_count() or 1
+    states = []
+    for seed in seeds:
+        internal = random.Random(seed).getstate()[1]
+        states.append((list(internal[:-1]), internal[-1]))
+    index, swaps, depth, final, events = _sabre_route_best(
+        dag,
+        device,
+        list(layout),
+        states,
+        lookahead=lookahead,
+        lookahead_weight=lookahead_weight,
+        layer_weights=list(layer_weights),
+        decay=decay,
+        decay_reset=decay_reset,
+        release=release,
+        max_swaps=max_swaps,
+        record=record,
+        threads=max(1, threads),
+    )
+    return index, SabreOutcome(swaps, depth, final, events)

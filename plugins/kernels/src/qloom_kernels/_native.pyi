@@ -43,3 +43,19 @@ def sabre_route(
     max_swaps: int | None,
     record: bool,
 ) -> tuple[int, int, list[int], list[int] | None, list[int], int]: ...
+def sabre_route_best(
+    dag: Dag,
+    device: Device,
+    layout: list[int],
+    rng_states: list[tuple[list[int], int]],
+    *,
+    lookahead: int,
+    lookahead_weight: float,
+    layer_weights: list[int],
+    decay: float,
+    decay_reset: int,
+    release: int,
+    max_swaps: int | None,
+    record: bool,
+    threads: int,
+) -> tuple[int, int, int, list[int], list[int] | None]: ...

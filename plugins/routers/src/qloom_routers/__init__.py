@@ -11,7 +11,7 @@ from qloom_routers.coupling import UNREACHABLE, Coupling
 from qloom_routers.dag import FREE, MULTI, TWO, RoutingDag
 from qloom_routers.direction import DirectionFixer, is_symmetric
 from qloom_routers.emit import emit
-from qloom_routers.engine import RouteResult, route
+from qloom_routers.engine import RouteResult, route, route_best
 from qloom_routers.heuristic import Heuristic
 from qloom_routers.passes import SabreRouter
 
@@ -31,4 +31,5 @@ __all__ = [
     "emit",
     "is_symmetric",
     "route",
+    "route_best",
 ]

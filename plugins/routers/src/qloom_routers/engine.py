@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import random
 import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from qloom import MappingError
@@ -29,13 +31,14 @@ from qloom_kernels import (
     SabreGaveUp,
     SabreNotPairwise,
     sabre_route,
+    sabre_route_best,
 )
 from qloom_routers.coupling import Coupling
 from qloom_routers.dag import RoutingDag
 from qloom_routers.errors import not_pairwise_coupled
 from qloom_routers.heuristic import Heuristic
 
-__all__ = ["RouteResult", "route"]
+__all__ = ["RouteResult", "route", "route_best"]
 
 
 @dataclass
@@ -101,21 +104,67 @@ def route(
         MappingError: a gate on 3+ qubits whose qubits are not pairwise coupled when it
             is reached, or more than ``heuristic.max_swaps`` swaps.
     """
-    try:
+    with _mapping_errors(dag):
         out = sabre_route(
             _dag(dag),
             _device(coupling),
             layout,
             rng,
-            lookahead=heuristic.lookahead,
-            lookahead_weight=heuristic.lookahead_weight,
-            layer_weights=heuristic.layer_weights,
-            decay=heuristic.decay,
-            decay_reset=heuristic.decay_reset,
-            release=heuristic.release or 10 * coupling.num_qubits,
-            max_swaps=heuristic.max_swaps,
             record=record,
+            **_knobs(heuristic, coupling),
         )
+    return RouteResult(out.swaps, out.depth, out.final, out.events)
+
+
+def route_best(
+    dag: RoutingDag,
+    coupling: Coupling,
+    layout: list[int],
+    heuristic: Heuristic,
+    seeds: Sequence[int],
+    record: bool = True,
+) -> tuple[int, RouteResult]:
+    """Route ``dag`` once per seed and keep the best trial, in one call on threads.
+
+    The same as calling ``route`` with ``random.Random(seed)`` for each seed in order and
+    keeping a result only when it has fewer swaps, or as many and a lower depth; the trials
+    run in parallel with the GIL released.
+
+    Returns:
+        The index of the chosen seed and its result.
+
+    Raises:
+        MappingError: as ``route``, for the first failing trial.
+    """
+    with _mapping_errors(dag):
+        index, out = sabre_route_best(
+            _dag(dag),
+            _device(coupling),
+            layout,
+            list(seeds),
+            record=record,
+            **_knobs(heuristic, coupling),
+        )
+    return index, RouteResult(out.swaps, out.depth, out.final, out.events)
+
+
+def _knobs(heuristic: Heuristic, coupling: Coupling) -> dict[str, object]:
+    return {
+        "lookahead": heuristic.lookahead,
+        "lookahead_weight": heuristic.lookahead_weight,
+        "layer_weights": heuristic.layer_weights,
+        "decay": heuristic.decay,
+        "decay_reset": heuristic.decay_reset,
+        "release": heuristic.release or 10 * coupling.num_qubits,
+        "max_swaps": heuristic.max_swaps,
+    }
+
+
+@contextmanager
+def _mapping_errors(dag: RoutingDag) -> Iterator[None]:
+    """Turn the kernel's errors into the routers' ``MappingError`` messages."""
+    try:
+        yield
     except SabreGaveUp as exc:
         swaps, waiting = exc.args
         raise MappingError(
@@ -128,4 +177,3 @@ def route(
     except SabreDisconnected as exc:
         a, b = exc.args
         raise MappingError(f"physical qubits {a} and {b} are not connected") from None
-    return RouteResult(out.swaps, out.depth, out.final, out.events)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any, ClassVar
@@ -12,7 +11,7 @@ from qloom_routers.base import Router
 from qloom_routers.coupling import Coupling
 from qloom_routers.dag import TWO, RoutingDag
 from qloom_routers.emit import emit
-from qloom_routers.engine import RouteResult, route
+from qloom_routers.engine import route_best
 from qloom_routers.errors import check_reachable
 from qloom_routers.heuristic import Heuristic
 
@@ -27,7 +26,8 @@ class SabreRouter(Router):
 
     Each trial routes the circuit from its current placement with its own seeded tie
     breaking; the trial with fewest swaps (then lowest two-qubit depth, then lowest trial
-    number) is emitted. The same seed gives the same circuit on any machine. When
+    number) is emitted. The trials run in one call of the compiled search, on threads; the
+    same seed gives the same circuit on any machine and any number of threads. When
     ``placers:sabre`` placed the circuit, the routing that scored its layout is replayed as
     an extra first trial, so routing never does worse than the placer measured.
 
@@ -71,12 +71,10 @@ class SabreRouter(Router):
         hint = context.properties.get("placers:sabre", {}).get("routing_seed")
         if context.placement == "placers:sabre" and isinstance(hint, int):
             seeds.insert(0, hint)  # replay the routing that scored the chosen layout
-        best: RouteResult | None = None
-        for seed in seeds:
-            result = route(dag, coupling, layout, heuristic, random.Random(seed), record=True)
-            if best is None or (result.swaps, result.depth) < (best.swaps, best.depth):
-                best = result
-        assert best is not None and best.events is not None
+        # One kernel call runs the trials on threads; the best is the first with fewest
+        # swaps, then lowest depth, as if they ran one after another.
+        _, best = route_best(dag, coupling, layout, heuristic, seeds, record=True)
+        assert best.events is not None
         context.properties["routers:sabre"] = {"swaps": best.swaps, "trials": len(seeds)}
         out = emit(circuit, dag, coupling, context.backend, layout, best.events)
         return out, best.final
