@@ -213,6 +213,16 @@ def test_install_hints_point_at_the_checkout_while_the_packages_are_not_on_pypi(
         install_command("qloom-routers", cwd=elsewhere, checkout=tmp_path)
         == f"pip install {tmp_path / 'plugins' / 'routers'}"
     )
+    # The project's own dependencies are not on an index either: their folders come first.
+    (tmp_path / "plugins" / "kernels").mkdir()
+    (tmp_path / "plugins" / "kernels" / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "plugins" / "routers" / "pyproject.toml").write_text(
+        '[project]\ndependencies = ["qloom>=0.1", "qloom-kernels>=0.1", "numpy"]\n'
+    )
+    assert (
+        install_command("qloom-routers", cwd=tmp_path)
+        == "pip install ./plugins/kernels ./plugins/routers"
+    )
     assert install_command("qloom-routers", cwd=elsewhere, checkout=elsewhere) == (
         "pip install qloom-routers"
     )

@@ -458,6 +458,6 @@ def test_advice_for_this_projects_own_plugins_installs_from_the_checkout(monkeyp
         pytest.skip("not run from a checkout of qloom")
     monkeypatch.chdir(root)
     dist = DistributionReport("qloom-routers", "0.1.0", requires_qloom=">=0.2", core_version="0.1")
-    assert "(pip install --upgrade ./plugins/routers)" in range_advice(dist)
+    assert "(pip install --upgrade ./plugins/kernels ./plugins/routers)" in range_advice(dist)
     elsewhere = DistributionReport("qloom-acme", "1.0", requires_qloom=">=0.2", core_version="0.1")
     assert "(pip install --upgrade qloom-acme)" in range_advice(elsewhere)

@@ -15,6 +15,7 @@ import difflib
 import importlib
 import importlib.metadata as md
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found]
 
 from qloom import hookspecs
 from qloom.config_file import load_config
@@ -595,18 +601,52 @@ def install_command(
 
     Its packages are not on PyPI yet, so from a checkout (``plugins/<dir>/pyproject.toml``
     under ``cwd``, or beside the core's own source, ``checkout``) it is
-    ``pip install ./plugins/<dir>`` (or that folder's path); elsewhere
-    ``pip install <distribution>``.
+    ``pip install ./plugins/<dir>`` (or that folder's path), preceded by the folders of the
+    project's distributions it depends on (``./plugins/kernels ./plugins/routers``), which
+    pip could not find on an index; elsewhere ``pip install <distribution>``.
     """
     cwd = cwd or Path.cwd()
     checkout = checkout if checkout is not None else _checkout_root()
-    short = canonicalize_name(distribution).removeprefix("qloom-")
-    for folder in (short, f"_{short}"):
-        if (cwd / "plugins" / folder / "pyproject.toml").is_file():
-            return f"pip install ./plugins/{folder}"
-        if checkout is not None and (checkout / "plugins" / folder / "pyproject.toml").is_file():
-            return f"pip install {checkout / 'plugins' / folder}"
+    folders = _local_install_order(distribution, cwd / "plugins")
+    if folders:
+        return "pip install " + " ".join(f"./plugins/{f}" for f in folders)
+    if checkout is not None:
+        folders = _local_install_order(distribution, checkout / "plugins")
+        if folders:
+            return "pip install " + " ".join(str(checkout / "plugins" / f) for f in folders)
     return f"pip install {distribution}"
+
+
+def _local_install_order(distribution: str, plugins: Path) -> list[str]:
+    """The ``plugins/`` folders of ``distribution`` and of the project's distributions it
+    needs (from each ``pyproject.toml``), dependencies first; empty when it has none."""
+    order: list[str] = []
+
+    def visit(name: str, depth: int) -> None:
+        short = canonicalize_name(name).removeprefix("qloom-")
+        for folder in (short, f"_{short}"):
+            project = plugins / folder / "pyproject.toml"
+            if folder in order or not project.is_file():
+                continue
+            if depth < 8:
+                for requirement in _requirements(project):
+                    if requirement.startswith("qloom-"):
+                        visit(requirement, depth + 1)
+            order.append(folder)
+            return
+
+    visit(distribution, 0)
+    return order
+
+
+def _requirements(project: Path) -> list[str]:
+    """The canonical names ``project`` (a pyproject.toml) depends on; none if unreadable."""
+    try:
+        data = tomllib.loads(project.read_text(encoding="utf-8"))
+        listed = data.get("project", {}).get("dependencies", [])
+        return [canonicalize_name(Requirement(str(r)).name) for r in listed]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return []
 
 
 def _checkout_root() -> Path | None:
