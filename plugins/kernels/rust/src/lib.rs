@@ -149,9 +149,7 @@ fn sabre_route(
     max_swaps: Option<u64>,
     record: bool,
 ) -> PyResult<RouteOut> {
-    let mut rng = Mt19937::from_state(&rng_state, rng_pos).ok_or_else(|| {
-        PyValueError::new_err("rng state: 624 words and a position up to 624 expected")
-    })?;
+    let mut rng = generator(&rng_state, rng_pos)?;
     let heuristic = Heuristic {
         lookahead,
         lookahead_weight,
@@ -175,6 +173,14 @@ fn sabre_route(
         words.to_vec(),
         pos,
     ))
+}
+
+/// The Mersenne Twister a Python `random.Random` state describes (its 624 words and
+/// position), or the `ValueError` every kernel gives for a malformed state.
+fn generator(words: &[u32], pos: usize) -> PyResult<Mt19937> {
+    Mt19937::from_state(words, pos).ok_or_else(|| {
+        PyValueError::new_err("rng state: 624 words and a position up to 624 expected")
+    })
 }
 
 fn to_py(err: RouteError) -> PyErr {
@@ -218,11 +224,7 @@ fn sabre_route_best(
 ) -> PyResult<BestOut> {
     let rngs = rng_states
         .iter()
-        .map(|(words, pos)| {
-            Mt19937::from_state(words, *pos).ok_or_else(|| {
-                PyValueError::new_err("rng state: 624 words and a position up to 624 expected")
-            })
-        })
+        .map(|(words, pos)| generator(words, *pos))
         .collect::<PyResult<Vec<_>>>()?;
     let heuristic = Heuristic {
         lookahead,
