@@ -11,8 +11,8 @@ skips swaps that bring no front gate closer, applies decay and the release valve
 module converts the DAG and the coupling to the kernel's array forms once (each is cached
 for as long as the Python object lives) and turns the kernel's errors into the routers'
 ``MappingError`` messages. Ties are broken with the caller's ``random.Random``, exactly as
-the pure-Python engine it replaced did (that engine is kept as a test oracle in
-``tests/support/sabre_oracle.py``).
+the pure-Python engine it replaced did (that engine's outputs are the golden files of
+``tests/plugins/kernels``).
 """
 
 from __future__ import annotations
