@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from qloom.errors import CircuitError
@@ -61,9 +62,10 @@ class Layout:
         """Number of qubits of the transpiled circuit."""
         return len(self.routing)
 
-    @property
+    @cached_property
     def final(self) -> tuple[int, ...]:
-        """``final[l]`` is the physical qubit holding logical ``l`` at the end."""
+        """``final[l]`` is the physical qubit holding logical ``l`` at the end (computed once:
+        the layout is immutable)."""
         return tuple(self.routing[p] for p in self.initial)
 
     @property
@@ -90,8 +92,9 @@ class Layout:
             )
         initial = tuple(later.initial[p] for p in self.initial)
         routing = list(later.routing)
-        for wire in range(self.num_physical):
-            routing[later.initial[wire]] = later.final[self.routing[wire]]
+        later_initial, later_final = later.initial, later.final
+        for wire, moved_to in enumerate(self.routing):
+            routing[later_initial[wire]] = later_final[moved_to]
         return Layout(initial, tuple(routing))
 
     def with_routing(self, permutation: Sequence[int]) -> Layout:
