@@ -374,6 +374,11 @@ def qft_section(qft: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _median_of(items: list[dict[str, float]], key: str) -> str:
+    value = verdicts.median([r[key] for r in items if key in r])
+    return "-" if value is None else f"{value:.3f}"
+
+
 def first_section(first: dict[str, Any]) -> list[str]:
     parts = [f"## First call in a fresh process ({first.get('circuit', '')}, {QFT_DEVICE})", ""]
     if "error" in first:
@@ -388,18 +393,21 @@ def first_section(first: dict[str, Any]) -> list[str]:
                 len(items),
                 f"{verdicts.median([r['import_s'] for r in items]):.3f}",
                 f"{verdicts.median([r['call_s'] for r in items]):.3f}",
+                _median_of(items, "passes_s"),
                 f"{verdicts.median([r['import_s'] + r['call_s'] for r in items]):.3f}",
                 f"{verdicts.median([r['process_s'] for r in items]):.3f}",
                 items[0]["n2q"],
             ]
         )
-    headers = ["tool", "processes", "import s", "call s", "import + call s", "process s", "2q"]
+    headers = ["tool", "processes", "import s", "call s", "of which passes s"]
+    headers += ["import + call s", "process s", "2q"]
     parts.append(synth_report.table(headers, body, True))
     parts += [
         "",
-        "Medians. call = for qloom plugin discovery, pipeline build and run; for Qiskit "
-        "target, pass manager build and run. process = the whole subprocess, interpreter "
-        "start and exit included.",
+        "Medians. call = for qloom plugin discovery, pipeline build and run (passes: the "
+        "passes' own wall time, from the `qloom_pass_finished` hook; the rest of the call is "
+        "discovery, pipeline build and the final checks); for Qiskit target, pass manager "
+        "build and run. process = the whole subprocess, interpreter start and exit included.",
     ]
     return parts
 
