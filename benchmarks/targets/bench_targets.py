@@ -421,7 +421,12 @@ def report(data: dict[str, Any], per_circuit: bool) -> str:
         f"`{meta['command']}` on {meta['date']} ({meta['machine']}), qloom at "
         f"{meta['commit']}, {meta['versions']}; seed {meta['seed']}. Load average (1 min) "
         f"{meta['load_start']:.2f} at the start, {meta.get('load_end', float('nan')):.2f} at "
-        f"the end; {meta.get('elapsed_s', 0):g} s in all.",
+        f"the end; {meta.get('elapsed_s', 0):g} s in all."
+        + (
+            f" **The code changed during the run**: {meta['commit_end']} at the end."
+            if meta.get("commit_end", meta["commit"]) != meta["commit"]
+            else ""
+        ),
         "",
         target_table(found),
         "",
@@ -527,6 +532,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     except KeyboardInterrupt:
         print("\ninterrupted: reporting the parts done")
     meta["load_end"] = os.getloadavg()[0]
+    meta["commit_end"] = _commit()
     meta["elapsed_s"] = round(time.perf_counter() - began, 1)
     return data
 
