@@ -106,3 +106,83 @@ def test_holds_a_million_operations():
     assert c.count_2q() == 500_000
     # qubit and parameter tuples are shared, not one object per operation
     assert c[0].qubits is c[200].qubits and c[1].params is c[3].params
+
+
+def typed(circuit: Circuit) -> list[object]:
+    """Each operation with the types of its qubits and parameters, which ``==`` ignores."""
+    return [
+        (
+            op.name,
+            [(type(q), q) for q in op.qubits],
+            [(type(p), repr(p)) for p in op.params],
+            op.clbits,
+            op.condition,
+        )
+        for op in circuit
+    ]
+
+
+def mixed() -> Circuit:
+    """Every kind of operation, built from numpy scalars that ``append`` must normalise."""
+    c = Circuit(3, 2, cregs=[("c", 2)])
+    c.h(np.int64(0)).rz(np.float64(-0.0), 1).u3(np.float64(0.1), 2, 0.3, 2)
+    c.cx(0, np.int64(2)).unitary(np.eye(4), [2, 1]).barrier()
+    c.append("measure", [1], clbits=[np.int64(0)])
+    c.append("x", [2], condition=("c", 1))
+    return c
+
+
+def checked_copy(circuit: Circuit, mapping: list[int], width: int) -> Circuit:
+    """``circuit`` relabelled one checked ``append`` at a time: the reference path."""
+    out = circuit.copy_empty(width)
+    for op in circuit:
+        out.append(op.name, [mapping[q] for q in op.qubits], op.params, op.clbits, op.condition)
+    return out
+
+
+def test_trusted_rebuilds_equal_the_checked_path():
+    c = mixed()
+    assert typed(c)[0][1] == [(int, 0)] and typed(c)[1][2] == [(float, "-0.0")]
+    for trusted, checked in [
+        (c.copy_with(c), c.copy_empty().extend(c)),
+        (c.copy_with(c, 4), checked_copy(c, [0, 1, 2], 4)),
+        (c.remap(np.array([2, 0, 3]), 4), checked_copy(c, [2, 0, 3], 4)),
+        (c.remap(range(3)), c.copy()),
+    ]:
+        assert trusted == checked
+        assert typed(trusted) == typed(checked)
+        assert (trusted.qregs, trusted.cregs) == (checked.qregs, checked.cregs)
+
+
+def test_remap_checks_each_qubit_tuple():
+    c = Circuit(3).h(0).cx(0, 1).h(2)
+    with pytest.raises(CircuitError, match="'cx' repeats a qubit: \\[2, 2\\]"):
+        c.remap([2, 2, 0])
+    with pytest.raises(CircuitError, match="qubit 5 out of range for 3 qubits"):
+        c.remap([0, 1, 5])
+    with pytest.raises(CircuitError, match="qubit 3 out of range for 3 qubits"):
+        c.remap([0, 1, 3], num_qubits=4).remap([0, 1, 2, 3], num_qubits=3)
+    assert [op.qubits for op in Circuit(2).h(0).h(1).remap([1, 1])] == [(1,), (1,)]
+
+
+def test_operation_is_the_one_check_for_untrusted_input():
+    c = Circuit(2, 1)
+    op = c.operation("rz", [np.int64(1)], [np.float64(0.5)])
+    assert op == Operation("rz", (1,), (0.5,)) and len(c) == 0
+    assert typed(c.copy_with([op])) == [("rz", [(int, 1)], [(float, "0.5")], (), None)]
+    bad = [
+        Operation("foo", (0,)),
+        Operation("cx", (0, 0)),
+        Operation("cx", (0, 7)),
+        Operation("rx", (0,)),
+        Operation("measure", (0,), (), (3,)),
+        Operation("x", (0,), (), (), ("nope", 1)),
+    ]
+    for wrong in bad:
+        with pytest.raises((CircuitError, GateError)):
+            c.operation(*wrong)
+        with pytest.raises((CircuitError, GateError)):
+            c.extend([Operation("h", (0,)), wrong])
+    with pytest.raises(CircuitError, match="4-square"):
+        c.unitary(np.eye(2), [0, 1])
+    assert len(c) == 0

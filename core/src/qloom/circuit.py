@@ -2,6 +2,12 @@
 
 An operation is a small immutable tuple (``Operation``). Qubit and parameter tuples are
 interned per circuit, so a circuit of 10**6 operations costs roughly 100 bytes an operation.
+
+Trust boundary: operations from outside (``append``, ``extend``, the gate builders,
+``unitary``, the QASM reader) pass through ``Circuit.operation``, the one place that checks
+and normalises them. Passes rebuild circuits from operations that are already valid, so
+``copy_with`` and ``remap`` take them unchecked (``remap`` checks each distinct qubit tuple
+once): a pass pays no per-operation validation between passes.
 """
 
 from __future__ import annotations
@@ -96,7 +102,29 @@ class Circuit:
         clbits: Sequence[int] = (),
         condition: tuple[str, int] | None = None,
     ) -> Circuit:
-        """Append one operation, checking the gate's arity and the qubit indices."""
+        """Append one operation, checked by ``operation`` (untrusted input enters here)."""
+        self._ops.append(self.operation(name, qubits, params, clbits, condition))
+        return self
+
+    def operation(
+        self,
+        name: str,
+        qubits: Sequence[int],
+        params: Sequence[Any] = (),
+        clbits: Sequence[int] = (),
+        condition: tuple[str, int] | None = None,
+    ) -> Operation:
+        """The checked, normalised ``Operation`` that ``append`` would add (not added).
+
+        The one validation path for untrusted input: the gate exists, arity and parameter
+        count match, qubits and clbits are in range and distinct, the condition names a
+        classical register. Qubits become ``int``, parameters ``float`` (``unitary`` keeps
+        its complex matrix entries).
+
+        Raises:
+            GateError: unknown gate name.
+            CircuitError: any other rule broken.
+        """
         gate = GATES.get(name)
         if gate is None:
             raise GateError(f"unknown gate '{name}'")
@@ -108,11 +136,7 @@ class Circuit:
             raise CircuitError(f"'{name}' takes {gate.num_params} parameters, got {len(ps)}")
         if name == "unitary" and len(ps) != 4 ** len(qs):
             raise CircuitError(f"unitary on {len(qs)} qubits needs a {2 ** len(qs)}-square matrix")
-        if qs and (min(qs) < 0 or max(qs) >= self.num_qubits):
-            bad = next(q for q in qs if not 0 <= q < self.num_qubits)
-            raise CircuitError(f"qubit {bad} out of range for {self.num_qubits} qubits")
-        if len(qs) > 1 and len(set(qs)) != len(qs):
-            raise CircuitError(f"'{name}' repeats a qubit: {list(qs)}")
+        self._check_qubits(name, qs)
         cs = tuple(map(int, clbits)) if clbits else ()
         if cs and (min(cs) < 0 or max(cs) >= self.num_clbits):
             bad = next(c for c in cs if not 0 <= c < self.num_clbits)
@@ -123,10 +147,14 @@ class Circuit:
             raise CircuitError(f"condition on unknown classical register '{condition[0]}'")
         if ps and name != "unitary":
             ps = tuple(map(float, ps))
-        self._ops.append(
-            Operation(name, self._share_qubits(qs), self._share_params(ps), cs, condition)
-        )
-        return self
+        return Operation(name, self._share_qubits(qs), self._share_params(ps), cs, condition)
+
+    def _check_qubits(self, name: str, qs: tuple[int, ...]) -> None:
+        if qs and (min(qs) < 0 or max(qs) >= self.num_qubits):
+            bad = next(q for q in qs if not 0 <= q < self.num_qubits)
+            raise CircuitError(f"qubit {bad} out of range for {self.num_qubits} qubits")
+        if len(qs) > 1 and len(set(qs)) != len(qs):
+            raise CircuitError(f"'{name}' repeats a qubit: {list(qs)}")
 
     def _share_qubits(self, qubits: tuple[int, ...]) -> tuple[int, ...]:
         return self._shared_qubits.setdefault(qubits, qubits) if len(qubits) <= 4 else qubits
@@ -138,19 +166,23 @@ class Circuit:
         return self._shared_params.setdefault(params, params)
 
     def extend(self, ops: Iterable[Operation]) -> Circuit:
-        """Append several operations."""
-        for op in ops:
-            self.append(op.name, op.qubits, op.params, op.clbits, op.condition)
+        """Append several operations, each checked like ``append``; none if one is refused."""
+        check = self.operation
+        self._ops.extend(
+            [check(op.name, op.qubits, op.params, op.clbits, op.condition) for op in ops]
+        )
         return self
 
-    def copy_with(self, ops: Iterable[Operation]) -> Circuit:
-        """A circuit with this one's registers whose operations are ``ops``, taken unchecked.
+    def copy_with(self, ops: Iterable[Operation], num_qubits: int | None = None) -> Circuit:
+        """A circuit with this one's registers (or ``num_qubits`` qubits) and operations ``ops``.
 
-        For passes that reorder, drop or merge operations they got from a checked circuit
-        (and build any new ones as valid ``Operation`` tuples): appending one by one would
-        check every operation again.
+        Trusted: ``ops`` are taken as they are, unchecked, in one list. For passes that
+        reorder, drop, merge or relabel operations they got from a checked circuit, and
+        build any new ones as valid ``Operation`` tuples (int qubits in range and distinct,
+        float parameters, the right arity): appending one by one would check every
+        operation again. Input from users goes through ``append``/``extend`` instead.
         """
-        out = self.copy_empty()
+        out = self.copy_empty(num_qubits)
         out._ops = list(ops)
         return out
 
@@ -176,10 +208,28 @@ class Circuit:
         )
 
     def remap(self, mapping: Sequence[int], num_qubits: int | None = None) -> Circuit:
-        """The same operations with qubit ``q`` replaced by ``mapping[q]``."""
+        """The same operations with qubit ``q`` replaced by ``mapping[q]``.
+
+        Each distinct qubit tuple is mapped and checked once (in range of the new width,
+        no qubit repeated); the operations are otherwise trusted, as they come from this
+        circuit.
+
+        Raises:
+            CircuitError: ``mapping`` sends a qubit out of range or two qubits of one
+                operation to the same qubit.
+        """
         out = self.copy_empty(num_qubits)
+        mapped: dict[tuple[int, ...], tuple[int, ...]] = {}
+        ops: list[Operation] = []
+        push = ops.append
         for op in self._ops:
-            out.append(op.name, [mapping[q] for q in op.qubits], op.params, op.clbits, op.condition)
+            qs = mapped.get(op.qubits)
+            if qs is None:
+                qs = tuple([int(mapping[q]) for q in op.qubits])
+                out._check_qubits(op.name, qs)
+                mapped[op.qubits] = qs
+            push(Operation(op.name, qs, op.params, op.clbits, op.condition))
+        out._ops = ops
         return out
 
     # -- standard gates ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from qloom import Backend, Circuit
+from qloom import Backend, Circuit, Operation
 from qloom.gates import GATES, gate_matrix
 
 __all__ = ["DirectionFixer", "is_symmetric"]
@@ -59,16 +59,25 @@ class DirectionFixer:
         condition: tuple[str, int] | None = None,
     ) -> None:
         """Append ``name`` on physical ``(a, b)``, in an accepted direction when possible."""
+        out.extend(self.operations(name, a, b, tuple(params), tuple(clbits), condition))
+
+    def operations(
+        self,
+        name: str,
+        a: int,
+        b: int,
+        params: tuple[Any, ...] = (),
+        clbits: tuple[int, ...] = (),
+        condition: tuple[str, int] | None = None,
+    ) -> tuple[Operation, ...]:
+        """The operations for ``name`` on physical ``(a, b)``, unchecked: for a router that
+        builds its output with ``Circuit.copy_with`` from operations of a checked circuit."""
         directed = self.directed
         if directed is None or (a, b) in directed or (b, a) not in directed:
-            out.append(name, (a, b), params, clbits, condition)
-        elif is_symmetric(name, tuple(params)):
-            out.append(name, (b, a), params, clbits, condition)
-        elif name in ("cx", "CX") and self.can_flip_cx:
-            out.append("h", (a,))
-            out.append("h", (b,))
-            out.append(name, (b, a), params, clbits, condition)
-            out.append("h", (a,))
-            out.append("h", (b,))
-        else:
-            out.append(name, (a, b), params, clbits, condition)
+            return (Operation(name, (a, b), params, clbits, condition),)
+        if is_symmetric(name, params):
+            return (Operation(name, (b, a), params, clbits, condition),)
+        if name in ("cx", "CX") and self.can_flip_cx:
+            ha, hb = Operation("h", (a,)), Operation("h", (b,))
+            return (ha, hb, Operation(name, (b, a), params, clbits, condition), ha, hb)
+        return (Operation(name, (a, b), params, clbits, condition),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qloom import Backend, Circuit
+from qloom import Backend, Circuit, Operation
 from qloom_routers.coupling import Coupling
 from qloom_routers.dag import TWO, RoutingDag
 from qloom_routers.direction import DirectionFixer
@@ -22,12 +22,16 @@ def emit(
 
     Each node is preceded by its riders and mapped through the layout of the moment;
     swaps update that layout; the tail comes last, mapped through the final layout.
+    The operations come from ``circuit`` (already checked) relabelled through a
+    permutation, so the result is built unchecked with ``Circuit.copy_with``.
     """
     n = coupling.num_qubits
-    out = circuit.copy_empty(n)
     ops = circuit.operations
     fixer = DirectionFixer(backend, coupling.directed)
-    append = out.append
+    pair = fixer.operations
+    out: list[Operation] = []
+    push, grow = out.append, out.extend
+    single = [(q,) for q in range(n)]
     l2p = list(layout)
     p2l = [0] * n
     for wire, phys in enumerate(l2p):
@@ -36,21 +40,22 @@ def emit(
     for event in events:
         if event < 0:
             a, b = divmod(~event, n)
-            fixer.append(out, "swap", a, b)
+            grow(pair("swap", a, b))
             wa, wb = p2l[a], p2l[b]
             p2l[a], p2l[b] = wb, wa
             l2p[wa], l2p[wb] = b, a
             continue
         for index in riders[event]:
             op = ops[index]
-            append(op.name, (l2p[op.qubits[0]],), op.params)
+            push(Operation(op.name, single[l2p[op.qubits[0]]], op.params))
         op = ops[node_op[event]]
         if kind[event] == TWO:
             qs = op.qubits
-            fixer.append(out, op.name, l2p[qs[0]], l2p[qs[1]], op.params, op.clbits, op.condition)
+            grow(pair(op.name, l2p[qs[0]], l2p[qs[1]], op.params, op.clbits, op.condition))
         else:
-            append(op.name, [l2p[q] for q in op.qubits], op.params, op.clbits, op.condition)
+            qs = tuple([l2p[q] for q in op.qubits])
+            push(Operation(op.name, qs, op.params, op.clbits, op.condition))
     for index in dag.tail:
         op = ops[index]
-        append(op.name, (l2p[op.qubits[0]],), op.params)
-    return out
+        push(Operation(op.name, single[l2p[op.qubits[0]]], op.params))
+    return circuit.copy_with(out, n)

@@ -6,7 +6,9 @@ of the equivalence table, unless exact KAK synthesis needs fewer native two-qubi
 gates and gates the table cannot reach are synthesised. A native gate on a pair the
 device accepts only the other way round is turned around (flipped when symmetric, else
 resynthesised in the accepted direction). Results are cached per gate, parameters and
-direction, so a circuit of many repeated gates translates at a dictionary lookup a gate.
+direction as checked operation templates on local qubits, so a circuit of many repeated
+gates translates at a dictionary lookup and a relabelling a gate; the output is built
+unchecked (``Circuit.copy_with``), each template having been checked once.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ __all__ = ["Translator", "accepted_directions", "decompose_wide"]
 
 Directions = tuple[tuple[int, int], ...]
 BOTH: Directions = ((0, 1), (1, 0))
+# A gate's native steps, each (name, pick, params): pick 0 or 1 is the gate's first or
+# second qubit, 2 the pair in order, 3 the pair reversed.
+Template = tuple[tuple[str, int, tuple[Any, ...]], ...]
+_PICKS = {(0,): 0, (1,): 1, (0, 1): 2, (1, 0): 3}
 _EXCHANGE = np.eye(4)[[0, 2, 1, 3]]
 
 
@@ -45,29 +51,56 @@ class Translator:
         self._pair_cache: dict[tuple[str, tuple[Any, ...], Directions], list[Step]] = {}
         self._one_cache: dict[tuple[str, tuple[Any, ...]], list[Step]] = {}
         self._directions: dict[tuple[int, int], Directions] = {}
+        self._templates: dict[tuple[Any, ...], Template] = {}
+        self._checker = Circuit(2)
 
     def translate(self, circuit: Circuit) -> Circuit:
         """``circuit`` with every gate native and every two-qubit gate in an accepted direction."""
-        if self.natives is None:
+        natives = self.natives
+        if natives is None:
             return circuit
-        out = circuit.copy_empty()
-        append = out.append
+        directions, templates = self.directions, self._templates
+        check = circuit.copy_empty().operation  # for the rare gates on three or more qubits
+        out: list[Operation] = []
+        push, grow = out.append, out.extend
         for op in circuit:
-            if op.name in DIRECTIVES or self._accepts(op):
-                out.extend((op,))
-                continue
-            for name, qubits, params in self._expand(op.name, op.params, op.qubits):
-                append(name, qubits, params, (), op.condition)
-        return out
+            name, qubits = op.name, op.qubits
+            if name in DIRECTIVES:
+                push(op)
+            elif len(qubits) == 1:
+                if name in natives:
+                    push(op)
+                    continue
+                key: tuple[Any, ...] = (name, op.params)
+                steps = templates.get(key)
+                if steps is None:
+                    steps = self._template(key, self._one(name, tuple(op.params)))
+                cond = op.condition
+                grow([Operation(n, qubits, p, (), cond) for n, _, p in steps])
+            elif len(qubits) == 2:
+                pair = directions(*qubits)
+                if name in natives and pair != ((1, 0),):
+                    push(op)
+                    continue
+                key = (name, op.params, pair)
+                steps = templates.get(key)
+                if steps is None:
+                    steps = self._template(key, self._pair(name, tuple(op.params), pair))
+                a, b = qubits
+                picks = ((a,), (b,), qubits, (b, a))
+                cond = op.condition
+                grow([Operation(n, picks[i], p, (), cond) for n, i, p in steps])
+            else:
+                for step in self._expand(name, op.params, qubits):
+                    push(check(*step, (), op.condition))
+        return circuit.copy_with(out)
 
-    # -- one operation -----------------------------------------------------------------------
-
-    def _accepts(self, op: Operation) -> bool:
-        if op.name not in self.natives:  # type: ignore[operator]
-            return False
-        if len(op.qubits) != 2:
-            return True
-        return self.directions(*op.qubits) != ((1, 0),)
+    def _template(self, key: tuple[Any, ...], steps: list[Step]) -> Template:
+        """Check and normalise ``steps`` once (as ``append`` would) and cache them."""
+        checked = (self._checker.operation(n, q, p) for n, q, p in steps)
+        found = tuple((op.name, _PICKS[op.qubits], op.params) for op in checked)
+        self._templates[key] = found
+        return found
 
     def directions(self, a: int, b: int) -> Directions:
         """Orders of ``(a, b)`` the device accepts for a two-qubit gate (both if uncoupled)."""

@@ -1,0 +1,94 @@
+"""``Translator.translate`` builds its output from checked templates, unchecked per gate.
+
+The reference is the per-gate path it replaced: expand each gate and ``append`` every
+native step (checked and normalised one at a time). Both must give the same circuit,
+down to the types of qubits and parameters, on fresh and on warm caches.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from qloom import Backend, Circuit, CircuitError
+from qloom.gates import DIRECTIVES
+from qloom.testing import circuits
+from qloom_unrollers.translate import Translator
+
+from .conftest import NATIVE_SETS, all_to_all, directed_line, line_circuits
+
+SLOW = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+KEYS = sorted(NATIVE_SETS)
+
+
+def typed(circuit: Circuit) -> list[object]:
+    """Each operation with the types of its qubits and parameters, which ``==`` ignores."""
+    return [
+        (
+            op.name,
+            [(type(q), q) for q in op.qubits],
+            [(type(p), repr(p)) for p in op.params],
+            op.clbits,
+            op.condition,
+        )
+        for op in circuit
+    ]
+
+
+def checked_translation(backend: Backend, circuit: Circuit) -> Circuit:
+    """Every gate expanded and its steps appended one by one, each checked."""
+    translator = Translator(backend)
+    natives = backend.natives
+    assert natives is not None
+    out = circuit.copy_empty()
+    for op in circuit:
+        native = op.name in natives and (
+            len(op.qubits) != 2 or translator.directions(*op.qubits) != ((1, 0),)
+        )
+        if op.name in DIRECTIVES or native:
+            out.extend((op,))
+            continue
+        for name, qubits, params in translator._expand(op.name, op.params, op.qubits):
+            out.append(name, qubits, params, (), op.condition)
+    return out
+
+
+def assert_same_as_checked(backend: Backend, circuit: Circuit) -> None:
+    expected = checked_translation(backend, circuit)
+    translator = Translator(backend)
+    for _ in range(2):  # cold, then every template cached
+        out = translator.translate(circuit)
+        assert out == expected
+        assert typed(out) == typed(expected)
+        assert (out.qregs, out.cregs) == (expected.qregs, expected.cregs)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@SLOW
+@given(circuit=line_circuits())
+def test_directed_pairs_translate_as_the_checked_path_does(key, circuit):
+    assert_same_as_checked(directed_line(key), circuit)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@SLOW
+@given(circuit=circuits(max_qubits=4, max_ops=20, gates=None, max_unitary_qubits=3))
+def test_any_circuit_translates_as_the_checked_path_does(key, circuit):
+    assert_same_as_checked(all_to_all(key), circuit)
+
+
+def test_conditions_measures_and_barriers_as_the_checked_path():
+    circuit = Circuit(3, 2).h(0).cx(0, 1).barrier().measure(0, 0)
+    circuit.append("ry", (1,), (0.25,), condition=("c", 1))
+    circuit.append("cx", (2, 1), condition=("c", 0))
+    circuit.append("ccx", (0, 1, 2), condition=("c", 1))
+    circuit.measure(1, 1)
+    for key in KEYS:
+        assert_same_as_checked(directed_line(key, 3), circuit)
+
+
+def test_a_template_is_checked_when_it_is_made(monkeypatch):
+    translator = Translator(all_to_all("ibm-cz", 2))
+    monkeypatch.setattr(translator, "_pair", lambda *args: [("cz", (0, 0), ())])
+    with pytest.raises(CircuitError, match="'cz' repeats a qubit"):
+        translator.translate(Circuit(2).cx(0, 1))
