@@ -92,3 +92,16 @@ def test_a_template_is_checked_when_it_is_made(monkeypatch):
     monkeypatch.setattr(translator, "_pair", lambda *args: [("cz", (0, 0), ())])
     with pytest.raises(CircuitError, match="'cz' repeats a qubit"):
         translator.translate(Circuit(2).cx(0, 1))
+
+
+def test_repeated_gates_and_signed_zeros_as_the_checked_path():
+    circuit = Circuit(3, 1)
+    for zero in (0.0, -0.0, 0.0):
+        for qubit in (0, 1):
+            circuit.rz(zero, qubit).ry(zero, qubit).rx(1.5, qubit).h(qubit)
+            circuit.append("ry", (qubit,), (zero,), condition=("c", 1))
+        circuit.rzz(zero, 0, 1).cp(zero, 1, 0).cx(0, 1).cx(1, 2).cx(2, 1).cz(1, 2)
+        circuit.append("cx", (0, 1), condition=("c", 0))
+    for key in KEYS:
+        assert_same_as_checked(directed_line(key, 3), circuit)
+        assert_same_as_checked(all_to_all(key, 3), circuit)

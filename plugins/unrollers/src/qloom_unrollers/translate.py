@@ -61,6 +61,11 @@ class Translator:
             return circuit
         directions, templates = self.directions, self._templates
         check = circuit.copy_empty().operation  # for the rare gates on three or more qubits
+        # An operation seen before expands to the same (immutable) operations: reuse them,
+        # as the QASM reader shares equal operations. Equal operations may differ in the
+        # sign of a zero parameter, but expanded steps take their parameters from the
+        # template, which is keyed alike.
+        seen: dict[Operation, tuple[Operation, ...]] = {}
         out: list[Operation] = []
         push, grow = out.append, out.extend
         for op in circuit:
@@ -71,25 +76,35 @@ class Translator:
                 if name in natives:
                     push(op)
                     continue
-                key: tuple[Any, ...] = (name, op.params)
-                steps = templates.get(key)
-                if steps is None:
-                    steps = self._template(key, self._one(name, tuple(op.params)))
-                cond = op.condition
-                grow([Operation(n, qubits, p, (), cond) for n, _, p in steps])
+                found = seen.get(op)
+                if found is None:
+                    key: tuple[Any, ...] = (name, op.params)
+                    steps = templates.get(key)
+                    if steps is None:
+                        steps = self._template(key, self._one(name, tuple(op.params)))
+                    cond = op.condition
+                    found = seen[op] = tuple(
+                        [Operation(n, qubits, p, (), cond) for n, _, p in steps]
+                    )
+                grow(found)
             elif len(qubits) == 2:
                 pair = directions(*qubits)
                 if name in natives and pair != ((1, 0),):
                     push(op)
                     continue
-                key = (name, op.params, pair)
-                steps = templates.get(key)
-                if steps is None:
-                    steps = self._template(key, self._pair(name, tuple(op.params), pair))
-                a, b = qubits
-                picks = ((a,), (b,), qubits, (b, a))
-                cond = op.condition
-                grow([Operation(n, picks[i], p, (), cond) for n, i, p in steps])
+                found = seen.get(op)
+                if found is None:
+                    key = (name, op.params, pair)
+                    steps = templates.get(key)
+                    if steps is None:
+                        steps = self._template(key, self._pair(name, tuple(op.params), pair))
+                    a, b = qubits
+                    picks = ((a,), (b,), qubits, (b, a))
+                    cond = op.condition
+                    found = seen[op] = tuple(
+                        [Operation(n, picks[i], p, (), cond) for n, i, p in steps]
+                    )
+                grow(found)
             else:
                 for step in self._expand(name, op.params, qubits):
                     push(check(*step, (), op.condition))
