@@ -325,6 +325,18 @@ def suite_section(suite: dict[str, Any], per_circuit: bool) -> list[str]:
                 f"{f['gm_theirs']:.3f} s, gm 2q {f['gm2q_mine']:.1f} vs {f['gm2q_theirs']:.1f} "
                 f"({f['gm2q_mine'] / f['gm2q_theirs']:.3f}x)"
             )
+    parts += ["", "Slowest jobs (the totals rest on them):", ""]
+    for mine, theirs in PAIRS:
+        for a, b in ((mine, theirs), (theirs, mine)):
+            total = verdicts.suite_times(rows, a, b)["total_mine"]
+            slow = verdicts.heaviest(rows, a, b)
+            if slow and total > 0:
+                share = sum(r["t"] for r in slow) / total
+                parts.append(
+                    f"- {a}: "
+                    + ", ".join(f"{r['circuit']} on {r['topo']} {r['t']:.1f} s" for r in slow)
+                    + f" ({share:.0%} of its {total:.1f} s)"
+                )
     parts += ["", "### All devices", "", synth_report.summary(rows, None, True), ""]
     parts += [synth_report.ratios(rows, None, True)]
     for topo in synth_report.topologies(rows):

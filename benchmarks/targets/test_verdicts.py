@@ -66,6 +66,12 @@ def test_suite_times_use_only_the_jobs_both_tools_finished():
     assert f["gm2q_mine"] == pytest.approx(math.sqrt(200))
 
 
+def test_heaviest_jobs_are_the_slowest_both_tools_finished():
+    slow = verdicts.heaviest(ROWS, "qloom:O3", "qk3", count=1)
+    assert [(r["circuit"], r["t"]) for r in slow] == [("a", 2.0)]  # not c: qk3 timed out
+    assert [r["circuit"] for r in verdicts.heaviest(ROWS, "qk3", "qloom:O3")] == ["b", "a"]
+
+
 def test_suite_targets_read_total_and_geometric_mean():
     total, gm = verdicts.suite_targets(ROWS, "qloom:O3", "qk3")
     assert total.ratio == pytest.approx(2.5 / 3.0)

@@ -99,6 +99,12 @@ def suite_times(rows: Sequence[Row], mine: str, theirs: str) -> dict[str, float]
     }
 
 
+def heaviest(rows: Sequence[Row], mine: str, theirs: str, count: int = 3) -> list[Row]:
+    """``mine``'s slowest jobs among those both tools finished: what a total time rests on."""
+    pairs = common_pairs(rows, mine, theirs)
+    return sorted((a for a, _ in pairs), key=lambda r: -float(r["t"]))[:count]
+
+
 def suite_targets(rows: Sequence[Row], mine: str, theirs: str) -> list[Target]:
     """Issue 17: ``mine`` total and geometric-mean time over the whole suite <= ``theirs``."""
     figures = suite_times(rows, mine, theirs)
