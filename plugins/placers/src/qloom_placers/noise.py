@@ -7,7 +7,7 @@ or exchange two) and the lowest estimated error wins (``costs.ErrorModel``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import islice
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ from qloom_placers.dense import dense_mapping
 from qloom_placers.graphs import Interactions, coupling_graph, distance_matrix
 from qloom_placers.subgraph import CALL_LIMIT, MAX_TRIALS, complete_idle, embeddings
 
-__all__ = ["NoisePlacer", "greedy_build", "improve"]
+__all__ = ["NoisePlacer", "greedy_build", "greedy_builds", "improve"]
 
 REFRESH = 64
 """Local-search steps between exact recomputations of the incrementally updated costs."""
@@ -73,9 +73,8 @@ class NoisePlacer(Placer):
         found = embeddings(inter, graph, int(self.option("call_limit")))
         for embedding in islice(found, max(0, int(self.option("max_trials")))):
             candidates.append(np.array(complete_idle(inter, embedding, graph, model=model)))
-        starts = np.argsort(model.goodness, kind="stable")
-        for start in starts[: max(1, int(self.option("max_seeds")))]:
-            candidates.append(greedy_build(inter, model, int(start)))
+        starts = np.argsort(model.goodness, kind="stable")[: max(1, int(self.option("max_seeds")))]
+        candidates.extend(greedy_builds(inter, model, starts.tolist()))
         scored = sorted(range(len(candidates)), key=lambda i: (model.cost(inter, candidates[i]), i))
         best: tuple[float, int, np.ndarray] | None = None
         iterations = int(self.option("iterations"))
@@ -89,48 +88,67 @@ class NoisePlacer(Placer):
 
 
 def greedy_build(inter: Interactions, model: ErrorModel, start: int) -> np.ndarray:
-    """A placement grown from physical ``start``, each qubit where it adds least error.
+    """A placement grown from physical ``start`` (see ``greedy_builds``)."""
+    return greedy_builds(inter, model, [start])[0]
 
-    The busiest logical qubit goes on ``start``; then the unplaced qubit with most gates to
+
+def greedy_builds(
+    inter: Interactions, model: ErrorModel, starts: Sequence[int]
+) -> list[np.ndarray]:
+    """One placement grown from each physical qubit of ``starts``, each qubit where it adds
+    least error.
+
+    The busiest logical qubit goes on the start; then the unplaced qubit with most gates to
     placed ones (ties: most gates, lowest index) goes to the free qubit minimising its
     single-qubit operations' cost plus its gates' pair costs to placed partners. A qubit
     with no placed partner goes to the free qubit with the best ``goodness`` weighted by its
     gates. Idle qubits go last, busiest first, to the free qubits with the lowest cost.
+
+    Which logical qubit comes next depends only on which are placed, never on where, so
+    every start places them in the same order; the starts are grown together, one row
+    each, with the same arithmetic per row as growing them one at a time.
     """
-    k, n = inter.num_qubits, len(model.qubit)
+    k, n, count = inter.num_qubits, len(model.qubit), len(starts)
     weights = inter.matrix
     one_qubit = np.asarray(inter.one_qubit, dtype=float)
     strength = weights.sum(axis=1)
-    goodness = model.goodness
-    mapping = np.full(k, -1, dtype=int)
-    used = np.zeros(n, dtype=bool)
-    partners = np.zeros((k, n))
+    rows = np.arange(count)
+    mapping = np.full((count, k), -1, dtype=int)
+    used = np.zeros((count, n), dtype=bool)
+    partners = np.zeros((count, k, n))
     attach = np.zeros(k)
     pending = np.zeros(k, dtype=bool)
     pending[inter.active] = True
     scale = float(strength.max(initial=0.0)) + 1.0
-    physical = start
-    for _ in range(len(inter.active)):
+    physical = np.asarray(starts, dtype=int)
+    for step in range(len(inter.active)):
         # most gates to placed qubits, then most gates, then lowest index (argmax: first)
         logical = int(np.argmax(np.where(pending, attach * scale + strength, -1.0)))
         pending[logical] = False
-        if used.any():
+        if step:
             if attach[logical] > 0:
-                cost = one_qubit[logical] * model.qubit + partners[logical]
+                cost = one_qubit[logical] * model.qubit + partners[:, logical]
             else:
-                cost = one_qubit[logical] * model.qubit + strength[logical] * goodness
-            physical = int(np.argmin(np.where(used, np.inf, cost)))
-        mapping[logical] = physical
-        used[physical] = True
+                cost = np.broadcast_to(
+                    one_qubit[logical] * model.qubit + strength[logical] * model.goodness,
+                    (count, n),
+                )
+            physical = np.argmin(np.where(used, np.inf, cost), axis=1)
+        mapping[:, logical] = physical
+        used[rows, physical] = True
         row = weights[:, logical]
         near = np.flatnonzero(row)
-        partners[near] += row[near, None] * model.pair[physical][None, :]
+        partners[:, near] += row[None, near, None] * model.pair[physical][:, None, :]
         attach += row
     idle = sorted(inter.idle, key=lambda q: (-inter.one_qubit[q], q))
-    free = sorted(np.flatnonzero(~used).tolist(), key=lambda p: (model.qubit[p], p))
-    for logical, physical in zip(idle, free, strict=False):
-        mapping[logical] = physical
-    return mapping
+    cheapest_first = np.lexsort((np.arange(n), model.qubit))  # by cost, then index
+    builds = []
+    for index in range(count):
+        free = cheapest_first[~used[index][cheapest_first]].tolist()
+        for logical, free_qubit in zip(idle, free, strict=False):
+            mapping[index, logical] = free_qubit
+        builds.append(mapping[index])
+    return builds
 
 
 def improve(
