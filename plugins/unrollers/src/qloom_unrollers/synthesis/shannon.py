@@ -24,7 +24,6 @@ import math
 from typing import Any
 
 import numpy as np
-import scipy.linalg  # type: ignore[import-untyped,unused-ignore]
 
 from qloom.gates import gate_matrix
 from qloom_unrollers.synthesis.entanglers import BOTH, Entangler, Step, basis_entangler, cx_steps
@@ -76,6 +75,9 @@ def _decompose(u: np.ndarray, qubits: tuple[int, ...]) -> list[_Piece]:
     if len(qubits) == 2:
         return [("block", qubits, u)]
     half = u.shape[0] // 2
+    # scipy.linalg takes 0.4 s to import, and only unitaries on 3+ qubits need it
+    import scipy.linalg  # type: ignore[import-untyped,unused-ignore]
+
     (l0, l1), theta, (r0, r1) = scipy.linalg.cossin(u, p=half, q=half, separate=True)
     head, rest = qubits[0], qubits[1:]
     # The multiplexed Ry ends with CZ(rest[0], head); diag(L0, L1) CZ = diag(L0, L1 Z).
@@ -90,6 +92,8 @@ def _decompose(u: np.ndarray, qubits: tuple[int, ...]) -> list[_Piece]:
 
 def _demultiplex(a: np.ndarray, b: np.ndarray, head: int, rest: tuple[int, ...]) -> list[_Piece]:
     """``diag(a, b)`` as ``W``, a multiplexed Rz on ``head``, then ``V`` (on ``rest``)."""
+    import scipy.linalg  # type: ignore[import-untyped,unused-ignore]
+
     t, v = scipy.linalg.schur(a @ b.conj().T, output="complex")
     d = np.sqrt(np.diag(t))
     w = (d[:, None] * v.conj().T) @ b
