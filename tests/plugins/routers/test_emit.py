@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from qloom import Backend, Circuit, qasm2
-from qloom.testing import circuits
-from qloom_routers import DirectionFixer, emit
+from qloom import Backend, Circuit, PassContext, qasm2
+from qloom.testing import assert_equivalent, circuits
+from qloom_routers import BasicRouter, DirectionFixer, emit
 from qloom_routers.coupling import Coupling
 from qloom_routers.dag import TWO, RoutingDag
 from qloom_routers.engine import route_best
@@ -103,3 +103,15 @@ def test_measures_resets_barriers_and_conditions_as_the_checked_build(backend):
         "cx q[1],q[2]; measure q[0] -> c[1]; barrier q; cx q[4],q[0]; rz(-0.0) q[4];"
     )
     assert_emits_as_checked(circuit, backend)
+
+
+@pytest.mark.parametrize("backend", devices(), ids=lambda b: b.name)
+@SLOW
+@given(circuit=circuits(max_qubits=5, max_ops=30, gates=GATES))
+def test_the_basic_router_builds_what_a_checked_rebuild_gives(backend, circuit):
+    context = PassContext(backend=backend, seed=0)
+    out = BasicRouter().run(circuit, context)
+    rebuilt = out.copy_empty().extend(out)
+    assert out == rebuilt
+    assert typed(out) == typed(rebuilt)
+    assert_equivalent(circuit, out, context.layout)

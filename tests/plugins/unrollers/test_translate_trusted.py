@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from qloom import Backend, Circuit, CircuitError
 from qloom.gates import DIRECTIVES
 from qloom.testing import circuits
-from qloom_unrollers.translate import Translator
+from qloom_unrollers.translate import Translator, decompose_wide
 
 from .conftest import NATIVE_SETS, all_to_all, directed_line, line_circuits
 
@@ -105,3 +105,13 @@ def test_repeated_gates_and_signed_zeros_as_the_checked_path():
     for key in KEYS:
         assert_same_as_checked(directed_line(key, 3), circuit)
         assert_same_as_checked(all_to_all(key, 3), circuit)
+
+
+@SLOW
+@given(circuit=circuits(max_qubits=5, max_ops=15, max_unitary_qubits=3))
+def test_decompose_builds_what_a_checked_rebuild_gives(circuit):
+    out = decompose_wide(circuit)
+    rebuilt = out.copy_empty().extend(out)
+    assert out == rebuilt
+    assert typed(out) == typed(rebuilt)
+    assert all(len(op.qubits) <= 2 for op in out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from qloom import Circuit, PassContext
+from qloom import Circuit, Operation, PassContext
 from qloom_routers.base import Router
 from qloom_routers.coupling import Coupling
 from qloom_routers.direction import DirectionFixer
@@ -38,28 +38,30 @@ class BasicRouter(Router):
             context.backend.name,
         )
         dist = coupling.dist
-        out = circuit.copy_empty(n)
-        fixer = DirectionFixer(context.backend, coupling.directed)
+        # Operations of ``circuit`` relabelled, plus swaps: built unchecked (``copy_with``).
+        out: list[Operation] = []
+        push, grow = out.append, out.extend
+        pair = DirectionFixer(context.backend, coupling.directed).operations
         for index, op in enumerate(circuit):
-            phys = [l2p[q] for q in op.qubits]
+            phys = tuple([l2p[q] for q in op.qubits])
             if op.name == "barrier" or len(phys) < 2:
-                out.append(op.name, phys, op.params, op.clbits, op.condition)
+                push(Operation(op.name, phys, op.params, op.clbits, op.condition))
                 continue
             if len(phys) > 2:
                 for i, a in enumerate(phys):
                     for b in phys[i + 1 :]:
                         if dist[a][b] != 1:
                             raise not_pairwise_coupled(index, op.name, op.qubits, a, b)
-                out.append(op.name, phys, op.params, op.clbits, op.condition)
+                push(Operation(op.name, phys, op.params, op.clbits, op.condition))
                 continue
             a, b = phys
             if dist[a][b] > 1:
                 path = coupling.shortest_path(a, b)
                 for x, y in pairwise(path[:-1]):
-                    fixer.append(out, "swap", x, y)
+                    grow(pair("swap", x, y))
                     wx, wy = p2l[x], p2l[y]
                     p2l[x], p2l[y] = wy, wx
                     l2p[wx], l2p[wy] = y, x
                 a = path[-2]
-            fixer.append(out, op.name, a, b, op.params, op.clbits, op.condition)
-        return out, l2p
+            grow(pair(op.name, a, b, op.params, op.clbits, op.condition))
+        return circuit.copy_with(out, n), l2p

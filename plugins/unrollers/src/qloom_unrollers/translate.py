@@ -241,11 +241,12 @@ def decompose_wide(circuit: Circuit, max_qubits: int = 2) -> Circuit:
     if all(len(op.qubits) <= max_qubits or op.name in DIRECTIVES for op in circuit):
         return circuit
     library = standard_library()
-    out = circuit.copy_empty()
+    check = circuit.copy_empty().operation  # new operations from the table are checked
+    out: list[Operation] = []
 
     def emit(name: str, qubits: tuple[int, ...], params: tuple[Any, ...], condition: Any) -> None:
         if len(qubits) <= max_qubits or name in DIRECTIVES:
-            out.append(name, qubits, params, (), condition)
+            out.append(check(name, qubits, params, (), condition))
             return
         rules = library.rules_for(name)
         if rules:
@@ -257,7 +258,7 @@ def decompose_wide(circuit: Circuit, max_qubits: int = 2) -> Circuit:
 
     for op in circuit:
         if len(op.qubits) <= max_qubits or op.name in DIRECTIVES:
-            out.extend((op,))
+            out.append(op)  # already checked: kept as it is
         else:
             emit(op.name, op.qubits, tuple(op.params), op.condition)
-    return out
+    return circuit.copy_with(out)
