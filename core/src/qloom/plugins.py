@@ -656,9 +656,14 @@ def _checkout_root() -> Path | None:
 
 
 def installed_entry_points() -> list[md.EntryPoint]:
-    """Every installed entry point of a qloom group (``qloom.<kind>`` and ``qloom``)."""
+    """Every installed entry point of a qloom group (``qloom.<kind>`` and ``qloom``).
+
+    The installed distributions are read once for all groups: each ``entry_points(group=)``
+    call reads every distribution's metadata again (0.25 s for the nine groups, in every
+    process's first transpile)."""
     groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
-    return [ep for group in groups for ep in md.entry_points(group=group)]
+    everything = md.entry_points()
+    return [ep for group in groups for ep in everything.select(group=group)]
 
 
 def kind_of_group(group: str) -> str | None:
