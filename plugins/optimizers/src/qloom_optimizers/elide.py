@@ -8,7 +8,7 @@ relabelled gate could land on an uncoupled pair.
 
 from __future__ import annotations
 
-from qloom import Circuit, Layout, Pass, PassContext
+from qloom import Circuit, Layout, Operation, Pass, PassContext
 
 __all__ = ["ElideSwaps"]
 
@@ -23,7 +23,7 @@ class ElideSwaps(Pass):
         if context.placement is not None and context.backend.connectivity is not None:
             return circuit
         wire = list(range(circuit.num_qubits))
-        out = circuit.copy_empty()
+        kept: list[Operation] = []
         elided = False
         for op in circuit:
             if op.name == "swap" and op.condition is None:
@@ -31,8 +31,9 @@ class ElideSwaps(Pass):
                 wire[a], wire[b] = wire[b], wire[a]
                 elided = True
                 continue
-            out.append(op.name, [wire[q] for q in op.qubits], op.params, op.clbits, op.condition)
+            kept.append(op._replace(qubits=tuple(wire[q] for q in op.qubits)))
         if not elided:
             return circuit
         context.compose(Layout(tuple(range(circuit.num_qubits)), tuple(wire)))
-        return out
+        # a permutation of valid qubits keeps every operation valid: no check again
+        return circuit.copy_with(kept)
