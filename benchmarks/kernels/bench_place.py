@@ -98,7 +98,7 @@ def main() -> int:
     if args.save:
         args.save.write_text(json.dumps(records, indent=0))
     if reference:
-        print(f"identical: {same} of {len(records)}; total {before:.2f} s before, {after:.2f} s now")
+        print(f"identical: {same} of {len(records)}; {before:.2f} s before, {after:.2f} s now")
     return 0
 
 
