@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from qloom import Backend, Circuit, MappingError, qasm2
 from qloom.testing import check_pass, circuits
-from qloom_kernels import Dag, Device, SabreGaveUp, sabre_route
+from qloom_kernels import Dag, Device, SabreGaveUp, SabreKnobs, sabre_route
 from qloom_routers import Coupling, Heuristic, RoutingDag, route, route_best
 from support import sabre_oracle
 from support.topologies import device, devices, directed, grid, heavy_hex, line
@@ -177,7 +178,7 @@ def test_max_swaps_fails_with_the_same_message():
 
 def test_the_kernel_refuses_inputs_that_do_not_fit():
     dag = Dag(3, [1], [(0, 2)], [[]])
-    knobs = dict(
+    values: dict[str, Any] = dict(
         lookahead=20,
         lookahead_weight=0.5,
         layer_weights=[3, 2, 1],
@@ -185,14 +186,17 @@ def test_the_kernel_refuses_inputs_that_do_not_fit():
         decay_reset=5,
         release=30,
         max_swaps=None,
-        record=True,
     )
+    knobs = SabreKnobs(**values)
+    line3 = Device(3, [(0, 1), (1, 2)])
     with pytest.raises(ValueError, match="permutation"):
-        sabre_route(dag, Device(3, [(0, 1), (1, 2)]), [0, 0, 1], random.Random(0), **knobs)
+        sabre_route(dag, line3, [0, 0, 1], random.Random(0), knobs, record=True)
     with pytest.raises(ValueError, match="wires"):
-        sabre_route(dag, Device(4, [(0, 1)]), [0, 1, 2, 3], random.Random(0), **knobs)
+        sabre_route(dag, Device(4, [(0, 1)]), [0, 1, 2, 3], random.Random(0), knobs, record=True)
     with pytest.raises(TypeError, match=r"random\.Random"):
-        sabre_route(dag, Device(3, [(0, 1), (1, 2)]), [0, 1, 2], random.SystemRandom(), **knobs)
+        sabre_route(dag, line3, [0, 1, 2], random.SystemRandom(), knobs, record=True)
+    with pytest.raises(ValueError, match="release"):
+        SabreKnobs(**{**values, "release": 0})
     with pytest.raises(ValueError, match="wire 3"):
         Dag(3, [1], [(0, 3)], [[]])
     with pytest.raises(ValueError, match="kind 7"):
@@ -200,10 +204,11 @@ def test_the_kernel_refuses_inputs_that_do_not_fit():
     with pytest.raises(SabreGaveUp) as info:
         sabre_route(
             dag,
-            Device(3, [(0, 1), (1, 2)]),
+            line3,
             [0, 1, 2],
             random.Random(0),
-            **{**knobs, "max_swaps": 0},
+            SabreKnobs(**{**values, "max_swaps": 0}),
+            record=True,
         )
     assert info.value.args == (0, 1)
 
