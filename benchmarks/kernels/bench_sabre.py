@@ -3,8 +3,9 @@ pure-Python engine it replaced (the test oracle, ``tests/support/sabre_oracle.py
 
 Each circuit is read from ``../shared/benchmarks/circuits`` and placed + routed on a shared
 device twice with the same seed: once as installed (the kernel, conversions included) and
-once with the oracle swapped in for the kernel in both passes (the placer's ``route`` and
-the router's ``route_best``, its trials run one after another as before). Prints the wall time
+once with the oracles swapped in for the kernels in both passes (the placer's whole layout
+search, ``support.sabre_place_oracle`` on the Python engine, and the router's
+``route_best``, its trials run one after another as before). Prints the wall time
 of each pass and whether the outputs (circuit, layouts) are identical. Exits cleanly when the
 shared data is absent.
 
@@ -28,9 +29,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 import qloom_placers.sabre as placer_module  # noqa: E402
 import qloom_routers.passes as router_module  # noqa: E402
 from qloom import Backend, Pipeline, qasm2, transpile  # noqa: E402
-from support import sabre_oracle  # noqa: E402
+from support import sabre_oracle, sabre_place_oracle  # noqa: E402
 
 DEFAULT = ["qft_n10", "qb_adder_n10", "qaoa3reg_n100_p1", "qb_qugan_n71", "qft_n100"]
+
+
+def oracle_place(self, circuit, context):
+    """The placer's layout search as it was: the Python loop on the Python engine."""
+    return sabre_place_oracle.place(circuit, context, **self.options)
 
 
 def oracle_best(dag, coupling, layout, heuristic, seeds, record=True):
@@ -68,7 +74,8 @@ def main() -> int:
         return 0
     data = json.loads((SHARED / "topologies" / f"{args.topo}.json").read_text())
     backend = Backend(args.topo, data["n"], [tuple(e) for e in data["edges"]])
-    kernel_route, kernel_best = placer_module.route, router_module.route_best
+    kernel_place, kernel_best = placer_module.SabrePlacer.place, router_module.route_best
+    sabre_place_oracle.route = sabre_oracle.route
     print(
         f"{'circuit':<20} {'router py':>10} {'router rs':>10} {'x':>6}"
         f" {'mapping py':>11} {'mapping rs':>11} {'x':>6}  identical"
@@ -78,11 +85,11 @@ def main() -> int:
         if circuit.num_qubits > backend.num_qubits:
             continue
         rs, rs_t = timed(circuit, backend, args.seed)
-        placer_module.route, router_module.route_best = sabre_oracle.route, oracle_best
+        placer_module.SabrePlacer.place, router_module.route_best = oracle_place, oracle_best
         try:
             py, py_t = timed(circuit, backend, args.seed)
         finally:
-            placer_module.route, router_module.route_best = kernel_route, kernel_best
+            placer_module.SabrePlacer.place, router_module.route_best = kernel_place, kernel_best
         same = all((list(rs[k]), rs[k].layout) == (list(py[k]), py[k].layout) for k in PASSES)
         print(
             f"{name:<20} {py_t['router']:>10.3f} {rs_t['router']:>10.3f}"
