@@ -6,10 +6,11 @@
 //! backward count-only routings ([`qloom_sabre::route`]) on threads, routes the best
 //! layouts a few more times and returns the layout whose routing needed fewest swaps. It is
 //! the loop `qloom_placers.sabre` ran in Python, draw for draw: trial `t` draws from
-//! `random.Random(trial_seeds[t])`, its routing at step `s` from
-//! `random.Random(step_seeds[t][s])`, so a seed gives the same layout as before, on any
-//! number of threads.
+//! `random.Random(derive_seed(seed, "sabre-layout", t))`, its routing at step `s` from
+//! `random.Random(derive_seed(seed, "sabre-layout", t, s))` ([`seeds`]), so a seed gives
+//! the same layout as before, on any number of threads.
 
+pub mod seeds;
 pub mod starts;
 
 use std::fmt;
@@ -18,6 +19,7 @@ use std::sync::Mutex;
 
 use qloom_dag::{Coupling, RoutingDag};
 use qloom_sabre::{route, Heuristic, Mt19937, RouteError};
+use seeds::{derive, CONFIRM_SALT, LAYOUT_SALT};
 
 pub use starts::NoRoom;
 
@@ -40,13 +42,9 @@ pub struct Plan {
     pub confirm: usize,
     /// Cap on routed two-qubit gates; `None` lifts it.
     pub budget: Option<u64>,
-    /// `trial_seeds[t]`: the seed of trial `t`'s generator (draws its random start and
-    /// breaks ties of its backward routings); one per possible trial.
-    pub trial_seeds: Vec<u64>,
-    /// `step_seeds[t][s]`: the seed of trial `t`'s forward routing at step `s`.
-    pub step_seeds: Vec<Vec<u64>>,
-    /// `confirm_seeds[rank][repeat]`: the seed of a leader's confirmation routing.
-    pub confirm_seeds: Vec<Vec<u64>>,
+    /// The pass's seed as little-endian 32-bit words (not empty): every generator's seed
+    /// is derived from it ([`seeds::derive`]).
+    pub seed: Vec<u32>,
 }
 
 /// The chosen layout and the routing that scored it.
@@ -69,7 +67,7 @@ pub enum PlaceError {
     NoRoom(NoRoom),
     /// No trial to run (no structured start and no random trial).
     NoTrials,
-    /// The inputs do not fit together (a seed list too short, a path off the device).
+    /// The inputs do not fit together (no seed, a path off the device).
     BadInput(String),
 }
 
@@ -194,13 +192,6 @@ fn parallel<T: Send>(tasks: usize, threads: usize, job: impl Fn(usize) -> T + Sy
         .collect()
 }
 
-fn seed_at(seeds: &[u64], i: usize, what: &str) -> Result<u64, PlaceError> {
-    seeds
-        .get(i)
-        .copied()
-        .ok_or_else(|| PlaceError::BadInput(format!("{what}: no seed at {i}")))
-}
-
 /// The SABRE layout search: the layout whose forward routing of `dag` needs fewest swaps
 /// (then lowest depth, then earliest trial). `backward` is the reversed DAG.
 pub fn place(
@@ -221,6 +212,9 @@ pub fn place(
                 )));
             }
         }
+    }
+    if plan.seed.is_empty() {
+        return Err(PlaceError::BadInput("no seed: give its words".into()));
     }
     if plan.width > n || dag.num_wires() != n || backward.num_wires() != n {
         return Err(PlaceError::BadInput(format!(
@@ -253,7 +247,7 @@ pub fn place(
         return Err(PlaceError::NoTrials);
     }
     let run_trial = |trial: usize| -> Result<Vec<Scored>, PlaceError> {
-        let mut rng = generator(seed_at(&plan.trial_seeds, trial, "trial seeds")?);
+        let mut rng = generator(derive(&plan.seed, &[LAYOUT_SALT, trial as u64]));
         let mut layout = if trial < structured.len() {
             structured[trial].clone()
         } else {
@@ -266,10 +260,9 @@ pub fn place(
                     .map_err(PlaceError::NoRoom)?
             }
         };
-        let steps = plan.step_seeds.get(trial).map_or(&[][..], Vec::as_slice);
         let mut out = Vec::with_capacity(iterations + 1);
         for step in 0..=iterations {
-            let seed = seed_at(steps, step, "step seeds")?;
+            let seed = derive(&plan.seed, &[LAYOUT_SALT, trial as u64, step as u64]);
             let result = route(
                 dag,
                 coupling,
@@ -311,8 +304,7 @@ pub fn place(
     let runs = leaders.len() * confirm;
     let run_confirm = |i: usize| -> Result<Scored, PlaceError> {
         let (rank, repeat) = (i / confirm, i % confirm);
-        let seeds = plan.confirm_seeds.get(rank).map_or(&[][..], Vec::as_slice);
-        let seed = seed_at(seeds, repeat, "confirm seeds")?;
+        let seed = derive(&plan.seed, &[CONFIRM_SALT, rank as u64, repeat as u64]);
         let (_, _, trial, layout, _) = leaders[rank];
         let result = route(
             dag,

@@ -144,13 +144,7 @@ fn plan(width: usize, path: Option<Vec<usize>>, trials: usize) -> Plan {
         iterations,
         confirm,
         budget: None,
-        trial_seeds: (0..trials as u64 + 4).map(|t| 1000 + t).collect(),
-        step_seeds: (0..trials as u64 + 4)
-            .map(|t| (0..=iterations as u64).map(|s| 10 * t + s).collect())
-            .collect(),
-        confirm_seeds: (0..LEADERS as u64)
-            .map(|r| (0..confirm as u64).map(|k| 77 + 5 * r + k).collect())
-            .collect(),
+        seed: vec![7],
     }
 }
 
@@ -200,7 +194,7 @@ fn errors_are_reported() {
         Err(PlaceError::NoTrials)
     );
     p.trials = 1;
-    p.trial_seeds.clear();
+    p.seed.clear();
     assert!(matches!(
         place(&dag, &backward, &c, &heuristic(), &p, 2),
         Err(PlaceError::BadInput(_))

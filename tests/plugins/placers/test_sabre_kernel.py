@@ -142,9 +142,7 @@ def _native_call(threads: int, **change: Any) -> object:
         iterations=2,
         confirm=2,
         budget=None,
-        trial_seeds=[100 + t for t in range(10)],
-        step_seeds=[[10 * t + s for s in range(3)] for t in range(10)],
-        confirm_seeds=[[7 * r + k for k in range(2)] for r in range(4)],
+        seed=5,
         threads=threads,
     )
     arguments.update(change)
@@ -169,6 +167,6 @@ def test_the_kernel_refuses_inputs_that_do_not_fit() -> None:
     with pytest.raises(ValueError, match="path"):
         _native_call(2, path=[0, 16])
     with pytest.raises(ValueError, match="seed"):
-        _native_call(2, trial_seeds=[1, 2])
+        _native_call(2, seed=-1)
     with pytest.raises(ValueError, match="width"):
         _native_call(2, width=17)

@@ -16,8 +16,8 @@ type PlaceOut = (u64, Vec<usize>, u64);
 /// Returns `(swaps, layout, routing seed)` of the best routing found.
 #[pyfunction]
 #[pyo3(signature = (
-    dag, backward, device, knobs, *, width, path, trials, iterations, confirm, budget,
-    trial_seeds, step_seeds, confirm_seeds, threads
+    dag, backward, device, knobs, *, width, path, trials, iterations, confirm, budget, seed,
+    threads
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn sabre_place(
@@ -32,9 +32,7 @@ pub fn sabre_place(
     iterations: usize,
     confirm: usize,
     budget: Option<u64>,
-    trial_seeds: Vec<u64>,
-    step_seeds: Vec<Vec<u64>>,
-    confirm_seeds: Vec<Vec<u64>>,
+    seed: Vec<u32>,
     threads: usize,
 ) -> PyResult<PlaceOut> {
     let plan = Plan {
@@ -44,9 +42,7 @@ pub fn sabre_place(
         iterations,
         confirm,
         budget,
-        trial_seeds,
-        step_seeds,
-        confirm_seeds,
+        seed,
     };
     let (dag, backward) = (&dag.get().inner, &backward.get().inner);
     if backward.len() != dag.len() || width > dag.num_wires() {

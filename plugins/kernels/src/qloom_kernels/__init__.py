@@ -193,9 +193,7 @@ def sabre_place(
     iterations: int,
     confirm: int,
     budget: int | None,
-    trial_seeds: Sequence[int],
-    step_seeds: Sequence[Sequence[int]],
-    confirm_seeds: Sequence[Sequence[int]],
+    seed: int,
     threads: int | None = None,
 ) -> SabrePlacement:
     """The SABRE layout search of ``placers:sabre`` in one call: the layout whose forward
@@ -219,13 +217,12 @@ def sabre_place(
         path: a long simple path of the device for the structured starts; ``None`` for
             none (they are only used on a connected device).
         trials, iterations, confirm, budget: the placer's options.
-        trial_seeds: trial ``t`` draws its random start and breaks the ties of its backward
-            routings with ``random.Random(trial_seeds[t])`` (one per possible trial: up to
-            four structured ones, then ``trials``).
-        step_seeds: ``random.Random(step_seeds[t][s])`` breaks the ties of trial ``t``'s
-            forward routing at step ``s`` (``0..iterations``).
-        confirm_seeds: ``confirm_seeds[rank][repeat]``, the same for the confirmations of
-            the ``rank``-th best layout.
+        seed: the pass's seed (not negative). Trial ``t`` draws its random start and breaks
+            the ties of its backward routings with ``random.Random(derive_seed(seed,
+            "sabre-layout", t))``, of its forward routing at step ``s`` with
+            ``derive_seed(seed, "sabre-layout", t, s)``, the ``k``-th confirmation of the
+            ``r``-th best layout with ``derive_seed(seed, "sabre-confirm", r, k)``
+            (``qloom.passes.derive_seed``, computed in the kernel).
         threads: threads for the trials (default: the CPUs).
 
     Returns:
@@ -236,8 +233,11 @@ def sabre_place(
             failing routing in the serial order.
         SabreNoRoom: a random layout cannot keep a group of interacting qubits in one
             component (args: group sizes, component sizes, the group's size).
-        ValueError: no trial to run, too few seeds, or inputs that do not fit together.
+        ValueError: no trial to run, a negative seed, or inputs that do not fit together.
     """
+    if seed < 0:
+        raise ValueError(f"seed must not be negative, got {seed}")
+    words = [(seed >> shift) & 0xFFFFFFFF for shift in range(0, max(seed.bit_length(), 1), 32)]
     if threads is None:
         threads = os.cpu_count() or 1
     swaps, layout, seed = _sabre_place(
@@ -251,9 +251,7 @@ def sabre_place(
         iterations=iterations,
         confirm=confirm,
         budget=budget,
-        trial_seeds=list(trial_seeds),
-        step_seeds=[list(s) for s in step_seeds],
-        confirm_seeds=[list(s) for s in confirm_seeds],
+        seed=words,
         threads=max(1, threads),
     )
     return SabrePlacement(swaps, layout, seed)

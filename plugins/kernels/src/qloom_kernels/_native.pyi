@@ -87,8 +87,6 @@ def sabre_place(
     iterations: int,
     confirm: int,
     budget: int | None,
-    trial_seeds: list[int],
-    step_seeds: list[list[int]],
-    confirm_seeds: list[list[int]],
+    seed: list[int],
     threads: int,
 ) -> tuple[int, list[int], int]: ...

@@ -10,8 +10,9 @@ Routing runs in count-only mode (no circuit is built), so trials are cheap.
 
 The search is compiled: ``qloom_kernels.sabre_place`` (Rust, crate ``qloom-place``) builds
 the starting layouts, runs every trial on threads with the GIL released and confirms the
-leaders, in one call. This module keeps the options, finds the long path (``paths``),
-derives the seeds and turns errors into messages.
+leaders, in one call, deriving each trial's seed from the pass's seed as
+``context.derive("sabre-layout", trial)`` did. This module keeps the options, finds the long
+path (``paths``) and turns errors into messages.
 """
 
 from __future__ import annotations
@@ -35,12 +36,6 @@ _ROUTING = ("lookahead", "lookahead_weight", "layer_weights", "decay", "decay_re
 
 DEFAULT_BUDGET = 200_000
 """Default cap on routed two-qubit gates (trials x routings x gates) of one placement."""
-
-_LEADERS = 4
-"""How many of the best layouts get confirmation routings."""
-
-_STARTS = 4
-"""At most this many structured starting layouts (path x 2, greedy, trivial)."""
 
 
 class SabrePlacer(Placer):
@@ -99,8 +94,6 @@ class SabrePlacer(Placer):
             raise ConfigError("placers:sabre has no layout to try: give it trials >= 1")
         confirm = int(self.option("confirm"))
         budget = self.option("budget")
-        # Seeds for every trial the budget could leave (it only cuts trials down).
-        most = (_STARTS if path is not None else 0) + trials
         try:
             with mapping_errors(dag):
                 chosen = sabre_place(
@@ -114,15 +107,7 @@ class SabrePlacer(Placer):
                     iterations=iterations,
                     confirm=confirm,
                     budget=None if budget is None else int(budget),
-                    trial_seeds=[context.derive("sabre-layout", t) for t in range(most)],
-                    step_seeds=[
-                        [context.derive("sabre-layout", t, s) for s in range(iterations + 1)]
-                        for t in range(most)
-                    ],
-                    confirm_seeds=[
-                        [context.derive("sabre-confirm", r, k) for k in range(confirm)]
-                        for r in range(_LEADERS)
-                    ],
+                    seed=context.seed,
                     threads=os.cpu_count(),
                 )
         except SabreNoRoom as exc:
