@@ -4,8 +4,8 @@ This is the trial loop ``placers:sabre`` ran (with its starting layouts, then in
 ``qloom_placers.starts``) before the search moved to Rust (issue 17), kept unchanged apart
 from being a function instead of a method, only as the reference the kernel must reproduce
 (tests/plugins/placers/test_sabre_kernel.py). It routes through ``qloom_routers.route``,
-whose kernel is itself checked against ``support.sabre_oracle``. It is not used by any
-plugin; do not maintain it as an engine.
+whose kernel is itself checked against golden outputs (tests/plugins/kernels). It is not
+used by any plugin; do not maintain it as an engine.
 
 ``python tests/support/sabre_place_oracle.py`` rewrites the golden layouts
 (tests/plugins/placers/sabre_golden.json) from this oracle.

@@ -9,11 +9,10 @@ The search itself is compiled: ``qloom_kernels.sabre_route`` (Rust, crate ``qloo
 keeps the front layer incrementally, scores candidate swaps relatively from partner lists,
 skips swaps that bring no front gate closer, applies decay and the release valve. This
 module converts the DAG and the coupling to the kernel's array forms once (each is cached
-for as long as the Python object lives), the heuristic to ``SabreKnobs``, and turns the
-kernel's errors into the routers' ``MappingError`` messages; ``placers:sabre`` uses the same
-conversions for its one-call layout search. Ties are broken with the caller's
-``random.Random``, exactly as the pure-Python engine it replaced did (that engine is kept
-as a test oracle in ``tests/support/sabre_oracle.py``).
+for as long as the Python object lives) and turns the kernel's errors into the routers'
+``MappingError`` messages. Ties are broken with the caller's ``random.Random``, exactly as
+the pure-Python engine it replaced did (that engine's outputs are the golden files of
+``tests/plugins/kernels``).
 """
 
 from __future__ import annotations
@@ -160,7 +159,8 @@ def route_best(
 
 
 def knobs(heuristic: Heuristic, coupling: Coupling) -> SabreKnobs:
-    """The kernels' form of ``heuristic`` on ``coupling`` (``release`` resolved)."""
+    """The kernels' form of ``heuristic`` on ``coupling`` (``release`` resolved), for
+    ``route``, ``route_best`` and the layout search of ``placers:sabre``."""
     return SabreKnobs(
         lookahead=heuristic.lookahead,
         lookahead_weight=heuristic.lookahead_weight,
