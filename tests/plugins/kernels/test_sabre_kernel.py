@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 from qloom import Circuit
 from qloom.testing import check_pass, circuits
-from qloom_kernels import Dag, Device, SabreGaveUp, SabreKnobs, sabre_route
+from qloom_kernels import Dag, Device, SabreGaveUp, sabre_route
 from qloom_routers import TWO, Coupling, Heuristic, RoutingDag, route, route_best
 from support import sabre_golden
 from support.topologies import device, devices, heavy_hex, line
@@ -98,6 +98,8 @@ def test_shared_circuits_route_as_recorded(name, topology, shared_benchmarks):
 
 def test_the_kernel_refuses_inputs_that_do_not_fit():
     dag = Dag(3, [1], [(0, 2)], [[]])
+    from qloom_kernels import SabreKnobs
+
     values: dict[str, Any] = dict(
         lookahead=20,
         lookahead_weight=0.5,
