@@ -170,3 +170,17 @@ def test_the_kernel_refuses_inputs_that_do_not_fit() -> None:
         _native_call(2, seed=-1)
     with pytest.raises(ValueError, match="width"):
         _native_call(2, width=17)
+
+
+def test_placements_from_several_python_threads_agree_with_serial_ones() -> None:
+    """The search runs with the GIL released; concurrent calls must not disturb each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [
+        (scrambled(12, 150, seed), DEVICES[name], seed)
+        for seed, name in enumerate(["grid4x4", "hh21", "grid4x4", "hh21"])
+    ]
+    serial = [kernel_place(*job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(lambda job: kernel_place(*job), jobs))
+    assert parallel == serial
