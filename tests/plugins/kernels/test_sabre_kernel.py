@@ -11,6 +11,7 @@ say why in the commit.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -97,7 +98,9 @@ def test_shared_circuits_route_as_recorded(name, topology, shared_benchmarks):
 
 def test_the_kernel_refuses_inputs_that_do_not_fit():
     dag = Dag(3, [1], [(0, 2)], [[]])
-    knobs = dict(
+    from qloom_kernels import SabreKnobs
+
+    values: dict[str, Any] = dict(
         lookahead=20,
         lookahead_weight=0.5,
         layer_weights=[3, 2, 1],
@@ -105,14 +108,17 @@ def test_the_kernel_refuses_inputs_that_do_not_fit():
         decay_reset=5,
         release=30,
         max_swaps=None,
-        record=True,
     )
+    knobs = SabreKnobs(**values)
+    line3 = Device(3, [(0, 1), (1, 2)])
     with pytest.raises(ValueError, match="permutation"):
-        sabre_route(dag, Device(3, [(0, 1), (1, 2)]), [0, 0, 1], random.Random(0), **knobs)
+        sabre_route(dag, line3, [0, 0, 1], random.Random(0), knobs, record=True)
     with pytest.raises(ValueError, match="wires"):
-        sabre_route(dag, Device(4, [(0, 1)]), [0, 1, 2, 3], random.Random(0), **knobs)
+        sabre_route(dag, Device(4, [(0, 1)]), [0, 1, 2, 3], random.Random(0), knobs, record=True)
     with pytest.raises(TypeError, match=r"random\.Random"):
-        sabre_route(dag, Device(3, [(0, 1), (1, 2)]), [0, 1, 2], random.SystemRandom(), **knobs)
+        sabre_route(dag, line3, [0, 1, 2], random.SystemRandom(), knobs, record=True)
+    with pytest.raises(ValueError, match="release"):
+        SabreKnobs(**{**values, "release": 0})
     with pytest.raises(ValueError, match="wire 3"):
         Dag(3, [1], [(0, 3)], [[]])
     with pytest.raises(ValueError, match="kind 7"):
@@ -120,10 +126,11 @@ def test_the_kernel_refuses_inputs_that_do_not_fit():
     with pytest.raises(SabreGaveUp) as info:
         sabre_route(
             dag,
-            Device(3, [(0, 1), (1, 2)]),
+            line3,
             [0, 1, 2],
             random.Random(0),
-            **{**knobs, "max_swaps": 0},
+            SabreKnobs(**{**values, "max_swaps": 0}),
+            record=True,
         )
     assert info.value.args == (0, 1)
 

@@ -1,4 +1,4 @@
-"""Starting layouts for the SABRE layout search."""
+"""Starting layouts for the SABRE layout search (the Python oracle of the kernel's starts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections import Counter
 from itertools import pairwise
 
 from qloom import Backend, Circuit
-from qloom_placers.starts import (
+from qloom_routers import Coupling, RoutingDag
+from support.sabre_place_oracle import (
     along_path,
     complete,
     greedy,
@@ -15,7 +16,6 @@ from qloom_placers.starts import (
     interactions,
     random_layout,
 )
-from qloom_routers import Coupling, RoutingDag
 from support.topologies import device, grid, heavy_hex
 
 

@@ -9,7 +9,12 @@ use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use qloom_dag::{Coupling, Kind, RoutingDag, Rows};
-use qloom_sabre::{Heuristic, Mt19937, RouteError};
+use qloom_sabre::{Mt19937, RouteError};
+
+mod knobs;
+mod place;
+
+use knobs::SabreKnobs;
 
 create_exception!(
     _native,
@@ -28,6 +33,13 @@ create_exception!(
     SabreNotPairwise,
     KernelError,
     "A gate on 3+ qubits was reached apart; args: (node, physical a, physical b)."
+);
+create_exception!(
+    _native,
+    SabreNoRoom,
+    KernelError,
+    "No layout keeps each group of interacting qubits in one component; args: (group sizes, \
+     component sizes, the group's size)."
 );
 create_exception!(
     _native,
@@ -129,8 +141,7 @@ type RouteOut = (u64, u64, Vec<usize>, Option<Vec<i64>>, Vec<u32>, usize);
 /// Returns `(swaps, depth, final layout, events or None, rng state, rng position)`.
 #[pyfunction]
 #[pyo3(signature = (
-    dag, device, layout, rng_state, rng_pos, *, lookahead, lookahead_weight, layer_weights,
-    decay, decay_reset, release, max_swaps, record
+    dag, device, layout, rng_state, rng_pos, knobs, *, record
 ))]
 #[allow(clippy::too_many_arguments)]
 fn sabre_route(
@@ -140,29 +151,15 @@ fn sabre_route(
     layout: Vec<usize>,
     rng_state: Vec<u32>,
     rng_pos: usize,
-    lookahead: usize,
-    lookahead_weight: f64,
-    layer_weights: Vec<usize>,
-    decay: f64,
-    decay_reset: u64,
-    release: usize,
-    max_swaps: Option<u64>,
+    knobs: &Bound<'_, SabreKnobs>,
     record: bool,
 ) -> PyResult<RouteOut> {
     let mut rng = generator(&rng_state, rng_pos)?;
-    let heuristic = Heuristic {
-        lookahead,
-        lookahead_weight,
-        layer_weights,
-        decay,
-        decay_reset,
-        release,
-        max_swaps,
-    };
+    let heuristic = &knobs.get().inner;
     let dag = &dag.get().inner;
     let coupling = &device.get().inner;
     let outcome =
-        py.detach(|| qloom_sabre::route(dag, coupling, &layout, &heuristic, &mut rng, record));
+        py.detach(|| qloom_sabre::route(dag, coupling, &layout, heuristic, &mut rng, record));
     let out = outcome.map_err(to_py)?;
     let (words, pos) = rng.state();
     Ok((
@@ -183,7 +180,7 @@ fn generator(words: &[u32], pos: usize) -> PyResult<Mt19937> {
     })
 }
 
-fn to_py(err: RouteError) -> PyErr {
+pub(crate) fn to_py(err: RouteError) -> PyErr {
     match err {
         RouteError::GaveUp { swaps, waiting } => SabreGaveUp::new_err((swaps, waiting)),
         RouteError::NotPairwiseCoupled { node, a, b } => SabreNotPairwise::new_err((node, a, b)),
@@ -202,8 +199,7 @@ type BestOut = (usize, u64, u64, Vec<usize>, Option<Vec<i64>>);
 /// Returns `(trial index, swaps, depth, final layout, events or None)`.
 #[pyfunction]
 #[pyo3(signature = (
-    dag, device, layout, rng_states, *, lookahead, lookahead_weight, layer_weights, decay,
-    decay_reset, release, max_swaps, record, threads
+    dag, device, layout, rng_states, knobs, *, record, threads
 ))]
 #[allow(clippy::too_many_arguments)]
 fn sabre_route_best(
@@ -212,13 +208,7 @@ fn sabre_route_best(
     device: &Bound<'_, Device>,
     layout: Vec<usize>,
     rng_states: Vec<(Vec<u32>, usize)>,
-    lookahead: usize,
-    lookahead_weight: f64,
-    layer_weights: Vec<usize>,
-    decay: f64,
-    decay_reset: u64,
-    release: usize,
-    max_swaps: Option<u64>,
+    knobs: &Bound<'_, SabreKnobs>,
     record: bool,
     threads: usize,
 ) -> PyResult<BestOut> {
@@ -226,20 +216,12 @@ fn sabre_route_best(
         .iter()
         .map(|(words, pos)| generator(words, *pos))
         .collect::<PyResult<Vec<_>>>()?;
-    let heuristic = Heuristic {
-        lookahead,
-        lookahead_weight,
-        layer_weights,
-        decay,
-        decay_reset,
-        release,
-        max_swaps,
-    };
+    let heuristic = &knobs.get().inner;
     let dag = &dag.get().inner;
     let coupling = &device.get().inner;
     let (index, out) = py
         .detach(|| {
-            qloom_sabre::route_best(dag, coupling, &layout, &heuristic, rngs, record, threads)
+            qloom_sabre::route_best(dag, coupling, &layout, heuristic, rngs, record, threads)
         })
         .map_err(to_py)?;
     Ok((index, out.swaps, out.depth, out.final_layout, out.events))
@@ -252,6 +234,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Device>()?;
     m.add_function(wrap_pyfunction!(sabre_route, m)?)?;
     m.add_function(wrap_pyfunction!(sabre_route_best, m)?)?;
+    m.add_class::<SabreKnobs>()?;
+    m.add_function(wrap_pyfunction!(place::sabre_place, m)?)?;
+    m.add("SabreNoRoom", py.get_type::<SabreNoRoom>())?;
     m.add("KernelError", py.get_type::<KernelError>())?;
     m.add("SabreGaveUp", py.get_type::<SabreGaveUp>())?;
     m.add("SabreNotPairwise", py.get_type::<SabreNotPairwise>())?;

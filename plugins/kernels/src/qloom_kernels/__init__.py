@@ -4,12 +4,14 @@ Kernels take arrays in and give arrays out; the plugins keep the passes, options
 messages. The array forms are built once and reused across calls:
 
 * ``Dag``: a circuit's routing DAG (``qloom_routers.RoutingDag`` in arrays);
-* ``Device``: a coupling graph with every distance computed once.
+* ``Device``: a coupling graph with every distance computed once;
+* ``SabreKnobs``: the SABRE scoring knobs, one object for every SABRE kernel.
 
-``sabre_route`` is the SABRE swap search of ``routers:sabre`` and ``placers:sabre``. It
-breaks ties with the caller's ``random.Random``, drawing exactly what the Python engine it
-replaced drew, so a seed gives the same routing as before and leaves the generator where
-that engine left it. The search runs with the GIL released.
+``sabre_route`` is the SABRE swap search of ``routers:sabre``. It breaks ties with the
+caller's ``random.Random``, drawing exactly what the Python engine it replaced drew, so a
+seed gives the same routing as before and leaves the generator where that engine left it.
+``sabre_place`` is the whole layout search of ``placers:sabre`` (starting layouts, trials,
+confirmations) in one call, its trials on threads. The searches run with the GIL released.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from qloom_kernels._native import (
     KernelError,
     SabreDisconnected,
     SabreGaveUp,
+    SabreKnobs,
+    SabreNoRoom,
     SabreNotPairwise,
 )
+from qloom_kernels._native import sabre_place as _sabre_place
 from qloom_kernels._native import sabre_route as _sabre_route
 from qloom_kernels._native import sabre_route_best as _sabre_route_best
 
@@ -36,8 +41,12 @@ __all__ = [
     "KernelError",
     "SabreDisconnected",
     "SabreGaveUp",
+    "SabreKnobs",
+    "SabreNoRoom",
     "SabreNotPairwise",
     "SabreOutcome",
+    "SabrePlacement",
+    "sabre_place",
     "sabre_route",
     "sabre_route_best",
 ]
@@ -66,14 +75,8 @@ def sabre_route(
     device: Device,
     layout: Sequence[int],
     rng: random.Random,
+    knobs: SabreKnobs,
     *,
-    lookahead: int,
-    lookahead_weight: float,
-    layer_weights: Sequence[int],
-    decay: float,
-    decay_reset: int,
-    release: int,
-    max_swaps: int | None,
     record: bool,
 ) -> SabreOutcome:
     """Route ``dag`` on ``device`` with wire ``w`` starting on physical ``layout[w]``.
@@ -84,11 +87,8 @@ def sabre_route(
         layout: a permutation of ``range(device.num_qubits)`` (wire -> physical).
         rng: breaks ties between equally scored swaps; advanced as the draws require (left
             as it was when an error is raised).
-        lookahead, lookahead_weight, layer_weights, decay, decay_reset: the scoring knobs
-            (see ``qloom_routers.Heuristic``).
-        release: swaps without progress before the release valve (at least 1).
-        max_swaps: give up beyond this many swaps; ``None`` for a bound the release valve
-            never reaches.
+        knobs: the scoring knobs (see ``qloom_routers.Heuristic``; ``release`` resolved,
+            ``max_swaps`` ``None`` for a bound the release valve never reaches).
         record: keep the event schedule.
 
     Returns:
@@ -111,13 +111,7 @@ def sabre_route(
         list(layout),
         list(internal[:-1]),
         internal[-1],
-        lookahead=lookahead,
-        lookahead_weight=lookahead_weight,
-        layer_weights=list(layer_weights),
-        decay=decay,
-        decay_reset=decay_reset,
-        release=release,
-        max_swaps=max_swaps,
+        knobs,
         record=record,
     )
     rng.setstate((version, (*words, pos), gauss))
@@ -129,14 +123,8 @@ def sabre_route_best(
     device: Device,
     layout: Sequence[int],
     seeds: Sequence[int],
+    knobs: SabreKnobs,
     *,
-    lookahead: int,
-    lookahead_weight: float,
-    layer_weights: Sequence[int],
-    decay: float,
-    decay_reset: int,
-    release: int,
-    max_swaps: int | None,
     record: bool,
     threads: int | None = None,
 ) -> tuple[int, SabreOutcome]:
@@ -148,8 +136,7 @@ def sabre_route_best(
     gives, on any number of threads. The trials run on threads with the GIL released.
 
     Args:
-        dag, device, layout, lookahead, lookahead_weight, layer_weights, decay, decay_reset,
-        release, max_swaps, record: as for ``sabre_route``.
+        dag, device, layout, knobs, record: as for ``sabre_route``.
         seeds: one seed per trial (at least one).
         threads: threads to spread the trials over (default: the CPUs, at most the trials).
 
@@ -172,14 +159,99 @@ def sabre_route_best(
         device,
         list(layout),
         states,
-        lookahead=lookahead,
-        lookahead_weight=lookahead_weight,
-        layer_weights=list(layer_weights),
-        decay=decay,
-        decay_reset=decay_reset,
-        release=release,
-        max_swaps=max_swaps,
+        knobs,
         record=record,
         threads=max(1, threads),
     )
     return index, SabreOutcome(swaps, depth, final, events)
+
+
+@dataclass
+class SabrePlacement:
+    """What the SABRE layout search chose.
+
+    Attributes:
+        swaps: swaps of the routing that scored the layout.
+        layout: ``layout[w]`` is the physical qubit of wire ``w`` (a full permutation).
+        seed: the seed of that routing's ``random.Random``.
+    """
+
+    swaps: int
+    layout: list[int]
+    seed: int
+
+
+def sabre_place(
+    dag: Dag,
+    backward: Dag,
+    device: Device,
+    knobs: SabreKnobs,
+    *,
+    width: int,
+    path: Sequence[int] | None,
+    trials: int,
+    iterations: int,
+    confirm: int,
+    budget: int | None,
+    seed: int,
+    threads: int | None = None,
+) -> SabrePlacement:
+    """The SABRE layout search of ``placers:sabre`` in one call: the layout whose forward
+    routing of ``dag`` needs fewest swaps (then lowest depth, then earliest trial).
+
+    Trials start from the structured layouts (the greedy embedding in interaction order,
+    the trivial layout, the interaction and wire orders along ``path``; duplicates dropped),
+    then from random ones (odd random trials a greedy embedding from a random qubit, the
+    others fully random, each interacting group kept in one component). ``trials``,
+    ``iterations`` and ``confirm`` are first cut down to ``budget`` routed two-qubit gates.
+    Each trial routes forwards (the score) and backwards (the next layout) ``iterations``
+    times; the four best distinct layouts are routed ``confirm`` more times each. The
+    trials and confirmations run on threads with the GIL released; the outcome does not
+    depend on their number.
+
+    Args:
+        dag, backward: the routing DAG and its reverse (``RoutingDag.reversed``).
+        device: the coupling graph.
+        knobs: the scoring knobs.
+        width: the circuit's width: wires ``0..width`` are placed, the rest are idle.
+        path: a long simple path of the device for the structured starts; ``None`` for
+            none (they are only used on a connected device).
+        trials, iterations, confirm, budget: the placer's options.
+        seed: the pass's seed (not negative). Trial ``t`` draws its random start and breaks
+            the ties of its backward routings with ``random.Random(derive_seed(seed,
+            "sabre-layout", t))``, of its forward routing at step ``s`` with
+            ``derive_seed(seed, "sabre-layout", t, s)``, the ``k``-th confirmation of the
+            ``r``-th best layout with ``derive_seed(seed, "sabre-confirm", r, k)``
+            (``qloom.passes.derive_seed``, computed in the kernel).
+        threads: threads for the trials (default: the CPUs).
+
+    Returns:
+        The chosen layout, its swaps and its routing's seed.
+
+    Raises:
+        SabreGaveUp, SabreNotPairwise, SabreDisconnected: as ``sabre_route``, for the first
+            failing routing in the serial order.
+        SabreNoRoom: a random layout cannot keep a group of interacting qubits in one
+            component (args: group sizes, component sizes, the group's size).
+        ValueError: no trial to run, a negative seed, or inputs that do not fit together.
+    """
+    if seed < 0:
+        raise ValueError(f"seed must not be negative, got {seed}")
+    words = [(seed >> shift) & 0xFFFFFFFF for shift in range(0, max(seed.bit_length(), 1), 32)]
+    if threads is None:
+        threads = os.cpu_count() or 1
+    swaps, layout, seed = _sabre_place(
+        dag,
+        backward,
+        device,
+        knobs,
+        width=width,
+        path=None if path is None else list(path),
+        trials=trials,
+        iterations=iterations,
+        confirm=confirm,
+        budget=budget,
+        seed=words,
+        threads=max(1, threads),
+    )
+    return SabrePlacement(swaps, layout, seed)

@@ -6,6 +6,34 @@ class KernelError(Exception): ...
 class SabreGaveUp(KernelError): ...
 class SabreNotPairwise(KernelError): ...
 class SabreDisconnected(KernelError): ...
+class SabreNoRoom(KernelError): ...
+
+class SabreKnobs:
+    def __init__(
+        self,
+        *,
+        lookahead: int,
+        lookahead_weight: float,
+        layer_weights: Sequence[int],
+        decay: float,
+        decay_reset: int,
+        release: int,
+        max_swaps: int | None,
+    ) -> None: ...
+    @property
+    def lookahead(self) -> int: ...
+    @property
+    def lookahead_weight(self) -> float: ...
+    @property
+    def layer_weights(self) -> list[int]: ...
+    @property
+    def decay(self) -> float: ...
+    @property
+    def decay_reset(self) -> int: ...
+    @property
+    def release(self) -> int: ...
+    @property
+    def max_swaps(self) -> int | None: ...
 
 class Dag:
     def __init__(
@@ -33,14 +61,8 @@ def sabre_route(
     layout: list[int],
     rng_state: list[int],
     rng_pos: int,
+    knobs: SabreKnobs,
     *,
-    lookahead: int,
-    lookahead_weight: float,
-    layer_weights: list[int],
-    decay: float,
-    decay_reset: int,
-    release: int,
-    max_swaps: int | None,
     record: bool,
 ) -> tuple[int, int, list[int], list[int] | None, list[int], int]: ...
 def sabre_route_best(
@@ -48,14 +70,23 @@ def sabre_route_best(
     device: Device,
     layout: list[int],
     rng_states: list[tuple[list[int], int]],
+    knobs: SabreKnobs,
     *,
-    lookahead: int,
-    lookahead_weight: float,
-    layer_weights: list[int],
-    decay: float,
-    decay_reset: int,
-    release: int,
-    max_swaps: int | None,
     record: bool,
     threads: int,
 ) -> tuple[int, int, int, list[int], list[int] | None]: ...
+def sabre_place(
+    dag: Dag,
+    backward: Dag,
+    device: Device,
+    knobs: SabreKnobs,
+    *,
+    width: int,
+    path: list[int] | None,
+    trials: int,
+    iterations: int,
+    confirm: int,
+    budget: int | None,
+    seed: list[int],
+    threads: int,
+) -> tuple[int, list[int], int]: ...

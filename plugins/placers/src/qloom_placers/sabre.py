@@ -6,43 +6,36 @@ count), routes the reversed circuit from where that ended to get the next layout
 repeats. Trials start from a few structured layouts (the circuit along a long path of the
 device, a compact greedy embedding, the trivial layout) and from seeded random ones. The
 best layouts are routed a few more times; the layout with fewest forward swaps wins.
-Routing runs in the routers' count-only mode (no circuit is built), so trials are cheap.
+Routing runs in count-only mode (no circuit is built), so trials are cheap.
+
+The search is compiled: ``qloom_kernels.sabre_place`` (Rust, crate ``qloom-place``) builds
+the starting layouts, runs every trial on threads with the GIL released and confirms the
+leaders, in one call, deriving each trial's seed from the pass's seed as
+``context.derive("sabre-layout", trial)`` did. This module keeps the options, finds the long
+path (``paths``) and turns errors into messages.
 """
 
 from __future__ import annotations
 
-import random
-from collections import Counter
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import networkx as nx
-import numpy as np
 
 from qloom import Circuit, ConfigError, MappingError, PassContext
+from qloom_kernels import SabreNoRoom, sabre_place
 from qloom_placers.base import Placer
 from qloom_placers.paths import long_path
-from qloom_placers.starts import (
-    along_path,
-    greedy,
-    interaction_order,
-    interactions,
-    random_layout,
-)
-from qloom_routers import MULTI, TWO, Coupling, Heuristic, RoutingDag, route
+from qloom_routers import MULTI, Coupling, Heuristic, RoutingDag
+from qloom_routers.engine import knobs, mapping_errors, native_dag, native_device
 
 __all__ = ["SabrePlacer"]
 
 _ROUTING = ("lookahead", "lookahead_weight", "layer_weights", "decay", "decay_reset", "release")
 
-Scored = tuple[int, int, int, list[int], int]
-"""A scored layout: swaps, two-qubit depth, trial, the layout, the routing seed."""
-
 DEFAULT_BUDGET = 200_000
 """Default cap on routed two-qubit gates (trials x routings x gates) of one placement."""
-
-_LEADERS = 4
-"""How many of the best layouts get confirmation routings."""
 
 
 class SabrePlacer(Placer):
@@ -92,153 +85,38 @@ class SabrePlacer(Placer):
         if dag.num_two == 0 and MULTI not in dag.kind:
             return list(range(circuit.num_qubits))
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
-        pairs = interactions(dag)
-        starts = []
-        if self.option("starts"):
-            starts = _starts(pairs, coupling, width, context.rng("path"))
+        path = None
+        if self.option("starts") and coupling.num_components == 1:
+            graph = nx.Graph(coupling.edges)
+            graph.add_nodes_from(range(n))
+            path = long_path(graph, width, context.rng("path"))
+        if path is None and trials == 0:
+            raise ConfigError("placers:sabre has no layout to try: give it trials >= 1")
         confirm = int(self.option("confirm"))
         budget = self.option("budget")
-        if budget is not None:
-            trials, iterations, confirm = _fit(
-                int(budget), dag.num_two, len(starts), trials, iterations, confirm
-            )
-        groups = _groups(dag, width)
-        backward = dag.reversed()
-        scored: list[Scored] = []
-        for trial in range(len(starts) + trials):
-            rng = random.Random(context.derive("sabre-layout", trial))
-            if trial < len(starts):
-                layout = starts[trial]
-            else:
-                layout = self._draw(rng, trial - len(starts), pairs, groups, coupling, width)
-            for step in range(iterations + 1):
-                seed = context.derive("sabre-layout", trial, step)
-                result = route(dag, coupling, layout, heuristic, random.Random(seed), record=False)
-                scored.append((result.swaps, result.depth, trial, layout, seed))
-                if step < iterations:
-                    layout = route(
-                        backward, coupling, result.final, heuristic, rng, record=False
-                    ).final
-        if not scored:
-            raise ConfigError("placers:sabre has no layout to try: give it trials >= 1")
-        swaps, _, _, layout, seed = _confirm(scored, confirm, dag, coupling, heuristic, context)
+        try:
+            with mapping_errors(dag):
+                chosen = sabre_place(
+                    native_dag(dag),
+                    native_dag(dag.reversed()),
+                    native_device(coupling),
+                    knobs(heuristic, coupling),
+                    width=width,
+                    path=path,
+                    trials=trials,
+                    iterations=iterations,
+                    confirm=confirm,
+                    budget=None if budget is None else int(budget),
+                    seed=context.seed,
+                    threads=os.cpu_count(),
+                )
+        except SabreNoRoom as exc:
+            groups, sizes, group = exc.args
+            raise MappingError(
+                f"{self.label}: the circuit's qubits interact in groups of sizes {groups} "
+                f"but the coupling graph's connected components have sizes {sizes}: a group "
+                f"of {group} interacting qubits fits in no component with room left"
+            ) from None
         # The routing that scored the layout: routers:sabre replays it as one of its trials.
-        context.properties["placers:sabre"] = {"swaps": swaps, "routing_seed": seed}
-        return layout[: circuit.num_qubits]
-
-    def _draw(
-        self,
-        rng: random.Random,
-        index: int,
-        pairs: Counter[tuple[int, int]],
-        groups: list[list[int]],
-        coupling: Coupling,
-        width: int,
-    ) -> list[int]:
-        """The starting layout of random trial ``index``.
-
-        Odd trials (on a connected device) embed the circuit greedily from a random qubit
-        in a random order: compact and varied; the others are fully random.
-        """
-        if index % 2 and coupling.num_components == 1:
-            return greedy(interaction_order(width, pairs, rng), pairs, coupling, rng)
-        drawn = random_layout(rng, groups, coupling, width)
-        if isinstance(drawn, str):
-            raise MappingError(f"{self.label}: {drawn}")
-        return drawn
-
-
-def _starts(
-    pairs: Counter[tuple[int, int]], coupling: Coupling, width: int, rng: np.random.Generator
-) -> list[list[int]]:
-    """The structured starting layouts (only on a connected coupling graph)."""
-    if coupling.num_components != 1:
-        return []
-    n = coupling.num_qubits
-    order = interaction_order(width, pairs)
-    out = [greedy(order, pairs, coupling), list(range(n))]
-    graph = nx.Graph(coupling.edges)
-    graph.add_nodes_from(range(n))
-    path = long_path(graph, width, rng)
-    for logical in (order, list(range(width))):
-        layout = along_path(logical, path, n)
-        if layout is not None:
-            out.append(layout)
-    unique: list[list[int]] = []
-    for layout in out:
-        if layout not in unique:
-            unique.append(layout)
-    return unique
-
-
-def _confirm(
-    scored: list[Scored],
-    repeats: int,
-    dag: RoutingDag,
-    coupling: Coupling,
-    heuristic: Heuristic,
-    context: PassContext,
-) -> Scored:
-    """Route the few best layouts ``repeats`` more times each; the best routing of all.
-
-    One routing is a noisy score (ties are broken at random), so the leaders get more
-    samples before one is chosen, as routing will try several too.
-    """
-    scored.sort(key=lambda s: s[:3])
-    leaders: list[Scored] = []
-    for entry in scored:
-        if len(leaders) == _LEADERS:
-            break
-        if all(entry[3] != other[3] for other in leaders):
-            leaders.append(entry)
-    best = scored[0]
-    for rank, (_, _, trial, layout, _) in enumerate(leaders):
-        for repeat in range(repeats):
-            seed = context.derive("sabre-confirm", rank, repeat)
-            result = route(dag, coupling, layout, heuristic, random.Random(seed), record=False)
-            entry = (result.swaps, result.depth, trial, layout, seed)
-            if entry[:3] < best[:3]:
-                best = entry
-    return best
-
-
-def _fit(
-    budget: int, gates: int, starts: int, trials: int, iterations: int, confirm: int
-) -> tuple[int, int, int]:
-    """``(trials, iterations, confirm)`` cut down so all routings fit in ``budget`` gates.
-
-    Confirmation gets at most a fifth of the routings, then the structured starts keep
-    as many iterations as fit, then random trials take what is left (at least one trial
-    runs in all).
-    """
-    allowed = max(1, budget // max(gates, 1))
-    confirm = min(confirm, allowed // (5 * _LEADERS))
-    allowed -= confirm * _LEADERS
-    per_trial = 2 * iterations + 1
-    if starts * per_trial > allowed:
-        return 0, max(0, (allowed // starts - 1) // 2), confirm
-    spare = (allowed - starts * per_trial) // per_trial
-    return min(trials, max(spare, 0 if starts else 1)), iterations, confirm
-
-
-def _groups(dag: RoutingDag, width: int) -> list[list[int]]:
-    """The circuit's qubits grouped by the gates that connect them (largest group first)."""
-    parent = list(range(width))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for k, wires in zip(dag.kind, dag.qubits, strict=True):
-        if k in (TWO, MULTI):
-            root = find(wires[0])
-            for w in wires[1:]:
-                other = find(w)
-                if other != root:
-                    parent[other] = root
-    groups: dict[int, list[int]] = {}
-    for q in range(width):
-        groups.setdefault(find(q), []).append(q)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+        context.properties["placers:sabre"] = {"swaps": chosen.swaps, "routing_seed": chosen.seed}
+        return chosen.layout[: circuit.num_qubits]

@@ -29,6 +29,7 @@ from qloom_kernels import (
     Device,
     SabreDisconnected,
     SabreGaveUp,
+    SabreKnobs,
     SabreNotPairwise,
     sabre_route,
     sabre_route_best,
@@ -38,7 +39,15 @@ from qloom_routers.dag import RoutingDag
 from qloom_routers.errors import not_pairwise_coupled
 from qloom_routers.heuristic import Heuristic
 
-__all__ = ["RouteResult", "route", "route_best"]
+__all__ = [
+    "RouteResult",
+    "knobs",
+    "mapping_errors",
+    "native_dag",
+    "native_device",
+    "route",
+    "route_best",
+]
 
 
 @dataclass
@@ -63,8 +72,9 @@ _DEVICES: weakref.WeakKeyDictionary[Coupling, Device] = weakref.WeakKeyDictionar
 _DAGS: dict[int, Dag] = {}
 
 
-def _device(coupling: Coupling) -> Device:
-    """The kernel's form of ``coupling``: distances computed once per coupling."""
+def native_device(coupling: Coupling) -> Device:
+    """The kernel's form of ``coupling``: distances computed once per coupling (a backend's
+    ``Coupling`` is itself cached, so once per device)."""
     device = _DEVICES.get(coupling)
     if device is None:
         edges = [(p, q) for p, row in enumerate(coupling.neighbors) for q in row if p < q]
@@ -72,7 +82,7 @@ def _device(coupling: Coupling) -> Device:
     return device
 
 
-def _dag(dag: RoutingDag) -> Dag:
+def native_dag(dag: RoutingDag) -> Dag:
     """The kernel's form of ``dag`` (a ``RoutingDag`` is not changed once built)."""
     key = id(dag)
     native = _DAGS.get(key)
@@ -104,14 +114,14 @@ def route(
         MappingError: a gate on 3+ qubits whose qubits are not pairwise coupled when it
             is reached, or more than ``heuristic.max_swaps`` swaps.
     """
-    with _mapping_errors(dag):
+    with mapping_errors(dag):
         out = sabre_route(
-            _dag(dag),
-            _device(coupling),
+            native_dag(dag),
+            native_device(coupling),
             layout,
             rng,
+            knobs(heuristic, coupling),
             record=record,
-            **_knobs(heuristic, coupling),
         )
     return RouteResult(out.swaps, out.depth, out.final, out.events)
 
@@ -136,32 +146,34 @@ def route_best(
     Raises:
         MappingError: as ``route``, for the first failing trial.
     """
-    with _mapping_errors(dag):
+    with mapping_errors(dag):
         index, out = sabre_route_best(
-            _dag(dag),
-            _device(coupling),
+            native_dag(dag),
+            native_device(coupling),
             layout,
             list(seeds),
+            knobs(heuristic, coupling),
             record=record,
-            **_knobs(heuristic, coupling),
         )
     return index, RouteResult(out.swaps, out.depth, out.final, out.events)
 
 
-def _knobs(heuristic: Heuristic, coupling: Coupling) -> dict[str, object]:
-    return {
-        "lookahead": heuristic.lookahead,
-        "lookahead_weight": heuristic.lookahead_weight,
-        "layer_weights": heuristic.layer_weights,
-        "decay": heuristic.decay,
-        "decay_reset": heuristic.decay_reset,
-        "release": heuristic.release or 10 * coupling.num_qubits,
-        "max_swaps": heuristic.max_swaps,
-    }
+def knobs(heuristic: Heuristic, coupling: Coupling) -> SabreKnobs:
+    """The kernels' form of ``heuristic`` on ``coupling`` (``release`` resolved), for
+    ``route``, ``route_best`` and the layout search of ``placers:sabre``."""
+    return SabreKnobs(
+        lookahead=heuristic.lookahead,
+        lookahead_weight=heuristic.lookahead_weight,
+        layer_weights=heuristic.layer_weights,
+        decay=heuristic.decay,
+        decay_reset=heuristic.decay_reset,
+        release=heuristic.release or 10 * coupling.num_qubits,
+        max_swaps=heuristic.max_swaps,
+    )
 
 
 @contextmanager
-def _mapping_errors(dag: RoutingDag) -> Iterator[None]:
+def mapping_errors(dag: RoutingDag) -> Iterator[None]:
     """Turn the kernel's errors into the routers' ``MappingError`` messages."""
     try:
         yield
