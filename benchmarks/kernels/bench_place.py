@@ -4,14 +4,12 @@ Places every circuit of ``../shared/benchmarks/circuits`` (or those named) on sh
 with the given seeds and prints one JSON line per placement: circuit, device, seed, the
 layout, the winning routing's swaps and seed, and the wall time. ``--save`` writes them to a
 file; ``--compare`` reads such a file (made before a change) and reports, per placement,
-whether the layout and routing are identical, with both times; ``--oracle`` runs the Python
-loop the kernel replaced (``tests/support/sabre_place_oracle.py``) right after each
-placement instead, so both are timed under the same load. Exits cleanly when the shared
-data is absent.
+whether the layout and routing are identical, with both times. The Python loop the kernel
+replaced is gone (issue 17); its outputs live on as golden files (tests/plugins/placers/golden).
+Exits cleanly when the shared data is absent.
 
     python benchmarks/kernels/bench_place.py --save /tmp/place.json [--shared DIR]
     python benchmarks/kernels/bench_place.py --compare /tmp/place.json
-    python benchmarks/kernels/bench_place.py --oracle --seed 11
     python benchmarks/kernels/bench_place.py qft_n29 --topo hh127 --seed 11
 """
 
@@ -37,21 +35,12 @@ def device(shared: Path, name: str) -> Backend:
     return Backend(name, spec["n"], [tuple(edge) for edge in spec["edges"]])
 
 
-def place(
-    circuit: Circuit, circuit_name: str, backend: Backend, seed: int, oracle: bool = False
-) -> dict[str, Any]:
-    """One placement's record: layout, winning routing and wall time (of ``placers:sabre``,
-    or with ``oracle`` of the Python loop it replaced)."""
+def place(circuit: Circuit, circuit_name: str, backend: Backend, seed: int) -> dict[str, Any]:
+    """One placement's record: layout, winning routing and wall time of ``placers:sabre``."""
     placer = make_pass("placers", "sabre", {})
     context = PassContext(backend=backend, seed=seed)
     start = time.perf_counter()
-    if oracle:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from support import sabre_place_oracle
-
-        layout = sabre_place_oracle.place(circuit, context)
-    else:
-        layout = placer.place(circuit, context)  # type: ignore[attr-defined]
+    layout = placer.place(circuit, context)  # type: ignore[attr-defined]
     elapsed = time.perf_counter() - start
     chosen = context.properties.get("placers:sabre", {})
     return {
@@ -72,7 +61,6 @@ def main() -> int:
     parser.add_argument("--seed", type=int, nargs="+", default=[11, 3])
     parser.add_argument("--save", type=Path, help="write the records here (JSON list)")
     parser.add_argument("--compare", type=Path, help="check against records saved before")
-    parser.add_argument("--oracle", action="store_true", help="check against the Python loop")
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared benchmark data")
     args = parser.parse_args()
     shared = args.shared
@@ -95,8 +83,6 @@ def main() -> int:
                 rec = place(circuits[name], name, backend, seed)
                 records.append(rec)
                 old = reference.get((name, topo, seed))
-                if args.oracle:
-                    old = place(circuits[name], name, backend, seed, oracle=True)
                 if old is None:
                     print(json.dumps(rec), flush=True)
                     continue
@@ -112,7 +98,7 @@ def main() -> int:
                 )
     if args.save:
         args.save.write_text(json.dumps(records, indent=0))
-    if reference or args.oracle:
+    if reference:
         print(f"identical: {same} of {len(records)}; {before:.2f} s before, {after:.2f} s now")
     return 0
 
