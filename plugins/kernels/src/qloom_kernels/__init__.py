@@ -10,6 +10,11 @@ messages. The array forms are built once and reused across calls:
 breaks ties with the caller's ``random.Random``, drawing exactly what the Python engine it
 replaced drew, so a seed gives the same routing as before and leaves the generator where
 that engine left it. The search runs with the GIL released.
+
+``kak_weyl_coordinates``, ``kak_count_entanglers``, ``kak_num_entanglers`` and
+``kak_decompose`` are the two-qubit KAK decomposition of ``qloom_unrollers.synthesis`` (a
+4x4 unitary as the bytes of a C-ordered complex128 array; ``ValueError`` when it is not
+unitary).
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ from qloom_kernels._native import (
     SabreDisconnected,
     SabreGaveUp,
     SabreNotPairwise,
+    kak_count_entanglers,
+    kak_decompose,
+    kak_num_entanglers,
+    kak_weyl_coordinates,
 )
 from qloom_kernels._native import sabre_route as _sabre_route
 from qloom_kernels._native import sabre_route_best as _sabre_route_best
@@ -38,6 +47,10 @@ __all__ = [
     "SabreGaveUp",
     "SabreNotPairwise",
     "SabreOutcome",
+    "kak_count_entanglers",
+    "kak_decompose",
+    "kak_num_entanglers",
+    "kak_weyl_coordinates",
     "sabre_route",
     "sabre_route_best",
 ]
