@@ -180,7 +180,20 @@ where
     order.sort_by(|&i, &j| eig.eigenvalues[i].total_cmp(&eig.eigenvalues[j]));
     let mut vectors = eig.eigenvectors.clone();
     for (to, &from) in order.iter().enumerate() {
-        vectors.set_column(to, &eig.eigenvectors.column(from));
+        let column = eig.eigenvectors.column(from);
+        // The sign is free: make the largest entry (the first of equals) positive.
+        let lead = column.iter().fold(0.0_f64, |best, &v| {
+            if v.abs() > best.abs() + 1e-12 {
+                v
+            } else {
+                best
+            }
+        });
+        if lead < 0.0 {
+            vectors.set_column(to, &(-column));
+        } else {
+            vectors.set_column(to, &column);
+        }
     }
     let values = order.iter().map(|&i| eig.eigenvalues[i]).collect();
     (vectors, values)
