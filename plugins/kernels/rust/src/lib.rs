@@ -4,6 +4,8 @@
 //! (`qloom-dag`, `qloom-sabre`) with the GIL released, Python values or a typed exception
 //! out. The typed Python face is `qloom_kernels/__init__.py`.
 
+mod kak;
+
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -241,5 +243,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SabreGaveUp", py.get_type::<SabreGaveUp>())?;
     m.add("SabreNotPairwise", py.get_type::<SabreNotPairwise>())?;
     m.add("SabreDisconnected", py.get_type::<SabreDisconnected>())?;
+    kak::register(m)?;
     Ok(())
 }

@@ -12,6 +12,11 @@ caller's ``random.Random``, drawing exactly what the Python engine it replaced d
 seed gives the same routing as before and leaves the generator where that engine left it.
 ``sabre_place`` is the whole layout search of ``placers:sabre`` (starting layouts, trials,
 confirmations) in one call, its trials on threads. The searches run with the GIL released.
+
+``kak_weyl_coordinates``, ``kak_count_entanglers``, ``kak_num_entanglers`` and
+``kak_decompose`` are the two-qubit KAK decomposition of ``qloom_unrollers.synthesis`` (a
+4x4 unitary as the bytes of a C-ordered complex128 array; ``ValueError`` when it is not
+unitary).
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from qloom_kernels._native import (
     SabreKnobs,
     SabreNoRoom,
     SabreNotPairwise,
+    kak_count_entanglers,
+    kak_decompose,
+    kak_num_entanglers,
+    kak_weyl_coordinates,
 )
 from qloom_kernels._native import sabre_place as _sabre_place
 from qloom_kernels._native import sabre_route as _sabre_route
@@ -47,6 +56,10 @@ __all__ = [
     "SabreOutcome",
     "SabrePlacement",
     "sabre_place",
+    "kak_count_entanglers",
+    "kak_decompose",
+    "kak_num_entanglers",
+    "kak_weyl_coordinates",
     "sabre_route",
     "sabre_route_best",
 ]

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from qloom.gates import gate_matrix
+from qloom_kernels import kak_count_entanglers, kak_num_entanglers
 from qloom_unrollers.synthesis.entanglers import (
     BOTH,
     Entangler,
@@ -36,8 +37,9 @@ from qloom_unrollers.synthesis.entanglers import (
     cx_steps,
     zz_steps,
 )
+from qloom_unrollers.synthesis.errors import SynthesisError
 from qloom_unrollers.synthesis.euler import synthesize_1q
-from qloom_unrollers.synthesis.weyl import kak, weyl_coordinates
+from qloom_unrollers.synthesis.weyl import kak, unitary_bytes, weyl_coordinates
 
 __all__ = [
     "COORDINATE_TOL",
@@ -52,9 +54,9 @@ Op = tuple[str, tuple[int, ...], tuple[float, ...]]
 """One native gate: ``(name, local qubits, params)``."""
 
 COORDINATE_TOL = 1e-10
-"""A Weyl coordinate smaller than this counts as zero (and is dropped from the circuit)."""
+"""A Weyl coordinate smaller than this counts as zero (and is dropped from the circuit); the
+``qloom-kak`` kernel counts entanglers with the same tolerance."""
 
-_QUARTER = math.pi / 4
 _H = gate_matrix("h")
 _S = gate_matrix("s")
 _SDG = gate_matrix("sdg")
@@ -62,15 +64,6 @@ _V = gate_matrix("rx", (-math.pi / 2,))  # V Z V^dag = Y, V X V^dag = X
 _V_DAG = _V.conj().T
 _W = gate_matrix("rx", (math.pi / 2,))  # W Y W^dag = Z
 _TO_Z = (_H, _W, np.eye(2, dtype=complex))  # C P C^dag = Z for P = X, Y, Z
-
-
-def _count(coords: tuple[float, float, float], parametric: bool) -> int:
-    nonzero = [abs(v) >= COORDINATE_TOL for v in coords]
-    if parametric or not any(nonzero):
-        return sum(nonzero)
-    if abs(coords[0] - _QUARTER) < COORDINATE_TOL and not nonzero[1] and not nonzero[2]:
-        return 1
-    return 2 if not nonzero[2] else 3
 
 
 def num_entanglers(
@@ -84,7 +77,11 @@ def num_entanglers(
         SynthesisError: the natives have no usable entangler, or ``matrix`` is not unitary.
     """
     entangler = basis_entangler(natives, directions)
-    return _count(weyl_coordinates(matrix), entangler.parametric)
+    raw = unitary_bytes(matrix)
+    try:
+        return kak_num_entanglers(raw, entangler.parametric)
+    except ValueError as error:
+        raise SynthesisError(str(error)) from None
 
 
 def synthesize_2q(
@@ -119,7 +116,7 @@ def two_qubit_steps(matrix: np.ndarray, entangler: Entangler) -> list[Step]:
     """
     u = np.asarray(matrix, dtype=complex)
     coords = weyl_coordinates(u)
-    count = _count(coords, entangler.parametric)
+    count = kak_count_entanglers(coords, entangler.parametric)
     d = kak(u)
     core: list[Step]
     if entangler.parametric:
