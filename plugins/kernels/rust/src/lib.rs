@@ -4,6 +4,8 @@
 //! (`qloom-dag`, `qloom-sabre`) with the GIL released, Python values or a typed exception
 //! out. The typed Python face is `qloom_kernels/__init__.py`.
 
+mod opt;
+
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -250,6 +252,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<Dag>()?;
     m.add_class::<Device>()?;
+    m.add_class::<opt::OptCircuit>()?;
     m.add_function(wrap_pyfunction!(sabre_route, m)?)?;
     m.add_function(wrap_pyfunction!(sabre_route_best, m)?)?;
     m.add("KernelError", py.get_type::<KernelError>())?;

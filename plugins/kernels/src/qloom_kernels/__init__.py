@@ -10,6 +10,12 @@ messages. The array forms are built once and reused across calls:
 breaks ties with the caller's ``random.Random``, drawing exactly what the Python engine it
 replaced drew, so a seed gives the same routing as before and leaves the generator where
 that engine left it. The search runs with the GIL released.
+
+``OneQubitNatives`` is the one-qubit Euler synthesis of ``qloom_unrollers.synthesis``
+(crate ``qloom-euler``): built once per native gate set (``None``: the whole library), its
+``bases`` are the Euler bases the natives express and ``synthesize(matrix_bytes)`` gives the
+fewest native gates ``[(name, (angles...)), ...]`` for a 2x2 unitary passed as the 64 bytes
+of a C-ordered complex128 array, or raises ``EulerError`` with the reason.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from dataclasses import dataclass
 from qloom_kernels._native import (
     Dag,
     Device,
+    EulerError,
     KernelError,
+    OneQubitNatives,
     SabreDisconnected,
     SabreGaveUp,
     SabreNotPairwise,
@@ -33,7 +41,9 @@ from qloom_kernels._native import sabre_route_best as _sabre_route_best
 __all__ = [
     "Dag",
     "Device",
+    "EulerError",
     "KernelError",
+    "OneQubitNatives",
     "SabreDisconnected",
     "SabreGaveUp",
     "SabreNotPairwise",
