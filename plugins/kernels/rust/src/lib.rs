@@ -4,6 +4,7 @@
 //! (`qloom-dag`, `qloom-sabre`) with the GIL released, Python values or a typed exception
 //! out. The typed Python face is `qloom_kernels/__init__.py`.
 
+mod euler;
 mod opt;
 
 use pyo3::create_exception;
@@ -252,6 +253,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<Dag>()?;
     m.add_class::<Device>()?;
+    euler::register(m)?;
     m.add_class::<opt::OptCircuit>()?;
     m.add_function(wrap_pyfunction!(sabre_route, m)?)?;
     m.add_function(wrap_pyfunction!(sabre_route_best, m)?)?;
