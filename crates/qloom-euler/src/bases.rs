@@ -67,6 +67,9 @@ fn near(value: f64, target: f64) -> bool {
     (value - target).abs() < ANGLE_TOL
 }
 
+/// True when `q` rotates by less than the tolerance. (Python squares with `** 2`, the C
+/// library's `pow`; `x * x` is the correctly rounded square, which `pow` returns but for
+/// rare last-bit cases, and only a comparison with the tolerance reads the result.)
 pub(crate) fn is_identity(q: Quaternion) -> bool {
     2.0 * (q[1] * q[1] + q[2] * q[2] + q[3] * q[3])
         .sqrt()

@@ -118,29 +118,25 @@ pub fn remainder(x: f64, y: f64) -> f64 {
 
 /// `math.hypot(x, y)` as CPython 3.11 computes it (`vector_norm` in `mathmodule.c`):
 /// scaled, with the squares split exactly and a final square-root correction.
+#[inline]
 pub fn hypot(x: f64, y: f64) -> f64 {
-    let mut coordinates = [x.abs(), y.abs()];
-    if coordinates[0].is_nan() || coordinates[1].is_nan() {
+    let (x, y) = (x.abs(), y.abs());
+    if x.is_nan() || y.is_nan() {
         return f64::NAN;
     }
-    let max = coordinates[0].max(coordinates[1]);
-    vector_norm(&mut coordinates, max)
+    vector_norm2(x, y, x.max(y))
 }
 
-fn vector_norm(vec: &mut [f64], max: f64) -> f64 {
+/// CPython's `vector_norm` for two non-negative coordinates with maximum `max`.
+#[inline]
+fn vector_norm2(a: f64, b: f64, max: f64) -> f64 {
     const T27: f64 = 134217729.0; // 2^27 + 1, Veltkamp-Dekker splitting
-    if max.is_infinite() {
-        return max;
-    }
-    if max == 0.0 || vec.len() <= 1 {
+    if max.is_infinite() || max == 0.0 {
         return max;
     }
     let max_e = frexp_exponent(max);
     if max_e < -1023 {
-        for v in vec.iter_mut() {
-            *v /= f64::MIN_POSITIVE;
-        }
-        return f64::MIN_POSITIVE * vector_norm(vec, max / f64::MIN_POSITIVE);
+        return subnormal_norm2(a, b, max);
     }
     let scale = pow2(-max_e);
     let (mut csum, mut frac1, mut frac2, mut frac3) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
@@ -149,7 +145,7 @@ fn vector_norm(vec: &mut [f64], max: f64) -> f64 {
         let hi = t - (t - x);
         (hi, x - hi)
     };
-    for &v in vec.iter() {
+    for v in [a, b] {
         let (hi, lo) = split(v * scale);
         let x = hi * hi;
         let old = csum;
@@ -177,6 +173,13 @@ fn vector_norm(vec: &mut [f64], max: f64) -> f64 {
     frac3 += (old - csum) + x;
     let x = csum - 1.0 + (frac1 + frac2 + frac3);
     (h + x / (2.0 * h)) / scale
+}
+
+/// When `max < 2^-1024`, CPython rescales every coordinate by `DBL_MIN` first.
+#[cold]
+fn subnormal_norm2(a: f64, b: f64, max: f64) -> f64 {
+    let m = f64::MIN_POSITIVE;
+    m * vector_norm2(a / m, b / m, max / m)
 }
 
 /// The exponent `e` of C's `frexp`: `x = m 2^e` with `0.5 <= m < 1` (finite `x != 0`).
