@@ -3,7 +3,8 @@ replaced (the test oracle, ``tests/support/euler_oracle.py``).
 
 For each native set, synthesizes the same Haar-random 2x2 unitaries with both and prints the
 time per call (best of ``--repeat`` passes over all the matrices, conversions included: the
-kernel is called through ``qloom_unrollers.synthesis.synthesize_1q`` as the passes call it),
+kernel is called through ``qloom_unrollers.synthesis.synthesize_1q`` as the passes call it;
+CPU time of this process, which a loaded machine disturbs less than wall time),
 and how many outputs have identical gate names and bit-identical angles (else the largest
 angle difference). Prints the load average, since the machine is shared.
 
@@ -47,13 +48,13 @@ def haar(rng: np.random.Generator) -> np.ndarray:
 def best_time(
     fn: Synth, matrices: list[np.ndarray], natives: frozenset[str] | None, repeat: int
 ) -> float:
-    """Seconds per call, best of ``repeat`` passes."""
+    """CPU seconds per call, best of ``repeat`` passes."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for m in matrices:
             fn(m, natives)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best / len(matrices)
 
 
