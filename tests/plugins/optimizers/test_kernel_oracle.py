@@ -8,15 +8,19 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qloom import Backend, Circuit, PassContext
+from qloom.testing import check_pass, circuits
 from qloom_optimizers.cancellation import cancel_gates
 from qloom_optimizers.fusion import fuse_single_qubit_runs
 from qloom_optimizers.optimize import Optimize
 from qloom_optimizers.removal import remove_identities
 from support import optimizer_oracle as oracle
+from support import require_distribution
+from support.topologies import directed, grid, heavy_hex, line
 
 N = 5
 PI = math.pi
@@ -129,3 +133,33 @@ def test_a_merged_rotation_still_commutes_exactly():
     assert exact(cancel_gates(circuit)) == exact(oracle.cancel_gates(circuit))
     cx_between = Circuit(2).rx(0.3, 1).rx(0.4, 1).cx(0, 1).rx(-0.7, 1)
     assert [op.name for op in cancel_gates(cx_between)] == ["cx"]
+
+
+def devices_for(natives: list[str]) -> list[Backend]:
+    """Line, grid, heavy-hex and directed devices with ``natives``."""
+    return [
+        Backend("line5", 5, line(5), natives),
+        Backend("grid2x3", 6, grid(2, 3), natives),
+        Backend("heavyhex12", 12, heavy_hex(1, 1), natives),
+        Backend("directed-grid2x3", 6, directed(grid(2, 3), seed=2), natives),
+    ]
+
+
+@pytest.mark.parametrize("level", ["O1", "O3"])
+@pytest.mark.parametrize("natives", [["cz", "rz", "sx", "x"], ["cx", "u"]], ids=str)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(circuit=circuits(max_qubits=5, max_ops=25, max_unitary_qubits=2))
+def test_levels_with_the_kernel_pass_check_pass_on_every_topology(level, natives, circuit):
+    require_distribution("qloom-levels")
+    check_pass(level, devices_for(natives), [circuit], seed=5)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(circuit=circuits(max_qubits=5, max_ops=25, max_unitary_qubits=2))
+def test_each_kernel_pass_after_routing_passes_check_pass(circuit):
+    passes = ["optimizers:remove_identities", "optimizers:cancel", "optimizers:fuse_1q"]
+    spec = {
+        "name": "kernel",
+        "passes": ["unrollers:decompose", "routers:sabre", "unrollers:basis", *passes],
+    }
+    check_pass(spec, devices_for(["cz", "rz", "sx", "x"]), [circuit], seed=7)
