@@ -35,7 +35,11 @@
 //! * [`SynthesisError`]: the matrix is not a (finite) 2x2 unitary, or the natives have no
 //!   universal basis and the matrix is not the identity. Its `Display` is the Python message.
 //! * [`quaternion`] and [`zyz_angles`] are the building blocks, public for callers that
-//!   want Euler angles without choosing gates.
+//!   want Euler angles without choosing gates; [`synthesize_quaternion`] starts from a
+//!   quaternion.
+//! * Everything is plain data: [`Natives`] is `Send + Sync` (share one across threads),
+//!   [`Sequence`] and [`Gate1q`] are `Copy`. Non-finite entries are an error (the Python
+//!   code returned garbage for them).
 //!
 //! # How a sequence is chosen
 //!

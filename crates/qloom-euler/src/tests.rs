@@ -269,3 +269,19 @@ fn errors_say_what_is_wrong() {
         Err(SynthesisError::NotUnitary)
     );
 }
+
+#[test]
+fn natives_are_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Natives>();
+    shareable::<Sequence>();
+    let natives = Natives::new(["rz", "sx"]);
+    let x = gate_matrix(&Gate1q::new("x", &[]));
+    let lengths: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| synthesize_1q(&x, &natives).unwrap().len()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(lengths, [2, 2]); // x = sx sx
+}
