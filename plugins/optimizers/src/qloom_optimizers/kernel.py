@@ -63,10 +63,21 @@ class ArrayCircuit:
         self._sync()
         source, gates = self._source, self._gates
         kinds, qubits, origins = self._kernel.ops()
-        return self._template.copy_with(
-            source[origin] if origin >= 0 else Operation(gates[kind][0], tuple(qs), gates[kind][1])
-            for kind, qs, origin in zip(kinds, qubits, origins, strict=True)
-        )
+        # A new operation is built once per kind and qubits: fusion writes the same few
+        # gates on the same qubits many times, and operations are immutable.
+        made: dict[tuple[int, tuple[int, ...]], Operation] = {}
+        out: list[Operation] = []
+        for kind, qs, origin in zip(kinds, qubits, origins, strict=True):
+            if origin >= 0:
+                out.append(source[origin])
+                continue
+            key = (kind, tuple(qs))
+            op = made.get(key)
+            if op is None:
+                name, params = gates[kind]
+                op = made[key] = Operation(name, key[1], params)
+            out.append(op)
+        return self._template.copy_with(out)
 
     def size(self) -> tuple[int, int]:
         """Two-qubit gates (barriers excluded) and operations, as ``Circuit.count_2q``/len."""
