@@ -144,3 +144,10 @@ def test_non_contiguous_input() -> None:
     assert synthesize_1q(strided, None) == euler_oracle.synthesize_1q(matrix, None)
     assert synthesize_1q(np.asfortranarray(matrix), None) == synthesize_1q(matrix, None)
     assert synthesize_1q(matrix.tolist(), None) == synthesize_1q(matrix, None)
+
+
+def test_non_finite_matrices_are_not_unitaries() -> None:
+    # The oracle returned angles of nan here; the kernel refuses the matrix instead.
+    for bad in (np.nan, np.inf):
+        with pytest.raises(SynthesisError, match="2x2 unitary"):
+            synthesize_1q(np.array([[bad, 0], [0, 1]]), frozenset({"rz", "sx"}))
