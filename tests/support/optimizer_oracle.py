@@ -11,6 +11,7 @@ It is not used by any plugin; do not maintain it as an engine.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -224,20 +225,15 @@ def commute(first: Operation, second: Operation) -> bool:
     if len(support) > 4:
         return False
     index = {q: i for i, q in enumerate(support)}
-    eye = np.eye(1 << len(support), dtype=complex)
-    a = apply_matrix(
-        eye,
-        matrix_of(first.name, tuple(first.params)),
-        [index[q] for q in first.qubits],
+    return _commute_matrices(
+        first.name,
+        tuple(first.params),
+        tuple(index[q] for q in first.qubits),
+        second.name,
+        tuple(second.params),
+        tuple(index[q] for q in second.qubits),
         len(support),
     )
-    b = apply_matrix(
-        eye,
-        matrix_of(second.name, tuple(second.params)),
-        [index[q] for q in second.qubits],
-        len(support),
-    )
-    return bool(np.allclose(a @ b, b @ a, rtol=0, atol=1e-10))
 
 
 def _by_rule(first: Operation, second: Operation) -> bool | None:
@@ -252,3 +248,19 @@ def _by_rule(first: Operation, second: Operation) -> bool | None:
                 c2, t2 = b.qubits
                 return control != t2 and target != c2
     return None
+
+
+@lru_cache(maxsize=65536)
+def _commute_matrices(
+    name_a: str,
+    params_a: tuple[Any, ...],
+    qubits_a: tuple[int, ...],
+    name_b: str,
+    params_b: tuple[Any, ...],
+    qubits_b: tuple[int, ...],
+    width: int,
+) -> bool:
+    eye = np.eye(1 << width, dtype=complex)
+    a = apply_matrix(eye, matrix_of(name_a, params_a), qubits_a, width)
+    b = apply_matrix(eye, matrix_of(name_b, params_b), qubits_b, width)
+    return bool(np.allclose(a @ b, b @ a, rtol=0, atol=1e-10))
