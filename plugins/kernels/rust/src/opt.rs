@@ -122,14 +122,18 @@ impl OptCircuit {
         Ok(())
     }
 
-    /// The operations: `(kinds, qubits, origins)`, origin -1 for a changed operation.
-    fn ops(&self) -> (Vec<u32>, Vec<Vec<u32>>, Vec<i64>) {
+    /// The operations: `(kinds, origins, qubits of the changed ones)`; origin -1 marks a
+    /// changed operation, whose qubits are the next list of the third item.
+    fn ops(&self) -> (Vec<u32>, Vec<i64>, Vec<Vec<u32>>) {
         let ops = &self.inner.ops;
         (
             ops.iter().map(|op| op.kind).collect(),
-            ops.iter().map(|op| op.qubits.clone()).collect(),
             ops.iter()
                 .map(|op| op.origin.map_or(-1, i64::from))
+                .collect(),
+            ops.iter()
+                .filter(|op| op.origin.is_none())
+                .map(|op| op.qubits.clone())
                 .collect(),
         )
     }

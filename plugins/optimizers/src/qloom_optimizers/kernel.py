@@ -62,16 +62,17 @@ class ArrayCircuit:
         """The operations as a ``Circuit`` (unchanged operations are the input objects)."""
         self._sync()
         source, gates = self._source, self._gates
-        kinds, qubits, origins = self._kernel.ops()
+        kinds, origins, changed = self._kernel.ops()
+        qubits = iter(changed)
         # A new operation is built once per kind and qubits: fusion writes the same few
         # gates on the same qubits many times, and operations are immutable.
         made: dict[tuple[int, tuple[int, ...]], Operation] = {}
         out: list[Operation] = []
-        for kind, qs, origin in zip(kinds, qubits, origins, strict=True):
+        for kind, origin in zip(kinds, origins, strict=True):
             if origin >= 0:
                 out.append(source[origin])
                 continue
-            key = (kind, tuple(qs))
+            key = (kind, tuple(next(qubits)))
             op = made.get(key)
             if op is None:
                 name, params = gates[kind]
