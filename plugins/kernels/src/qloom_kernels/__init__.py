@@ -16,6 +16,11 @@ that engine left it. The search runs with the GIL released.
 ``bases`` are the Euler bases the natives express and ``synthesize(matrix_bytes)`` gives the
 fewest native gates ``[(name, (angles...)), ...]`` for a 2x2 unitary passed as the 64 bytes
 of a C-ordered complex128 array, or raises ``EulerError`` with the reason.
+
+``OptCircuit`` is a circuit in the array form of the optimizer kernel (crate ``qloom-opt``):
+distinct gate kinds with their matrices and facts, operations as kind, qubits and an opaque
+flag; ``remove_identities``, ``fuse`` and ``cancel`` run on it with the GIL released.
+``qloom_optimizers.kernel.ArrayCircuit`` builds it from a ``Circuit`` and reads it back.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from qloom_kernels._native import (
     EulerError,
     KernelError,
     OneQubitNatives,
+    OptCircuit,
     SabreDisconnected,
     SabreGaveUp,
     SabreNotPairwise,
@@ -44,6 +50,7 @@ __all__ = [
     "EulerError",
     "KernelError",
     "OneQubitNatives",
+    "OptCircuit",
     "SabreDisconnected",
     "SabreGaveUp",
     "SabreNotPairwise",

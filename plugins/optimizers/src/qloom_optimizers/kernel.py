@@ -17,7 +17,7 @@ import numpy as np
 
 from qloom import Circuit, Operation
 from qloom.gates import DIRECTIVES
-from qloom_kernels._native import OptCircuit
+from qloom_kernels import OptCircuit
 from qloom_optimizers.matrices import is_diagonal, is_identity, matrix_of, unitary_op
 from qloom_optimizers.rules import INVERSE_PAIRS, ROTATIONS, SELF_INVERSE, SYMMETRIC, X_LIKE
 from qloom_optimizers.runs import synthesize_run
