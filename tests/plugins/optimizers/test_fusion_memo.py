@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import qloom_optimizers.fusion as fusion
+import qloom_optimizers.runs as runs_module
 from qloom import Circuit, Operation
 from qloom_optimizers.fusion import fuse_single_qubit_runs
 from qloom_optimizers.matrices import matrix_of, unitary_op
@@ -92,8 +92,8 @@ def test_each_distinct_run_is_synthesised_once(monkeypatch: pytest.MonkeyPatch):
         calls.append(1)
         return synthesize_1q(matrix, natives)
 
-    monkeypatch.setattr(fusion, "synthesize_1q", counted)
-    fusion._fuse_memo.cache_clear()  # runs synthesised by earlier tests would not count
+    monkeypatch.setattr(runs_module, "synthesize_1q", counted)
+    runs_module._fuse_memo.cache_clear()  # runs synthesised by earlier tests would not count
     circuit = Circuit(4)
     for _ in range(5):
         for qubit in range(4):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import qloom_optimizers.optimize as optimize
 from qloom import Backend, Circuit, PassContext
+from qloom_optimizers.kernel import ArrayCircuit
 from qloom_optimizers.optimize import Optimize
 
 
@@ -14,20 +14,21 @@ def scripted_rounds(monkeypatch: pytest.MonkeyPatch, drops: list[list[str]]) -> 
     and nothing else happen; returns the list of rounds run (one entry per round)."""
     rounds: list[int] = []
 
-    def cancel(circuit: Circuit, lookback: int) -> Circuit:
+    def cancel(form: ArrayCircuit, lookback: int) -> None:
         names = list(drops[len(rounds)]) if len(rounds) < len(drops) else []
         rounds.append(1)
         kept = []
+        circuit = form.to_circuit()
         for op in circuit:
             if op.name in names:
                 names.remove(op.name)
             else:
                 kept.append(op)
-        return circuit.copy_with(kept)
+        form.load(circuit.copy_with(kept))
 
-    monkeypatch.setattr(optimize, "remove_identities", lambda circuit: circuit)
-    monkeypatch.setattr(optimize, "fuse_single_qubit_runs", lambda circuit, natives: circuit)
-    monkeypatch.setattr(optimize, "cancel_gates", cancel)
+    monkeypatch.setattr(ArrayCircuit, "remove_identities", lambda form: None)
+    monkeypatch.setattr(ArrayCircuit, "fuse", lambda form: None)
+    monkeypatch.setattr(ArrayCircuit, "cancel", cancel)
     return rounds
 
 

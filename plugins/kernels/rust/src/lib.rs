@@ -4,7 +4,9 @@
 //! (`qloom-dag`, `qloom-sabre`) with the GIL released, Python values or a typed exception
 //! out. The typed Python face is `qloom_kernels/__init__.py`.
 
+mod euler;
 mod kak;
+mod opt;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
@@ -234,6 +236,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<Dag>()?;
     m.add_class::<Device>()?;
+    euler::register(m)?;
+    m.add_class::<opt::OptCircuit>()?;
     m.add_function(wrap_pyfunction!(sabre_route, m)?)?;
     m.add_function(wrap_pyfunction!(sabre_route_best, m)?)?;
     m.add_class::<SabreKnobs>()?;

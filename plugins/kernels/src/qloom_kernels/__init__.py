@@ -17,6 +17,17 @@ confirmations) in one call, its trials on threads. The searches run with the GIL
 ``kak_decompose`` are the two-qubit KAK decomposition of ``qloom_unrollers.synthesis`` (a
 4x4 unitary as the bytes of a C-ordered complex128 array; ``ValueError`` when it is not
 unitary).
+
+``OneQubitNatives`` is the one-qubit Euler synthesis of ``qloom_unrollers.synthesis``
+(crate ``qloom-euler``): built once per native gate set (``None``: the whole library), its
+``bases`` are the Euler bases the natives express and ``synthesize(matrix_bytes)`` gives the
+fewest native gates ``[(name, (angles...)), ...]`` for a 2x2 unitary passed as the 64 bytes
+of a C-ordered complex128 array, or raises ``EulerError`` with the reason.
+
+``OptCircuit`` is a circuit in the array form of the optimizer kernel (crate ``qloom-opt``):
+distinct gate kinds with their matrices and facts, operations as kind, qubits and an opaque
+flag; ``remove_identities``, ``fuse`` and ``cancel`` run on it with the GIL released.
+``qloom_optimizers.kernel.ArrayCircuit`` builds it from a ``Circuit`` and reads it back.
 """
 
 from __future__ import annotations
@@ -29,7 +40,10 @@ from dataclasses import dataclass
 from qloom_kernels._native import (
     Dag,
     Device,
+    EulerError,
     KernelError,
+    OneQubitNatives,
+    OptCircuit,
     SabreDisconnected,
     SabreGaveUp,
     SabreKnobs,
@@ -47,7 +61,10 @@ from qloom_kernels._native import sabre_route_best as _sabre_route_best
 __all__ = [
     "Dag",
     "Device",
+    "EulerError",
     "KernelError",
+    "OneQubitNatives",
+    "OptCircuit",
     "SabreDisconnected",
     "SabreGaveUp",
     "SabreKnobs",

@@ -1,4 +1,4 @@
-"""Cached gate matrices and the facts optimizers ask of gates (diagonal? identity? commute?)."""
+"""Cached gate matrices and the facts optimizers ask of gates (diagonal? identity?)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from typing import Any
 import numpy as np
 
 from qloom import Operation
-from qloom.gates import DIRECTIVES, apply_matrix, gate_matrix
+from qloom.gates import DIRECTIVES, gate_matrix
 
-__all__ = ["commute", "is_diagonal", "is_identity", "matrix_of", "unitary_op"]
+__all__ = ["is_diagonal", "is_identity", "matrix_of", "unitary_op"]
 
 DIAGONAL_NAMES = frozenset(
     {"id", "rz", "z", "s", "sdg", "t", "tdg", "p", "u1", "cz", "cp", "cu1", "crz", "rzz", "u0"}
 )
 """Gates diagonal in the computational basis for every parameter value."""
-
-_X_LIKE = frozenset({"x", "rx", "sx", "sxdg"})
 
 
 @lru_cache(maxsize=65536)
@@ -56,59 +54,3 @@ def _identity(name: str, params: tuple[Any, ...]) -> bool:
 def is_identity(op: Operation) -> bool:
     """Whether ``op`` is the identity up to global phase (``rz(0)``, ``id``, ``u(0,0,0)``)."""
     return len(op.qubits) <= 3 and _identity(op.name, tuple(op.params))
-
-
-def commute(first: Operation, second: Operation) -> bool:
-    """Whether two unitary operations commute (rules first, then their matrices)."""
-    shared = set(first.qubits) & set(second.qubits)
-    if not shared:
-        return True
-    if is_diagonal(first) and is_diagonal(second):
-        return True
-    fast = _by_rule(first, second, shared)
-    if fast is not None:
-        return fast
-    support = sorted(set(first.qubits) | set(second.qubits))
-    if len(support) > 4:
-        return False
-    index = {q: i for i, q in enumerate(support)}
-    return _commute_matrices(
-        first.name,
-        tuple(first.params),
-        tuple(index[q] for q in first.qubits),
-        second.name,
-        tuple(second.params),
-        tuple(index[q] for q in second.qubits),
-        len(support),
-    )
-
-
-def _by_rule(first: Operation, second: Operation, shared: set[int]) -> bool | None:
-    for a, b in ((first, second), (second, first)):
-        if a.name in ("cx", "CX"):
-            control, target = a.qubits
-            if len(b.qubits) == 1:
-                if b.qubits[0] == control:
-                    return is_diagonal(b) or None
-                return b.name in _X_LIKE or None
-            if b.name in ("cx", "CX"):
-                c2, t2 = b.qubits
-                # CX pairs commute when they share only controls or only targets.
-                return control != t2 and target != c2
-    return None
-
-
-@lru_cache(maxsize=65536)
-def _commute_matrices(
-    name_a: str,
-    params_a: tuple[Any, ...],
-    qubits_a: tuple[int, ...],
-    name_b: str,
-    params_b: tuple[Any, ...],
-    qubits_b: tuple[int, ...],
-    width: int,
-) -> bool:
-    eye = np.eye(1 << width, dtype=complex)
-    a = apply_matrix(eye, matrix_of(name_a, params_a), qubits_a, width)
-    b = apply_matrix(eye, matrix_of(name_b, params_b), qubits_b, width)
-    return bool(np.allclose(a @ b, b @ a, rtol=0, atol=1e-10))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from qloom import Circuit, Pass, PassContext
-from qloom_optimizers.cancellation import LOOKBACK, cancel_gates
 from qloom_optimizers.consolidation import consolidate_blocks
-from qloom_optimizers.fusion import fuse_single_qubit_runs
-from qloom_optimizers.removal import remove_identities
+from qloom_optimizers.kernel import ArrayCircuit
+from qloom_optimizers.rules import LOOKBACK
 
 __all__ = ["Optimize"]
 
@@ -18,7 +17,10 @@ class Optimize(Pass):
     round that saves under 0.2% of the two-qubit gates and 5% of the gates is the last, and
     so is a round after the first that saves no two-qubit gate: on the shared benchmarks
     the round after such a round never saved a two-qubit gate (at most 11 one-qubit gates),
-    and it costs a whole round (see docs/performance.md, issue 17)."""
+    and it costs a whole round (see docs/performance.md, issue 17).
+
+    The circuit goes into the optimizer kernel's array form once and comes back once; only
+    the block resynthesis runs on a ``Circuit`` in between."""
 
     kind = "optimizers"
     name = "optimize"
@@ -34,25 +36,22 @@ class Optimize(Pass):
         self.lookback = lookback
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
-        natives = context.backend.natives
-        best = circuit
+        form = ArrayCircuit(circuit, context.backend.natives)
         for round_ in range(self.max_iterations):
-            current = remove_identities(best)
-            current = fuse_single_qubit_runs(current, natives)
-            current = cancel_gates(current, self.lookback)
+            before = form.size()
+            form.save()
+            form.remove_identities()
+            form.fuse()
+            form.cancel(self.lookback)
             if self.resynthesize:
-                current = consolidate_blocks(current, context.backend)
-            current = fuse_single_qubit_runs(current, natives)
-            before, after = _size(best), _size(current)
+                form.load(consolidate_blocks(form.to_circuit(), context.backend))
+            form.fuse()
+            after = form.size()
             if after >= before:
+                form.restore()
                 break
-            best = current
             if after[0] > 0.998 * before[0] and after[1] > 0.95 * before[1]:
                 break  # under 0.2% fewer two-qubit gates and 5% fewer gates: settled
             if round_ > 0 and after[0] == before[0]:
                 break  # only one-qubit gates went: what the first round exposed is done
-        return best
-
-
-def _size(circuit: Circuit) -> tuple[int, int]:
-    return circuit.count_2q(), len(circuit)
+        return form.to_circuit()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from qloom import Circuit, Pass, PassContext
-from qloom_optimizers.matrices import is_diagonal, is_identity, unitary_op
+from qloom_optimizers.kernel import ArrayCircuit
+from qloom_optimizers.matrices import is_diagonal, unitary_op
 
 __all__ = ["RemoveDiagonalBeforeMeasure", "RemoveIdentities", "remove_identities"]
 
@@ -20,8 +21,10 @@ class RemoveIdentities(Pass):
 
 
 def remove_identities(circuit: Circuit) -> Circuit:
-    """``circuit`` without its identity gates."""
-    return circuit.copy_with(op for op in circuit if not (unitary_op(op) and is_identity(op)))
+    """``circuit`` without its identity gates (in the optimizer kernel)."""
+    form = ArrayCircuit(circuit, None)
+    form.remove_identities()
+    return form.to_circuit()
 
 
 class RemoveDiagonalBeforeMeasure(Pass):
