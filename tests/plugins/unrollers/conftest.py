@@ -12,6 +12,7 @@ from qloom import Backend, Circuit
 from qloom.gates import GATES, apply_matrix, gate_matrix
 from qloom.testing.strategies import library_gates
 from support.natives import NATIVE_SETS
+from support.unitaries import haar
 
 
 def all_to_all(key: str, num_qubits: int = 4) -> Backend:
@@ -56,15 +57,6 @@ def line_circuits(draw: Any, num_qubits: int = 4, max_ops: int = 20) -> Circuit:
                 name, (qubit,), [draw(angle) for _ in range(GATES[name].num_params or 0)]
             )
     return circuit
-
-
-def haar(seed: int, dim: int) -> np.ndarray:
-    """A Haar-random ``dim x dim`` unitary."""
-    rng = np.random.default_rng(seed)
-    z = rng.normal(size=(dim, dim)) + 1j * rng.normal(size=(dim, dim))
-    q, r = np.linalg.qr(z)
-    d = r.diagonal()
-    return q * (d / abs(d))
 
 
 def matrix_of(ops: Any, num_qubits: int = 2) -> np.ndarray:

@@ -11,56 +11,12 @@ from hypothesis import strategies as st
 
 from qloom.gates import gate_matrix
 from qloom_unrollers.synthesis import SynthesisError, one_qubit_bases, synthesize_1q
+from support.natives import BASIS_NATIVES, SPECIAL
 
 from .conftest import NATIVE_SETS, haar
 
 PI = math.pi
 SEEDS = st.integers(0, 2**32 - 1)
-
-BASIS_NATIVES: dict[str, frozenset[str]] = {
-    "ZSX": frozenset({"rz", "sx"}),
-    "ZSX+x": frozenset({"rz", "sx", "x"}),
-    "ZSX+sxdg": frozenset({"rz", "sx", "sxdg"}),
-    "PSX": frozenset({"p", "sx"}),
-    "U": frozenset({"u"}),
-    "U3": frozenset({"u3"}),
-    "ZYZ": frozenset({"rz", "ry"}),
-    "ZXZ": frozenset({"rz", "rx"}),
-    "XYX": frozenset({"rx", "ry"}),
-    "RXYZ": frozenset({"rx", "ry", "rz"}),
-    "PRX": frozenset({"prx"}),
-    "PRX+rz": frozenset({"prx", "rz"}),
-    "GPI": frozenset({"gpi", "gpi2"}),
-    "GPI2+rz": frozenset({"gpi2", "rz"}),
-}
-"""Natives that allow one basis each (or a few), from the smallest sets up."""
-
-SPECIAL = [
-    ("id", ()),
-    ("x", ()),
-    ("y", ()),
-    ("z", ()),
-    ("h", ()),
-    ("s", ()),
-    ("sdg", ()),
-    ("t", ()),
-    ("sx", ()),
-    ("sxdg", ()),
-    ("rz", (0.3,)),
-    ("rz", (PI,)),
-    ("rz", (-PI,)),
-    ("rx", (PI / 2,)),
-    ("rx", (-PI / 2,)),
-    ("ry", (PI / 2,)),
-    ("ry", (PI,)),
-    ("ry", (1e-9,)),
-    ("rx", (1e-12,)),
-    ("p", (2.0,)),
-    ("u", (PI / 2, 0.0, PI)),
-    ("u", (PI, 0.3, -0.3)),
-    ("prx", (PI / 2, 0.7)),
-    ("gpi", (0.4,)),
-]
 
 
 def sequence_matrix(gates: list[tuple[str, tuple[float, ...]]]) -> np.ndarray:
