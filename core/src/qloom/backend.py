@@ -132,8 +132,15 @@ class Backend:
                 f"the circuit has {circuit.num_qubits} qubits, the backend {self.num_qubits}",
                 stage,
             )
+        # the verdict depends on the gate and its qubits only: decide each distinct pair once
+        # (a routed circuit of 10^5 operations has a few hundred)
+        verdicts: dict[tuple[str, tuple[int, ...]], str | None] = {}
         for index, op in enumerate(circuit):
-            reason = self._rejects(op)
+            key = (op.name, op.qubits)
+            if key in verdicts:
+                reason = verdicts[key]
+            else:
+                reason = verdicts[key] = self._rejects(op)
             if reason is not None:
                 yield BackendViolation(self.name, index, op.name, op.qubits, reason, stage)
 
