@@ -52,9 +52,17 @@ class ArrayCircuit:
         self._sync()
         source = list(circuit)
         pending: list[KindIn] = []
-        kinds = [self._intern(op.name, op.params, len(op.qubits), op, pending) for op in source]
+        ids = self._ids
+        kinds: list[int] = []
+        opaque: list[bool] = []
+        for op in source:  # the hot loop of the conversion: one dict lookup per operation
+            # a gate holding a zero is never found here (``_intern`` keys it by its repr)
+            kind = ids.get((op.name, op.params))
+            if kind is None:
+                kind = self._intern(op.name, op.params, len(op.qubits), op, pending)
+            kinds.append(kind)
+            opaque.append(not unitary_op(op))
         self._add(pending)
-        opaque = [not unitary_op(op) for op in source]
         self._kernel.set_ops(kinds, [op.qubits for op in source], opaque)
         self._source = source
 
