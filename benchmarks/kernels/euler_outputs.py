@@ -1,15 +1,21 @@
-"""Transpile shared circuits with the compiled one-qubit synthesis and with the Python one it
-replaced (``tests/support/euler_oracle.py``), and print whether the outputs are identical.
+"""Transpile shared circuits with the compiled one-qubit synthesis and print, or check, what
+comes out.
 
-Each engine runs ``benchmarks/synthesis/transpile_one.py`` in its own process (so no memo
-carries over): the kernel as installed, the oracle by pointing every module that imported
-``synthesize_1q``/``one_qubit_bases`` (translation, 2q and n-qubit synthesis, the planner,
-1q fusion) at the oracle's functions first. One line per circuit and pipeline: 2q count, op
-count, the two output hashes (every operation's name, parameters and qubits) and both wall
-times (of the ``transpile`` call, the plugins imported beforehand in both processes). Exits
-cleanly when the shared data is absent.
+Each circuit and pipeline runs ``benchmarks/synthesis/transpile_one.py`` in its own process
+(so no memo carries over; the synthesis's users are imported before the timed call). One
+line per circuit and pipeline: 2q count, op count, the output hash (every operation's name,
+parameters and qubits) and the wall time of the ``transpile`` call. ``--save`` writes the
+rows to a file; ``--compare`` reads such a file (made before a change) and reports, per row,
+whether the output is identical, with both times. Exits cleanly when the shared data is
+absent.
 
-    python benchmarks/kernels/euler_outputs.py                      # 15 circuits, O1 and O3
+The pure-Python synthesis the ``qloom-euler`` kernel replaced is gone (issue 17); its
+outputs live on as the golden file ``tests/plugins/unrollers/golden/euler.json``. This
+script used to run it side by side with the kernel; its last run (the 15 default circuits at
+O1 and O3 on hh127) gave 30 of 30 outputs identical.
+
+    python benchmarks/kernels/euler_outputs.py --save /tmp/euler.json    # 15 circuits, O1+O3
+    python benchmarks/kernels/euler_outputs.py --compare /tmp/euler.json
     python benchmarks/kernels/euler_outputs.py qft_n10 qv_n20 --pipelines O3 --topo hh27
     python benchmarks/kernels/euler_outputs.py --shared /work/shared/benchmarks  # a worktree
 """
@@ -23,6 +29,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -46,36 +53,21 @@ DEFAULT = [
     "qb_qft_n29",
 ]
 
-USERS = {
-    "qloom_unrollers.synthesis": ("synthesize_1q", "one_qubit_bases"),
-    "qloom_unrollers.synthesis.euler": ("synthesize_1q", "one_qubit_bases"),
-    "qloom_unrollers.synthesis.shannon": ("synthesize_1q",),
-    "qloom_unrollers.synthesis.two_qubit": ("synthesize_1q",),
-    "qloom_unrollers.translate": ("synthesize_1q",),
-    "qloom_unrollers.plan": ("one_qubit_bases",),
-    "qloom_optimizers.runs": ("synthesize_1q",),
-}
-"""Modules that hold the synthesis functions by name, and which ones."""
+USERS = (
+    "qloom_unrollers.synthesis",
+    "qloom_unrollers.synthesis.shannon",
+    "qloom_unrollers.synthesis.two_qubit",
+    "qloom_unrollers.translate",
+    "qloom_unrollers.plan",
+    "qloom_optimizers.runs",
+)
+"""Modules that call the synthesis, imported before the timed call."""
 
 
-def load_users(oracle: bool) -> None:
-    """Import every user of the synthesis (for both engines, so neither pays the imports in
-    its timed call) and, for ``oracle``, point them at the Python oracle's functions."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from support import euler_oracle
-
-    for module_name, names in USERS.items():
-        module = importlib.import_module(module_name)
-        for name in names:
-            assert hasattr(module, name), f"{module_name} no longer has {name}"
-            if oracle:
-                setattr(module, name, getattr(euler_oracle, name))
-
-
-def child(engine: str, shared: str, argv: list[str]) -> None:
-    """Run transpile_one.py's main in this process with ``engine``'s synthesis, reading the
-    shared data from ``shared``."""
-    load_users(oracle=engine == "oracle")
+def child(shared: str, argv: list[str]) -> None:
+    """Run transpile_one.py's main in this process, reading the shared data from ``shared``."""
+    for module_name in USERS:
+        importlib.import_module(module_name)
     spec = importlib.util.spec_from_file_location("transpile_one", TRANSPILE_ONE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -85,44 +77,59 @@ def child(engine: str, shared: str, argv: list[str]) -> None:
     module.main()
 
 
-def run(engine: str, pipeline: str, circuits: list[str], topo: str, shared: Path) -> dict:
-    """transpile_one.py's rows by circuit name, with ``engine``'s synthesis."""
-    cmd = [sys.executable, __file__, "--child", engine, str(shared), pipeline, *circuits]
-    cmd += ["--topo", topo]
+def run(pipeline: str, name: str, topo: str, shared: Path) -> dict[str, Any]:
+    """transpile_one.py's row for one circuit and pipeline, in a fresh process."""
+    cmd = [sys.executable, __file__, "--child", str(shared), pipeline, name, "--topo", topo]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return {row["circuit"]: row for row in rows}
+    row: dict[str, Any] = next(json.loads(line) for line in out.splitlines() if line[:1] == "{")
+    row["topo"] = topo
+    return row
 
 
 def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], sys.argv[4:])
+        child(sys.argv[2], sys.argv[3:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("circuits", nargs="*", default=DEFAULT)
     parser.add_argument("--pipelines", nargs="+", default=["O1", "O3"])
     parser.add_argument("--topo", default="hh127")
     parser.add_argument("--shared", type=Path, default=SHARED, help=f"default {SHARED}")
+    parser.add_argument("--save", type=Path, help="write the rows here (JSON list)")
+    parser.add_argument("--compare", type=Path, help="check against rows saved before")
     args = parser.parse_args()
     if not args.shared.is_dir():
-        print(f"shared benchmark data not found at {args.shared}; nothing to compare")
+        print(f"shared benchmark data not found at {args.shared}; nothing to run")
         return 0
-    header = f"{'circuit':<18} {'pipe':<4} {'2q':>5} {'ops':>6}  {'oracle hash':<16}"
-    print(f"{header} {'kernel hash':<16} same  oracle s  kernel s", flush=True)
-    different = 0
-    for pipeline in args.pipelines:
-        for name in args.circuits:
-            oracle = run("oracle", pipeline, [name], args.topo, args.shared)[name]
-            kernel = run("kernel", pipeline, [name], args.topo, args.shared)[name]
-            same = oracle["hash"] == kernel["hash"]
+    if args.compare:
+        saved = json.loads(args.compare.read_text())
+        jobs = [(r["pipeline"], r["circuit"], r["topo"]) for r in saved]
+    else:
+        saved = None
+        jobs = [(p, name, args.topo) for p in args.pipelines for name in args.circuits]
+    header = f"{'circuit':<18} {'pipe':<4} {'topo':<7} {'2q':>5} {'ops':>6}  {'hash':<16}"
+    print(header + ("  same  before s  after s" if saved else "  wall s"), flush=True)
+    rows, different = [], 0
+    for index, (pipeline, name, topo) in enumerate(jobs):
+        row = run(pipeline, name, topo, args.shared)
+        rows.append(row)
+        line = (
+            f"{name:<18} {pipeline:<4} {topo:<7} {row['q2']:>5} {row['ops']:>6}  "
+            f"{row['hash']:<16}"
+        )
+        if saved:
+            before = saved[index]
+            same = before["hash"] == row["hash"]
             different += not same
-            print(
-                f"{name:<18} {pipeline:<4} {kernel['q2']:>5} {kernel['ops']:>6}  "
-                f"{oracle['hash']:<16} {kernel['hash']:<16} {'yes' if same else 'NO ':<4} "
-                f"{oracle['wall']:>8.3f} {kernel['wall']:>9.3f}",
-                flush=True,
-            )
-    print(f"{different} output(s) differ")
+            line += f"  {'yes' if same else 'NO ':<4} {before['wall']:>8.3f} {row['wall']:>8.3f}"
+        else:
+            line += f"  {row['wall']:>6.3f}"
+        print(line, flush=True)
+    if args.save:
+        args.save.write_text(json.dumps(rows, indent=0))
+        print(f"saved {len(rows)} rows to {args.save}")
+    if saved:
+        print(f"{different} output(s) differ")
     return 1 if different else 0
 
 

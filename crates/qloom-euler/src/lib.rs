@@ -3,8 +3,9 @@
 //! This is `synthesize_1q` of `qloom_unrollers.synthesis` (used by basis translation, 1q
 //! fusion and 2q synthesis), moved to Rust. The same formulas run in the same order, with
 //! CPython's own `hypot`, `remainder`, complex `sqrt` and division ([`pymath`]), so the
-//! gates and angles equal the Python ones bit for bit (the Python code is kept as the test
-//! oracle `tests/support/euler_oracle.py`).
+//! gates and angles equal the Python ones bit for bit (the Python code was the test oracle
+//! during the port; its outputs are now the golden file
+//! `tests/plugins/unrollers/golden/euler.json`).
 //!
 //! # API (what a kernel calls)
 //!

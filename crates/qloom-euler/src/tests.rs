@@ -205,7 +205,7 @@ fn fewest_gates() {
 
 #[test]
 fn hadamard_angles_are_exact() {
-    // The Python oracle gives rz(pi/2) sx rz(pi/2) with these exact floats.
+    // The Python code this replaced gave rz(pi/2) sx rz(pi/2) with these exact floats.
     let h = c(FRAC_1_SQRT_2, 0.0);
     let hadamard = [[h, h], [h, c(-FRAC_1_SQRT_2, 0.0)]];
     let gates = synthesize_1q(&hadamard, &Natives::new(["cz", "rz", "sx", "x"])).unwrap();

@@ -8,11 +8,12 @@ locally equivalent gates (Zhang, Vala, Sastry, Whaley). The computation (diagona
 Paulis and Cliffords) runs in the ``qloom-kak`` kernel of ``qloom-kernels``; this module
 converts arrays and keeps the ``KAK`` value type.
 
-The kernel follows the Python code it replaced (``tests/support/weyl_oracle.py``) step for
-step, with nalgebra's eigensolvers instead of LAPACK's: the coordinates agree to rounding
-(checked within 1e-9, with equal entangler counts) and ``KAK.matrix()`` is the input, but
-the local factors may differ from the old ones by local symmetries (eigenvector signs), so
-circuits synthesised from them may have other one-qubit angles.
+The kernel follows the Python code it replaced step for step (that code's outputs are the
+golden file ``tests/plugins/kernels/golden/kak.json``), with nalgebra's eigensolvers instead
+of LAPACK's: the coordinates agree to rounding (checked within 1e-9, with equal entangler
+counts) and ``KAK.matrix()`` is the input, but the local factors may differ from the old
+ones by local symmetries (eigenvector signs), so circuits synthesised from them may have
+other one-qubit angles.
 """
 
 from __future__ import annotations
