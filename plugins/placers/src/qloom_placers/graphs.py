@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 import numpy as np
@@ -32,23 +33,39 @@ def coupling_graph(backend: Backend) -> nx.Graph:
     Directed pairs become undirected edges: placement only needs the pair to be coupled,
     the direction of a gate is fixed later. The qubits are ``range(num_qubits)`` (or up to
     the highest qubit of the coupling when ``num_qubits`` is not set), as ``Placer.run``
-    counts them.
+    counts them. Built once per coupling (the same edges in the same order share one frozen
+    graph, and with it its distances and rustworkx form): every placement asks for it.
     """
     width = backend.device_width() or backend.num_qubits or 0
+    connectivity = backend.connectivity
+    edges = () if connectivity is None else tuple((a, b) for a, b in connectivity.edges if a != b)
+    return _coupling_graph(width, edges)
+
+
+@lru_cache(maxsize=64)
+def _coupling_graph(width: int, edges: tuple[tuple[int, int], ...]) -> nx.Graph:
     graph = nx.Graph()
     graph.add_nodes_from(range(width))
-    if backend.connectivity is not None:
-        graph.add_edges_from((a, b) for a, b in backend.connectivity.edges if a != b)
-    return graph
+    graph.add_edges_from(edges)
+    return nx.freeze(graph)
+
+
+_DISTANCES: WeakKeyDictionary[nx.Graph, np.ndarray] = WeakKeyDictionary()
+_DEVICE_FORMS: WeakKeyDictionary[nx.Graph, rx.PyGraph] = WeakKeyDictionary()
 
 
 def to_rustworkx(graph: nx.Graph, nodes: Iterable[int] | None = None) -> rx.PyGraph:
     """``graph`` as a rustworkx graph whose node ``i`` is ``nodes[i]`` (default: sorted)."""
     order = sorted(graph.nodes) if nodes is None else list(nodes)
+    device = nx.is_frozen(graph) and order == list(range(graph.number_of_nodes()))
+    if device and graph in _DEVICE_FORMS:  # a coupling graph in its own order: kept
+        return _DEVICE_FORMS[graph]
     index = {node: i for i, node in enumerate(order)}
     out = rx.PyGraph(multigraph=False)
     out.add_nodes_from(order)
     out.add_edges_from_no_data([(index[a], index[b]) for a, b in graph.edges])
+    if device:
+        _DEVICE_FORMS[graph] = out
     return out
 
 
@@ -56,13 +73,20 @@ def distance_matrix(graph: nx.Graph) -> np.ndarray:
     """Hop distances between the nodes ``0..n-1`` of ``graph``.
 
     Unreachable pairs get ``n``, longer than any path, so costs stay finite and comparable.
+    Computed once per frozen graph (``coupling_graph``'s); the array is then read-only.
     """
+    cached = _DISTANCES.get(graph) if nx.is_frozen(graph) else None
+    if cached is not None:
+        return cached
     n = graph.number_of_nodes()
     if n == 0:
         return np.zeros((0, 0))
     dist = np.asarray(rx.distance_matrix(to_rustworkx(graph), null_value=np.inf), dtype=float)
     dist[~np.isfinite(dist)] = float(n)
     np.fill_diagonal(dist, 0.0)
+    if nx.is_frozen(graph):  # a coupling graph: its distances never change, keep them
+        dist.setflags(write=False)
+        _DISTANCES[graph] = dist
     return dist
 
 
