@@ -36,11 +36,13 @@ from typing import Any
 import numpy as np
 
 from qloom.gates import gate_matrix
+from support.golden import GoldenFiles
 from support.natives import BASIS_NATIVES, NATIVE_SETS, PI, SPECIAL
 from support.unitaries import haar
 
-GOLDEN = Path(__file__).resolve().parents[1] / "plugins" / "unrollers" / "golden" / "euler.json"
-"""The golden file (one JSON object, one key per line)."""
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "unrollers" / "golden")
+GROUP = "euler"
+"""The golden file is ``FILES.path(GROUP)`` (one JSON object, one key per line)."""
 
 Gates = list[tuple[str, tuple[float, ...]]]
 Synthesize = Callable[[np.ndarray, "frozenset[str] | None"], Gates]
@@ -156,13 +158,4 @@ def outcomes(
 
 def load() -> dict[str, Any]:
     """The golden outcomes by key."""
-    data: dict[str, Any] = json.loads(GOLDEN.read_text())
-    return data
-
-
-def dump(outcomes: dict[str, Any]) -> Path:
-    """Write the golden file, one key per line so a change shows as a line."""
-    GOLDEN.parent.mkdir(exist_ok=True)
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in outcomes.items()]
-    GOLDEN.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    return GOLDEN
+    return FILES.load(GROUP)

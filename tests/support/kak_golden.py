@@ -40,9 +40,11 @@ import numpy as np
 
 from qloom.gates import GATES, gate_matrix
 from qloom_unrollers.synthesis.weyl import canonical_gate, kron2
+from support.golden import GoldenFiles
 
-GOLDEN = Path(__file__).resolve().parents[1] / "plugins" / "kernels" / "golden" / "kak.json"
-"""The golden file (one JSON object, one key per line)."""
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "kernels" / "golden")
+GROUP = "kak"
+"""The golden file is ``FILES.path(GROUP)`` (one JSON object, one key per line)."""
 
 TOL = 1e-9
 """How far a coordinate may be from the recorded one (the kernel is not bit-identical)."""
@@ -199,13 +201,4 @@ def outcomes(coordinates: Coordinates, count: Count) -> dict[str, Any]:
 
 def load() -> dict[str, Any]:
     """The golden outcomes by key."""
-    data: dict[str, Any] = json.loads(GOLDEN.read_text())
-    return data
-
-
-def dump(outcomes: dict[str, Any]) -> Path:
-    """Write the golden file, one key per line so a change shows as a line."""
-    GOLDEN.parent.mkdir(exist_ok=True)
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in outcomes.items()]
-    GOLDEN.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    return GOLDEN
+    return FILES.load(GROUP)

@@ -46,9 +46,11 @@ from qloom_optimizers.fusion import fuse_single_qubit_runs
 from qloom_optimizers.optimize import Optimize
 from qloom_optimizers.removal import remove_identities
 from qloom_optimizers.rules import LOOKBACK
+from support.golden import GoldenFiles
 
-GOLDEN = Path(__file__).resolve().parents[1] / "plugins" / "optimizers" / "golden"
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "optimizers" / "golden")
 """Where the golden files live (one JSON object per group, one case per line)."""
+load = FILES.load
 
 GROUPS = ("passes", "optimize", "shared")
 
@@ -119,21 +121,6 @@ def cases(group: str, shared: Path | None = None) -> list[Case]:
         assert shared is not None
         return list(shared_cases(shared))
     raise ValueError(f"groups are {', '.join(GROUPS)}, got {group!r}")
-
-
-def load(group: str) -> dict[str, dict[str, Any]]:
-    """The golden outcomes of ``group`` by case id."""
-    data: dict[str, dict[str, Any]] = json.loads((GOLDEN / f"{group}.json").read_text())
-    return data
-
-
-def dump(group: str, outcomes: dict[str, dict[str, Any]]) -> Path:
-    """Write ``group``'s golden file, one case per line so a change shows as a line."""
-    GOLDEN.mkdir(exist_ok=True)
-    path = GOLDEN / f"{group}.json"
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in outcomes.items()]
-    path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    return path
 
 
 # -- busy circuits --------------------------------------------------------------------------

@@ -26,10 +26,14 @@ import networkx as nx
 
 from qloom import Backend, Circuit, MappingError, qasm2
 from qloom_routers import Coupling, Heuristic, RouteResult, RoutingDag, route, route_best
+from support.golden import GoldenFiles
 from support.topologies import device, directed, grid, heavy_hex, line
 
-GOLDEN = Path(__file__).resolve().parents[1] / "plugins" / "kernels" / "golden"
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "kernels" / "golden")
 """Where the golden files live (one JSON object per group, one case per line)."""
+load = FILES.load
+
+GROUPS = ("random", "shared")
 
 INLINE_EVENTS = 24
 """Schedules up to this long are stored as they are; longer ones as a sha256."""
@@ -82,18 +86,15 @@ def summary(result: RouteResult) -> dict[str, Any]:
     return out
 
 
-def load(group: str) -> dict[str, dict[str, Any]]:
-    """The golden outcomes of ``group`` (``random`` or ``shared``) by case id."""
-    data: dict[str, dict[str, Any]] = json.loads((GOLDEN / f"{group}.json").read_text())
-    return data
-
-
-def dump(group: str, outcomes: dict[str, dict[str, Any]]) -> Path:
-    """Write ``group``'s golden file, one case per line so a change shows as a line."""
-    path = GOLDEN / f"{group}.json"
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in outcomes.items()]
-    path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    return path
+def cases(group: str, shared: Path | None = None) -> list[Case]:
+    """The cases of ``group`` (one of ``GROUPS``); ``shared`` is the shared benchmarks
+    folder the ``shared`` group reads."""
+    if group == "random":
+        return list(random_cases())
+    if group == "shared":
+        assert shared is not None
+        return [case for name, dev in SHARED_CASES for case in shared_cases(shared, name, dev)]
+    raise ValueError(f"groups are {', '.join(GROUPS)}, got {group!r}")
 
 
 # -- random circuits on small devices ------------------------------------------------------
@@ -145,6 +146,22 @@ def random_circuit(width: int, count: int, seed: int) -> Circuit:
     return circuit
 
 
+def both_ways(
+    prefix: str,
+    dag: RoutingDag,
+    coupling: Coupling,
+    layout: list[int],
+    heuristic: Heuristic,
+    seed: int,
+    back_seed: int,
+) -> Iterator[Case]:
+    """``route`` recording with ``seed``, then count-only on the reversed DAG with
+    ``back_seed`` (as the placer's backward pass calls it), from the same ``layout``."""
+    yield Case(f"{prefix}/route", dag, coupling, layout, heuristic, (seed,))
+    back = f"{prefix}/reversed-count-only"
+    yield Case(back, dag.reversed(), coupling, layout, heuristic, (back_seed,), record=False)
+
+
 def random_cases() -> Iterator[Case]:
     """Every device x knob setting, one circuit each, routed three ways.
 
@@ -162,16 +179,7 @@ def random_cases() -> Iterator[Case]:
             dag = RoutingDag.from_circuit(circuit, n)
             layout = rng.sample(range(n), n)
             prefix = f"{name}/{knob}"
-            yield Case(f"{prefix}/route", dag, coupling, layout, heuristic, (seed,))
-            yield Case(
-                f"{prefix}/reversed-count-only",
-                dag.reversed(),
-                coupling,
-                layout,
-                heuristic,
-                (seed + 7,),
-                record=False,
-            )
+            yield from both_ways(prefix, dag, coupling, layout, heuristic, seed, seed + 7)
             yield Case(
                 f"{prefix}/best-of-3", dag, coupling, layout, heuristic, (seed, seed + 1, seed + 2)
             )
@@ -238,15 +246,7 @@ def shared_cases(shared: Path, name: str, topology: str) -> Iterator[Case]:
     random.Random(name).shuffle(shuffled)
     prefix = f"{name}@{topology}"
     for label, layout, seed in (("identity", list(range(n)), 1), ("shuffled", shuffled, 2)):
-        heuristic = Heuristic()
-        yield Case(f"{prefix}/{label}/route", dag, coupling, layout, heuristic, (seed,))
-        yield Case(
-            f"{prefix}/{label}/reversed-count-only",
-            dag.reversed(),
-            coupling,
-            layout,
-            heuristic,
-            (seed + 10,),
-            record=False,
+        yield from both_ways(
+            f"{prefix}/{label}", dag, coupling, layout, Heuristic(), seed, seed + 10
         )
     yield Case(f"{prefix}/shuffled/best-of-4", dag, coupling, shuffled, Heuristic(), (5, 6, 7, 8))

@@ -24,7 +24,6 @@ and message. Groups:
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,10 +35,12 @@ import networkx as nx
 from qloom import Backend, Circuit, ConfigError, MappingError, PassContext
 from qloom.pipeline import make_pass
 from support.circuits import ghz, qft
+from support.golden import GoldenFiles
 from support.topologies import device, directed, grid, heavy_hex, line, ring
 
-GOLDEN = Path(__file__).resolve().parents[1] / "plugins" / "placers" / "golden"
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "placers" / "golden")
 """Where the golden files live (one JSON object per group, one case per line)."""
+load = FILES.load
 
 GROUPS = ("layouts", "options", "starts", "errors")
 
@@ -80,21 +81,6 @@ def cases(group: str) -> list[Case]:
         "errors": error_cases,
     }[group]
     return list(build())
-
-
-def load(group: str) -> dict[str, dict[str, Any]]:
-    """The golden outcomes of ``group`` by case id."""
-    data: dict[str, dict[str, Any]] = json.loads((GOLDEN / f"{group}.json").read_text())
-    return data
-
-
-def dump(group: str, outcomes: dict[str, dict[str, Any]]) -> Path:
-    """Write ``group``'s golden file, one case per line so a change shows as a line."""
-    GOLDEN.mkdir(exist_ok=True)
-    path = GOLDEN / f"{group}.json"
-    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in outcomes.items()]
-    path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    return path
 
 
 # -- circuits and devices -------------------------------------------------------------------

@@ -14,38 +14,23 @@ The ``shared`` group needs ``../shared/benchmarks``; without it that file is lef
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS))
 
 from support import sabre_golden  # noqa: E402
+from support.golden import regenerate  # noqa: E402
 from support.shared import SHARED  # noqa: E402
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("groups", nargs="*", help="random, shared (default: both)")
-    groups = parser.parse_args().groups or ["random", "shared"]
-    if set(groups) - {"random", "shared"}:
-        parser.error(f"groups are random and shared, got {groups}")
-    if "random" in groups:
-        outcomes = {case.id: sabre_golden.outcome(case) for case in sabre_golden.random_cases()}
-        print(f"{sabre_golden.dump('random', outcomes)}: {len(outcomes)} cases")
-    if "shared" in groups:
-        if not SHARED.is_dir():
-            print(f"shared benchmark data not found at {SHARED}; shared.json left as it is")
-            return 0
-        outcomes = {
-            case.id: sabre_golden.outcome(case)
-            for name, topology in sabre_golden.SHARED_CASES
-            for case in sabre_golden.shared_cases(SHARED, name, topology)
-        }
-        print(f"{sabre_golden.dump('shared', outcomes)}: {len(outcomes)} cases")
-    return 0
+def outcomes(group: str) -> dict[str, Any]:
+    """The kernel's outcome of every case of ``group``, by case id."""
+    return {case.id: sabre_golden.outcome(case) for case in sabre_golden.cases(group, SHARED)}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    files, groups = sabre_golden.FILES, sabre_golden.GROUPS
+    sys.exit(regenerate(__doc__, files, groups, outcomes, needs_shared={"shared"}))

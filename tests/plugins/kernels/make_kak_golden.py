@@ -13,9 +13,9 @@ kernel's coordinates instead.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS))
@@ -23,14 +23,14 @@ sys.path.insert(0, str(TESTS))
 from qloom_kernels import kak_count_entanglers  # noqa: E402
 from qloom_unrollers.synthesis import weyl_coordinates  # noqa: E402
 from support import kak_golden  # noqa: E402
+from support.golden import regenerate  # noqa: E402
 
 
-def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    outcomes = kak_golden.outcomes(weyl_coordinates, kak_count_entanglers)
-    print(f"{kak_golden.dump(outcomes)}: {len(outcomes)} keys")
-    return 0
+def outcomes(group: str) -> dict[str, Any]:
+    """Every key of the golden file, from the kernel."""
+    return kak_golden.outcomes(weyl_coordinates, kak_count_entanglers)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    files, group = kak_golden.FILES, kak_golden.GROUP
+    sys.exit(regenerate(__doc__, files, [group], outcomes, unit="keys"))

@@ -15,33 +15,24 @@ The ``shared`` group needs ``../shared/benchmarks``; without it that file is lef
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS))
 
 from support import optimizer_golden  # noqa: E402
+from support.golden import regenerate  # noqa: E402
 from support.shared import SHARED  # noqa: E402
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    groups = ", ".join(optimizer_golden.GROUPS)
-    parser.add_argument("groups", nargs="*", help=f"{groups} (default: all)")
-    chosen = parser.parse_args().groups or list(optimizer_golden.GROUPS)
-    if set(chosen) - set(optimizer_golden.GROUPS):
-        parser.error(f"groups are {groups}, got {chosen}")
-    for group in chosen:
-        if group == "shared" and not SHARED.is_dir():
-            print(f"shared benchmark data not found at {SHARED}; shared.json left as it is")
-            continue
-        cases = optimizer_golden.cases(group, SHARED)
-        outcomes = {case.id: optimizer_golden.outcome(case) for case in cases}
-        print(f"{optimizer_golden.dump(group, outcomes)}: {len(outcomes)} cases")
-    return 0
+def outcomes(group: str) -> dict[str, Any]:
+    """The kernel's output of every case of ``group``, by case id."""
+    cases = optimizer_golden.cases(group, SHARED)
+    return {case.id: optimizer_golden.outcome(case) for case in cases}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    files, groups = optimizer_golden.FILES, optimizer_golden.GROUPS
+    sys.exit(regenerate(__doc__, files, groups, outcomes, needs_shared={"shared"}))

@@ -12,29 +12,22 @@ ported, and checked equal to the kernel on every case (issue 17), before that lo
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS))
 
 from support import sabre_place_golden  # noqa: E402
+from support.golden import regenerate  # noqa: E402
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    groups = ", ".join(sabre_place_golden.GROUPS)
-    parser.add_argument("groups", nargs="*", help=f"{groups} (default: all)")
-    chosen = parser.parse_args().groups or list(sabre_place_golden.GROUPS)
-    if set(chosen) - set(sabre_place_golden.GROUPS):
-        parser.error(f"groups are {groups}, got {chosen}")
-    for group in chosen:
-        cases = sabre_place_golden.cases(group)
-        outcomes = {case.id: sabre_place_golden.outcome(case) for case in cases}
-        print(f"{sabre_place_golden.dump(group, outcomes)}: {len(outcomes)} cases")
-    return 0
+def outcomes(group: str) -> dict[str, Any]:
+    """The kernel's outcome of every case of ``group``, by case id."""
+    return {case.id: sabre_place_golden.outcome(case) for case in sabre_place_golden.cases(group)}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    files, groups = sabre_place_golden.FILES, sabre_place_golden.GROUPS
+    sys.exit(regenerate(__doc__, files, groups, outcomes))

@@ -11,23 +11,23 @@ checked equal to the kernel bit for bit on every case (issue 17), before that co
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS))
 
 from qloom_unrollers.synthesis import SynthesisError, one_qubit_bases, synthesize_1q  # noqa: E402
 from support import euler_golden  # noqa: E402
+from support.golden import regenerate  # noqa: E402
 
 
-def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    outcomes = euler_golden.outcomes(synthesize_1q, one_qubit_bases, SynthesisError)
-    print(f"{euler_golden.dump(outcomes)}: {len(outcomes)} keys")
-    return 0
+def outcomes(group: str) -> dict[str, Any]:
+    """Every key of the golden file, from the kernel."""
+    return euler_golden.outcomes(synthesize_1q, one_qubit_bases, SynthesisError)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    files, group = euler_golden.FILES, euler_golden.GROUP
+    sys.exit(regenerate(__doc__, files, [group], outcomes, unit="keys"))
