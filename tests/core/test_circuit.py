@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from qloom import Circuit, CircuitError, GateError, Operation
+from support.trusted import typed
 
 
 def bell() -> Circuit:
@@ -106,20 +107,6 @@ def test_holds_a_million_operations():
     assert c.count_2q() == 500_000
     # qubit and parameter tuples are shared, not one object per operation
     assert c[0].qubits is c[200].qubits and c[1].params is c[3].params
-
-
-def typed(circuit: Circuit) -> list[object]:
-    """Each operation with the types of its qubits and parameters, which ``==`` ignores."""
-    return [
-        (
-            op.name,
-            [(type(q), q) for q in op.qubits],
-            [(type(p), repr(p)) for p in op.params],
-            op.clbits,
-            op.condition,
-        )
-        for op in circuit
-    ]
 
 
 def mixed() -> Circuit:

@@ -18,23 +18,10 @@ from qloom_routers.dag import TWO, RoutingDag
 from qloom_routers.engine import route_best
 from qloom_routers.heuristic import Heuristic
 from support.topologies import devices
+from support.trusted import assert_rebuilds_as_checked, typed
 
 SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GATES = ["h", "x", "rz", "sx", "u3", "cx", "cz", "swap", "rzz", "cp", "crx", "unitary"]
-
-
-def typed(circuit: Circuit) -> list[object]:
-    """Each operation with the types of its qubits and parameters, which ``==`` ignores."""
-    return [
-        (
-            op.name,
-            [(type(q), q) for q in op.qubits],
-            [(type(p), repr(p)) for p in op.params],
-            op.clbits,
-            op.condition,
-        )
-        for op in circuit
-    ]
 
 
 def checked_emit(circuit, dag, coupling, backend, layout, events):
@@ -111,7 +98,5 @@ def test_measures_resets_barriers_and_conditions_as_the_checked_build(backend):
 def test_the_basic_router_builds_what_a_checked_rebuild_gives(backend, circuit):
     context = PassContext(backend=backend, seed=0)
     out = BasicRouter().run(circuit, context)
-    rebuilt = out.copy_empty().extend(out)
-    assert out == rebuilt
-    assert typed(out) == typed(rebuilt)
+    assert_rebuilds_as_checked(out)
     assert_equivalent(circuit, out, context.layout)

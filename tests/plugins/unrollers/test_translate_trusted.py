@@ -14,25 +14,12 @@ from qloom import Backend, Circuit, CircuitError
 from qloom.gates import DIRECTIVES
 from qloom.testing import circuits
 from qloom_unrollers.translate import Translator, decompose_wide
+from support.trusted import assert_rebuilds_as_checked, typed
 
 from .conftest import NATIVE_SETS, all_to_all, directed_line, line_circuits
 
 SLOW = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KEYS = sorted(NATIVE_SETS)
-
-
-def typed(circuit: Circuit) -> list[object]:
-    """Each operation with the types of its qubits and parameters, which ``==`` ignores."""
-    return [
-        (
-            op.name,
-            [(type(q), q) for q in op.qubits],
-            [(type(p), repr(p)) for p in op.params],
-            op.clbits,
-            op.condition,
-        )
-        for op in circuit
-    ]
 
 
 def checked_translation(backend: Backend, circuit: Circuit) -> Circuit:
@@ -111,7 +98,5 @@ def test_repeated_gates_and_signed_zeros_as_the_checked_path():
 @given(circuit=circuits(max_qubits=5, max_ops=15, max_unitary_qubits=3))
 def test_decompose_builds_what_a_checked_rebuild_gives(circuit):
     out = decompose_wide(circuit)
-    rebuilt = out.copy_empty().extend(out)
-    assert out == rebuilt
-    assert typed(out) == typed(rebuilt)
+    assert_rebuilds_as_checked(out)
     assert all(len(op.qubits) <= 2 for op in out)
