@@ -32,6 +32,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import records
+
 import qloom
 from qloom import Backend, Circuit, PassContext, qasm2
 from qloom_levels.levels import o1
@@ -75,8 +77,7 @@ def main() -> None:
     parser.add_argument("--topo", default="hh127", help="shared device (default hh127)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best kept)")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--save", type=Path, help="write each row's output hash and time here")
-    parser.add_argument("--compare", type=Path, help="check against rows saved before")
+    records.add_options(parser)
     parser.add_argument(
         "--shared",
         type=Path,
@@ -90,9 +91,7 @@ def main() -> None:
     spec = o1()
     spec["passes"] = spec["passes"][:-1]  # everything before optimizers:optimize
     spec["name"] = "O1-before-optimize"
-    reference: dict[str, dict[str, Any]] = {}
-    if args.compare:
-        reference = {row["row"]: row for row in json.loads(args.compare.read_text())}
+    reference = {row["row"]: row for row in records.earlier(args.compare)}
     print(f"load average at start: {os.getloadavg()}")
     print("circuit              resyn  ops in  ops out  kernel s  before s  same")
     rows: list[dict[str, Any]] = []
@@ -118,8 +117,7 @@ def main() -> None:
                 f" {seconds:9.3f} {before:>9} {same}",
                 flush=True,
             )
-    if args.save:
-        args.save.write_text(json.dumps(rows, indent=0))
+    records.save(args.save, rows)
     if reference:
         same_rows = sum(reference.get(r["row"], {}).get("sha256") == r["sha256"] for r in rows)
         print(f"identical: {same_rows} of {len(rows)}")

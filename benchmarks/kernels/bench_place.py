@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import records
+
 from qloom import Backend, Circuit, PassContext, qasm2
 from qloom.pipeline import make_pass
 
@@ -59,8 +61,7 @@ def main() -> int:
     parser.add_argument("circuits", nargs="*", help="circuit stems (default: all)")
     parser.add_argument("--topo", nargs="+", default=["hh127", "grid100"])
     parser.add_argument("--seed", type=int, nargs="+", default=[11, 3])
-    parser.add_argument("--save", type=Path, help="write the records here (JSON list)")
-    parser.add_argument("--compare", type=Path, help="check against records saved before")
+    records.add_options(parser)
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared benchmark data")
     args = parser.parse_args()
     shared = args.shared
@@ -69,11 +70,8 @@ def main() -> int:
         return 0
     names = args.circuits or sorted(p.stem for p in (shared / "circuits").glob("*.qasm"))
     circuits = {name: qasm2.load(shared / "circuits" / f"{name}.qasm") for name in names}
-    reference: dict[tuple[str, str, int], dict[str, Any]] = {}
-    if args.compare:
-        for rec in json.loads(args.compare.read_text()):
-            reference[(rec["circuit"], rec["device"], rec["seed"])] = rec
-    records, same, before, after = [], 0, 0.0, 0.0
+    reference = {(r["circuit"], r["device"], r["seed"]): r for r in records.earlier(args.compare)}
+    rows, same, before, after = [], 0, 0.0, 0.0
     for topo in args.topo:
         backend = device(shared, topo)
         for seed in args.seed:
@@ -81,7 +79,7 @@ def main() -> int:
                 if circuits[name].num_qubits > (backend.num_qubits or 0):
                     continue
                 rec = place(circuits[name], name, backend, seed)
-                records.append(rec)
+                rows.append(rec)
                 old = reference.get((name, topo, seed))
                 if old is None:
                     print(json.dumps(rec), flush=True)
@@ -96,10 +94,9 @@ def main() -> int:
                     f" {old['time'] / max(rec['time'], 1e-9):>7.1f}x  identical={identical}",
                     flush=True,
                 )
-    if args.save:
-        args.save.write_text(json.dumps(records, indent=0))
+    records.save(args.save, rows)
     if reference:
-        print(f"identical: {same} of {len(records)}; {before:.2f} s before, {after:.2f} s now")
+        print(f"identical: {same} of {len(rows)}; {before:.2f} s before, {after:.2f} s now")
     return 0
 
 

@@ -31,6 +31,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import records
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "benchmarks"
 TRANSPILE_ONE = ROOT / "benchmarks" / "synthesis" / "transpile_one.py"
@@ -95,17 +97,15 @@ def main() -> int:
     parser.add_argument("--pipelines", nargs="+", default=["O1", "O3"])
     parser.add_argument("--topo", default="hh127")
     parser.add_argument("--shared", type=Path, default=SHARED, help=f"default {SHARED}")
-    parser.add_argument("--save", type=Path, help="write the rows here (JSON list)")
-    parser.add_argument("--compare", type=Path, help="check against rows saved before")
+    records.add_options(parser)
     args = parser.parse_args()
     if not args.shared.is_dir():
         print(f"shared benchmark data not found at {args.shared}; nothing to run")
         return 0
-    if args.compare:
-        saved = json.loads(args.compare.read_text())
+    saved = records.earlier(args.compare)
+    if saved:
         jobs = [(r["pipeline"], r["circuit"], r["topo"]) for r in saved]
     else:
-        saved = None
         jobs = [(p, name, args.topo) for p in args.pipelines for name in args.circuits]
     header = f"{'circuit':<18} {'pipe':<4} {'topo':<7} {'2q':>5} {'ops':>6}  {'hash':<16}"
     print(header + ("  same  before s  after s" if saved else "  wall s"), flush=True)
@@ -114,8 +114,7 @@ def main() -> int:
         row = run(pipeline, name, topo, args.shared)
         rows.append(row)
         line = (
-            f"{name:<18} {pipeline:<4} {topo:<7} {row['q2']:>5} {row['ops']:>6}  "
-            f"{row['hash']:<16}"
+            f"{name:<18} {pipeline:<4} {topo:<7} {row['q2']:>5} {row['ops']:>6}  {row['hash']:<16}"
         )
         if saved:
             before = saved[index]
@@ -125,8 +124,8 @@ def main() -> int:
         else:
             line += f"  {row['wall']:>6.3f}"
         print(line, flush=True)
+    records.save(args.save, rows)
     if args.save:
-        args.save.write_text(json.dumps(rows, indent=0))
         print(f"saved {len(rows)} rows to {args.save}")
     if saved:
         print(f"{different} output(s) differ")
