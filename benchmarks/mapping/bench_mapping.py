@@ -77,13 +77,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options every comparison benchmark shares: seed, checks, subset, outputs."""
-    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
-    parser.add_argument(
-        "--check-max",
-        type=int,
-        default=10,
-        help="check equivalence of outputs of circuits up to this many qubits (0: never)",
-    )
+    add_check_options(parser)
     parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke run")
     parser.add_argument("--json", type=Path, help="write every result row here")
     parser.add_argument("--markdown", type=Path, help="write the report as markdown here")
@@ -355,16 +349,32 @@ def read_anchors() -> list[dict[str, str]]:
     return read_manifest(path) if path.is_file() else []
 
 
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """``--seed`` of every tool and ``--check-max``, the widest circuit whose outputs are
+    checked for equivalence (also the targets benchmark's, which has its own others)."""
+    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
+    parser.add_argument(
+        "--check-max",
+        type=int,
+        default=10,
+        help="check equivalence of outputs of circuits up to this many qubits (0: never)",
+    )
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # SIGINT (also when started in the background) and SIGTERM stop the run, then the rows
-    # done so far are reported and written
+def stop_on_signals() -> None:
+    """SIGINT (also when started in the background) and SIGTERM stop the run: they raise
+    ``KeyboardInterrupt``, after which the rows done so far are reported and written."""
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stop_on_signals()
     if args.load:
         data = json.loads(args.load.read_text())
         rows, meta = data["rows"], data["meta"]

@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import platform
-import signal
 import sys
 import time
 from pathlib import Path
@@ -308,10 +307,7 @@ def print_report(rows: list[dict[str, Any]], meta: dict[str, Any], per_circuit: 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # SIGINT (also when started in the background) and SIGTERM stop the run, then the rows
-    # done so far are reported and written
-    signal.signal(signal.SIGINT, mapping._interrupt)
-    signal.signal(signal.SIGTERM, mapping._interrupt)
+    mapping.stop_on_signals()
     if args.load:
         data = json.loads(args.load.read_text())
         rows, meta = data["rows"], data["meta"]

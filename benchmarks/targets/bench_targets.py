@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import tempfile
@@ -76,14 +75,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--topologies", help="suite devices, comma-separated (default: all 4)")
     parser.add_argument("--circuits", help="suite circuits, comma-separated globs")
-    parser.add_argument("--seed", type=int, default=11, help="seed of every tool (default 11)")
+    mapping.add_check_options(parser)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per suite job")
-    parser.add_argument(
-        "--check-max",
-        type=int,
-        default=10,
-        help="check equivalence of outputs of circuits up to this many qubits (0: never)",
-    )
     parser.add_argument(
         "--baseline", type=Path, help="an earlier bench_synthesis.py --json: 2q counts to keep"
     )
@@ -551,8 +544,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGINT, mapping._interrupt)
-    signal.signal(signal.SIGTERM, mapping._interrupt)
+    mapping.stop_on_signals()
     if args.load:
         data = json.loads(args.load.read_text())
         if args.baseline:  # an earlier run's counts against another baseline
