@@ -23,12 +23,6 @@ A case is one pass on one circuit. Groups:
 
 The resynthesis cases include what ``qloom_unrollers.synthesis`` (the ``qloom-kak`` kernel)
 gives for 2q blocks, bit for bit as built here; the oracle called the same synthesis.
-The 16 resynthesis outputs of ``optimize`` and the 6 of ``shared`` that changed when the 2q
-block collection and block matrices moved into the kernel (issue 17: the kernel's 4x4
-products differ from numpy/OpenBLAS's in the last bits, ~2e-16, and ``synthesize_2q`` then
-picks another of the equivalent gate sequences where the decomposition is degenerate) were
-re-recorded then: same 2q count in every one; the other 436 outputs stayed identical
-(``support.consolidation_oracle`` is that Python consolidation).
 """
 
 from __future__ import annotations

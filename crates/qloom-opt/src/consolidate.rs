@@ -244,8 +244,14 @@ fn walk(ops: &[Op]) -> (Vec<Piece>, Vec<Block>) {
 }
 
 /// The block's 4x4 unitary, `None` when a gate has no matrix. The one-qubit gates are
-/// gathered per qubit and applied as one tensor product before each two-qubit gate, the
-/// products in the order of the Python pass this replaces (`(m @ kron) @ out`).
+/// gathered per qubit and applied as one tensor product before each two-qubit gate.
+///
+/// The arithmetic is numpy's, operation for operation, so that the matrix is the one the
+/// Python pass this replaces built, bit for bit (the resynthesis of a block whose
+/// decomposition is degenerate depends on the last bits): products in its order
+/// (`(m @ kron) @ out`, the exchange as `(E @ m) @ E`), 2x2 and 4x4 products and the
+/// elementwise product of the tensor product rounded as numpy's loops and OpenBLAS's
+/// `zgemm` round them (see [`mul`], [`matmul2`], [`matmul4`]).
 fn block_matrix(block: &Block, ops: &[Op], kinds: &KindTable) -> Option<Matrix> {
     let a = block.pair.0;
     let mut out = Matrix::identity(4);
@@ -255,18 +261,68 @@ fn block_matrix(block: &Block, ops: &[Op], kinds: &KindTable) -> Option<Matrix> 
         let m = kinds.get(op.kind).matrix.as_ref()?;
         if op.qubits.len() == 1 {
             let side = usize::from(op.qubits[0] != a);
-            pending[side] = m.matmul(&pending[side]);
+            pending[side] = matmul2(m, &pending[side]);
             continue;
         }
         let m = if op.qubits[0] != a {
-            exchanged(m)
+            let exchange = exchange();
+            matmul4(&matmul4(&exchange, m), &exchange)
         } else {
             m.clone()
         };
-        out = m.matmul(&kron(&pending[0], &pending[1])).matmul(&out);
+        out = matmul4(&matmul4(&m, &kron(&pending[0], &pending[1])), &out);
         pending = [Matrix::identity(2), Matrix::identity(2)];
     }
-    Some(kron(&pending[0], &pending[1]).matmul(&out))
+    Some(matmul4(&kron(&pending[0], &pending[1]), &out))
+}
+
+/// `x * y` rounded as numpy's elementwise complex product: one fused multiply-add per part.
+fn mul(x: C64, y: C64) -> C64 {
+    C64::new(
+        x.re.mul_add(y.re, -(x.im * y.im)),
+        x.re.mul_add(y.im, x.im * y.re),
+    )
+}
+
+/// `x @ y` of 2x2 matrices rounded as numpy's own matmul loop: per entry, one real and one
+/// imaginary sum, each term added by fused multiply-adds.
+fn matmul2(x: &Matrix, y: &Matrix) -> Matrix {
+    let mut data = vec![C64::ZERO; 4];
+    for i in 0..2 {
+        for j in 0..2 {
+            let (mut re, mut im) = (0.0f64, 0.0f64);
+            for k in 0..2 {
+                let (p, q) = (x.get(i, k), y.get(k, j));
+                re = (-p.im).mul_add(q.im, re);
+                re = p.re.mul_add(q.re, re);
+                im = p.im.mul_add(q.re, im);
+                im = p.re.mul_add(q.im, im);
+            }
+            data[i * 2 + j] = C64::new(re, im);
+        }
+    }
+    Matrix::from_rows(data).expect("4 entries")
+}
+
+/// `x @ y` of 4x4 matrices rounded as OpenBLAS's `zgemm` (which numpy calls): per entry,
+/// four real sums of products (re·re, im·im, re·im, im·re) by fused multiply-adds, then
+/// combined.
+fn matmul4(x: &Matrix, y: &Matrix) -> Matrix {
+    let mut data = vec![C64::ZERO; 16];
+    for i in 0..4 {
+        for j in 0..4 {
+            let (mut rr, mut ii, mut ri, mut ir) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+            for k in 0..4 {
+                let (p, q) = (x.get(i, k), y.get(k, j));
+                rr = p.re.mul_add(q.re, rr);
+                ii = p.im.mul_add(q.im, ii);
+                ri = p.re.mul_add(q.im, ri);
+                ir = p.im.mul_add(q.re, ir);
+            }
+            data[i * 4 + j] = C64::new(rr - ii, ri + ir);
+        }
+    }
+    Matrix::from_rows(data).expect("16 entries")
 }
 
 /// `left ⊗ right` of two 2x2 matrices (`left` on the most significant bit).
@@ -276,7 +332,7 @@ fn kron(left: &Matrix, right: &Matrix) -> Matrix {
         for j in 0..2 {
             for k in 0..2 {
                 for l in 0..2 {
-                    data[(2 * i + j) * 4 + 2 * k + l] = left.get(i, k) * right.get(j, l);
+                    data[(2 * i + j) * 4 + 2 * k + l] = mul(left.get(i, k), right.get(j, l));
                 }
             }
         }
@@ -284,10 +340,12 @@ fn kron(left: &Matrix, right: &Matrix) -> Matrix {
     Matrix::from_rows(data).expect("16 entries")
 }
 
-/// A 4x4 gate with its two qubits exchanged (`SWAP @ m @ SWAP`).
-fn exchanged(m: &Matrix) -> Matrix {
-    const P: [usize; 4] = [0, 2, 1, 3];
-    let data = (0..16).map(|e| m.get(P[e / 4], P[e % 4])).collect();
+/// The SWAP matrix that exchanges the two qubits of a 4x4 gate (`E @ m @ E`).
+fn exchange() -> Matrix {
+    let mut data = vec![C64::ZERO; 16];
+    for (r, c) in [(0, 0), (1, 2), (2, 1), (3, 3)] {
+        data[r * 4 + c] = C64::ONE;
+    }
     Matrix::from_rows(data).expect("16 entries")
 }
 
@@ -315,7 +373,8 @@ mod tests {
             rows[r * 4 + c] = [1.0, 0.0];
         }
         let cx01 = m(&rows);
-        let cx10 = exchanged(&cx01);
+        let e = exchange();
+        let cx10 = matmul4(&matmul4(&e, &cx01), &e);
         // Control on the low bit: |01> -> |11>.
         assert_eq!(cx10.get(3, 1), C64::ONE);
         assert_eq!(cx10.get(2, 2), C64::ONE);
