@@ -58,11 +58,14 @@ fn key_of(question: &Question) -> Key {
     (bits, question.class, question.foreign, question.two_qubit)
 }
 
-/// The direction class of each pair seen so far and the answer to each question.
+/// The direction class of each pair seen so far, the answer to each question, and the
+/// matrix of each block content seen (its gates' kinds and places in the pair: the same
+/// blocks come back on many pairs and in every round).
 #[derive(Clone, Debug, Default)]
 pub struct BlockMemo {
     classes: HashMap<(u32, u32), u32>,
     known: HashMap<Key, Option<Replacement>>,
+    matrices: HashMap<Vec<u32>, Option<Matrix>>,
 }
 
 impl BlockMemo {
@@ -98,7 +101,11 @@ enum Piece {
 
 /// `ops` with their two-qubit blocks consolidated, or what `memo` must learn first (then
 /// call again).
-pub fn consolidate(ops: &[Op], kinds: &KindTable, memo: &BlockMemo) -> Result<Vec<Op>, Missing> {
+pub fn consolidate(
+    ops: &[Op],
+    kinds: &KindTable,
+    memo: &mut BlockMemo,
+) -> Result<Vec<Op>, Missing> {
     let (pieces, blocks) = walk(ops);
     let asked = |block: &Block| {
         block.two_qubit >= 2 || block.ops.iter().any(|&i| !kinds.get(ops[i].kind).native)
@@ -119,7 +126,15 @@ pub fn consolidate(ops: &[Op], kinds: &KindTable, memo: &BlockMemo) -> Result<Ve
             if !asked(block) {
                 return None;
             }
-            let matrix = block_matrix(block, ops, kinds)?;
+            let content = content(block, ops);
+            let matrix = match memo.matrices.get(&content) {
+                Some(known) => known.clone()?,
+                None => {
+                    let matrix = block_matrix(block, ops, kinds);
+                    memo.matrices.insert(content, matrix.clone());
+                    matrix?
+                }
+            };
             Some(Question {
                 matrix,
                 class: memo.classes[&block.pair],
@@ -241,6 +256,24 @@ fn walk(ops: &[Op]) -> (Vec<Piece>, Vec<Block>) {
         pieces.extend(run.into_iter().map(Piece::Keep));
     }
     (pieces, blocks)
+}
+
+/// What a block's matrix depends on: per gate its kind and its place in the pair (one-qubit
+/// on the first or second qubit, two-qubit in the pair's order or reversed).
+fn content(block: &Block, ops: &[Op]) -> Vec<u32> {
+    let a = block.pair.0;
+    block
+        .ops
+        .iter()
+        .map(|&i| {
+            let op = &ops[i];
+            let place = match op.qubits.len() {
+                1 => u32::from(op.qubits[0] != a),
+                _ => 2 + u32::from(op.qubits[0] != a),
+            };
+            op.kind << 2 | place
+        })
+        .collect()
 }
 
 /// The block's 4x4 unitary, `None` when a gate has no matrix. The one-qubit gates are

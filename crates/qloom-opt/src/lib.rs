@@ -85,7 +85,7 @@ impl Program {
     /// Consolidate the two-qubit blocks, or say what must be learnt first with
     /// [`Program::classify`] and [`Program::decide`] (the operations are then unchanged).
     pub fn consolidate(&mut self) -> Result<(), Missing> {
-        self.ops = consolidate(&self.ops, &self.kinds, &self.blocks)?;
+        self.ops = consolidate(&self.ops, &self.kinds, &mut self.blocks)?;
         Ok(())
     }
 
