@@ -3,8 +3,9 @@ its block collection and block matrices moved into the optimizer kernel (crate
 ``qloom-opt``, issue 17): a test oracle only.
 
 Blocks are collected by the same rules (see ``qloom_opt::consolidate``), each block's 4x4
-matrix is built with numpy (products in the same order as the kernel's, which may differ
-from it in the last bits), and the decision is the plugin's ``resynthesis``.
+matrix is built with numpy (the kernel rounds its products as numpy and OpenBLAS's ``zgemm``
+do here, so the matrices agree bit for bit), and the decision is the plugin's
+``resynthesis``.
 """
 
 from __future__ import annotations
