@@ -7,7 +7,9 @@
 //!
 //! * [`remove_identities`]: gates equal to the identity up to phase go;
 //! * [`fuse`]: runs of one-qubit gates become their synthesis, asked once per distinct run;
-//! * [`cancel`]: inverse pairs cancel and rotations merge across commuting gates.
+//! * [`cancel`]: inverse pairs cancel and rotations merge across commuting gates;
+//! * [`consolidate`]: two-qubit blocks become their resynthesis, asked once per distinct
+//!   block.
 //!
 //! Every pass reproduces the Python pass it replaced (now `tests/support/optimizer_oracle.py`)
 //! operation for operation; merged angles are the same sums in the same order.
@@ -15,6 +17,7 @@
 pub mod cancel;
 pub mod commute;
 pub mod complex;
+pub mod consolidate;
 pub mod fuse;
 pub mod identities;
 pub mod kinds;
@@ -23,6 +26,7 @@ pub mod rotations;
 pub use cancel::cancel;
 pub use commute::Commuter;
 pub use complex::{Matrix, C64};
+pub use consolidate::{consolidate, BlockMemo, Missing, Question, Replacement};
 pub use fuse::{fuse, FusionMemo};
 pub use identities::remove_identities;
 pub use kinds::{size, Kind, KindSpec, KindTable, Op};
@@ -36,6 +40,7 @@ pub struct Program {
     saved: Vec<Op>,
     commuter: Commuter,
     memo: FusionMemo,
+    blocks: BlockMemo,
 }
 
 impl Program {
@@ -75,6 +80,23 @@ impl Program {
     /// Remember the synthesis of `run`: the kinds replacing it, or `None` to keep it.
     pub fn learn(&mut self, run: Vec<u32>, replacement: Option<Vec<u32>>) {
         self.memo.insert(run, replacement);
+    }
+
+    /// Consolidate the two-qubit blocks, or say what must be learnt first with
+    /// [`Program::classify`] and [`Program::decide`] (the operations are then unchanged).
+    pub fn consolidate(&mut self) -> Result<(), Missing> {
+        self.ops = consolidate(&self.ops, &self.kinds, &mut self.blocks)?;
+        Ok(())
+    }
+
+    /// Pair `(a, b)` (`a < b`) is in direction class `class` (see [`BlockMemo::classify`]).
+    pub fn classify(&mut self, pair: (u32, u32), class: u32) {
+        self.blocks.classify(pair, class);
+    }
+
+    /// Remember what replaces the blocks of `question`: gates, or `None` to keep them.
+    pub fn decide(&mut self, question: &Question, replacement: Option<Replacement>) {
+        self.blocks.insert(question, replacement);
     }
 
     /// Two-qubit gates and operations.

@@ -3,7 +3,7 @@
 use std::f64::consts::{FRAC_1_SQRT_2, PI, TAU};
 
 use qloom_opt::rotations::Family;
-use qloom_opt::{KindSpec, KindTable, Matrix, Op, Program, C64};
+use qloom_opt::{KindSpec, KindTable, Matrix, Missing, Op, Program, C64};
 
 fn m(rows: &[(f64, f64)]) -> Matrix {
     Matrix::from_rows(rows.iter().map(|&(re, im)| C64::new(re, im)).collect()).unwrap()
@@ -201,4 +201,58 @@ fn identities_go_and_save_restore_round_trip() {
     assert_eq!(p.size(), (0, 2));
     p.restore();
     assert_eq!(p.ops.len(), 3);
+}
+
+#[test]
+fn consolidation_asks_the_pair_then_the_block_then_rewrites_it() {
+    // h(0) cx(0,1) cx(1,0) rz(1) cx(0,1) | measure(2) h(2) cx(2,3): one block of three cx
+    // on (0, 1), asked about; the block on (2, 3) has one cx and is native: kept unasked.
+    let ops: &[(u32, &[u32])] = &[
+        (0, &[0]),
+        (1, &[0, 1]),
+        (1, &[1, 0]),
+        (2, &[1]),
+        (1, &[0, 1]),
+        (7, &[2]),
+        (0, &[2]),
+        (1, &[2, 3]),
+    ];
+    let mut p = program(ops);
+    assert_eq!(p.consolidate(), Err(Missing::Pairs(vec![(0, 1)])));
+    p.classify((0, 1), 0);
+    let question = match p.consolidate() {
+        Err(Missing::Blocks(questions)) => {
+            assert_eq!(questions.len(), 1);
+            questions[0].clone()
+        }
+        other => panic!("expected one block question, got {other:?}"),
+    };
+    assert_eq!(
+        (question.class, question.foreign, question.two_qubit),
+        (0, false, 3)
+    );
+    assert_eq!(question.matrix.dim(), 4);
+    assert_eq!(p.ops.len(), ops.len()); // nothing changed while a question is open
+                                        // A cz on local (1, 0) replaces the block; blocks still open at the end close in the
+                                        // order they were opened, after the measurement that passed them.
+    p.decide(&question, Some(vec![(4, vec![1, 0])]));
+    assert_eq!(p.consolidate(), Ok(()));
+    assert_eq!(kinds_of(&p), [7, 4, 0, 1]);
+    assert_eq!(p.ops[1].qubits, [1, 0]);
+    assert_eq!(p.ops[1].origin, None);
+    assert_eq!(p.ops[2].origin, Some(6));
+}
+
+#[test]
+fn a_kept_block_takes_the_loose_gates_of_its_first_qubit_first() {
+    // rz(1) h(0) cx(0,1) cx(0,1): the block holds h(0), then rz(1), then the two cx.
+    let mut p = program(&[(2, &[1]), (0, &[0]), (1, &[0, 1]), (1, &[0, 1])]);
+    p.classify((0, 1), 0);
+    let Err(Missing::Blocks(questions)) = p.consolidate() else {
+        panic!("expected a block question");
+    };
+    p.decide(&questions[0], None);
+    assert_eq!(p.consolidate(), Ok(()));
+    let origins: Vec<_> = p.ops.iter().map(|o| o.origin).collect();
+    assert_eq!(origins, [Some(1), Some(0), Some(2), Some(3)]);
 }

@@ -4,7 +4,7 @@
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use qloom_opt::{KindSpec, KindTable, Matrix, Op, Program, C64};
+use qloom_opt::{KindSpec, KindTable, Matrix, Missing, Op, Program, Question, C64};
 
 /// Bits of a kind's `flags` (as `qloom_optimizers.kernel` sets them).
 const DIAGONAL: u32 = 1;
@@ -17,6 +17,10 @@ const NATIVE: u32 = 64;
 
 /// A kind as Python gives it: name, matrix as interleaved (re, im) row-major or None,
 /// flags, inverse's name, (period, angle) of a rotation.
+/// A block question as Python sees it: matrix (16 interleaved (re, im) pairs, row-major),
+/// direction class, foreign, two-qubit gates.
+type QuestionOut = (Vec<f64>, u32, bool, u32);
+
 type KindIn = (
     String,
     Option<Vec<f64>>,
@@ -181,6 +185,77 @@ impl OptCircuit {
             return Err(PyValueError::new_err(format!("kind {bad} of {known}")));
         }
         self.inner.learn(run, replacement);
+        Ok(())
+    }
+
+    /// Consolidate the two-qubit blocks; returns `(pairs, questions)` to answer first with
+    /// `classify` and `decide`, if any (then nothing changed): pairs `(a, b)` whose direction
+    /// class is unknown, else the distinct blocks to decide.
+    #[allow(clippy::type_complexity)]
+    fn consolidate(&mut self, py: Python<'_>) -> (Vec<(u32, u32)>, Vec<QuestionOut>) {
+        let inner = &mut self.inner;
+        match py.detach(|| inner.consolidate()) {
+            Ok(()) => (Vec::new(), Vec::new()),
+            Err(Missing::Pairs(pairs)) => (pairs, Vec::new()),
+            Err(Missing::Blocks(questions)) => (
+                Vec::new(),
+                questions
+                    .into_iter()
+                    .map(|q| {
+                        let flat = (0..16)
+                            .flat_map(|e| {
+                                let v = q.matrix.get(e / 4, e % 4);
+                                [v.re, v.im]
+                            })
+                            .collect();
+                        (flat, q.class, q.foreign, q.two_qubit)
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The direction class of each pair `(a, b, class)` (`a < b`).
+    fn classify(&mut self, pairs: Vec<(u32, u32, u32)>) {
+        for (a, b, class) in pairs {
+            self.inner.classify((a, b), class);
+        }
+    }
+
+    /// Remember what replaces the blocks of `question` (as `consolidate` gave it): kinds
+    /// with their qubits as positions in the pair, or None to keep them.
+    fn decide(
+        &mut self,
+        question: QuestionOut,
+        replacement: Option<Vec<(u32, Vec<u8>)>>,
+    ) -> PyResult<()> {
+        let (flat, class, foreign, two_qubit) = question;
+        if flat.len() != 32 {
+            return Err(PyValueError::new_err(format!(
+                "a block matrix has 32 floats, not {}",
+                flat.len()
+            )));
+        }
+        let known = self.inner.kinds.len();
+        for (kind, local) in replacement.iter().flatten() {
+            if *kind as usize >= known {
+                return Err(PyValueError::new_err(format!("kind {kind} of {known}")));
+            }
+            if local.iter().any(|&p| p > 1) {
+                return Err(PyValueError::new_err(format!(
+                    "qubits {local:?}: positions in a pair are 0 and 1"
+                )));
+            }
+        }
+        let entries = flat.chunks(2).map(|c| C64::new(c[0], c[1])).collect();
+        let matrix = Matrix::from_rows(entries).expect("16 entries");
+        let question = Question {
+            matrix,
+            class,
+            foreign,
+            two_qubit,
+        };
+        self.inner.decide(&question, replacement);
         Ok(())
     }
 }

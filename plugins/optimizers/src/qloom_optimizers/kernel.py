@@ -6,7 +6,8 @@ facts the passes ask (``rules``, ``matrices``); each operation is a kind, its qu
 "opaque" flag (directives, measurements, conditioned gates: nothing moves across them).
 Unchanged operations come back as the very ``Operation`` objects that went in; the others
 are built from their kind (``Circuit.copy_with``: no per-op validation). The synthesis of a
-one-qubit run (``runs.synthesize_run``) is asked once per distinct run the kernel meets.
+one-qubit run (``runs.synthesize_run``) is asked once per distinct run the kernel meets, and
+the resynthesis of a two-qubit block (``resynthesis.resynthesis``) once per distinct block.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from qloom import Circuit, Operation
+from qloom import Backend, Circuit, Operation
 from qloom.gates import DIRECTIVES
 from qloom_kernels import OptCircuit
 from qloom_optimizers.matrices import is_diagonal, is_identity, matrix_of, unitary_op
+from qloom_optimizers.resynthesis import resynthesis
 from qloom_optimizers.rules import INVERSE_PAIRS, ROTATIONS, SELF_INVERSE, SYMMETRIC, X_LIKE
 from qloom_optimizers.runs import synthesize_run
+from qloom_unrollers.translate import accepted_directions
 
 __all__ = ["ArrayCircuit"]
 
@@ -45,6 +48,8 @@ class ArrayCircuit:
         self._template = circuit
         self._source: list[Operation] = []
         self._saved_source: list[Operation] = []
+        self._backend: Backend | None = None
+        self._classes: dict[tuple[tuple[int, int], ...], int] = {}
         self.load(circuit)
 
     def load(self, circuit: Circuit) -> None:
@@ -133,6 +138,48 @@ class ArrayCircuit:
             self._add(pending)
             for run, replacement in answers:
                 self._kernel.learn(run, replacement)
+
+    def consolidate(self, backend: Backend) -> None:
+        """Two-qubit block resynthesis (see ``optimizers:consolidate_2q``) for ``backend``
+        (one backend per form: the kernel remembers its pairs' directions and answers)."""
+        if self._backend is None:
+            self._backend = backend
+        elif backend is not self._backend:
+            raise ValueError("an ArrayCircuit consolidates for one backend only")
+        directions = list(self._classes)
+        while True:
+            pairs, questions = self._kernel.consolidate()
+            if pairs:
+                classes = []
+                for a, b in pairs:
+                    accepted = accepted_directions(backend, a, b)
+                    class_ = self._classes.setdefault(accepted, len(self._classes))
+                    if class_ == len(directions):
+                        directions.append(accepted)
+                    classes.append((a, b, class_))
+                self._kernel.classify(classes)
+                continue
+            if not questions:
+                return
+            self._sync()
+            pending: list[KindIn] = []
+            answers = []
+            for question in questions:
+                flat, class_, foreign, two_qubit = question
+                matrix = np.array(flat, dtype=np.float64).view(complex).reshape(4, 4)
+                gates = resynthesis(matrix, two_qubit, foreign, self._natives, directions[class_])
+                replacement = (
+                    None
+                    if gates is None
+                    else [
+                        (self._intern(name, params, len(q), None, pending), list(q))
+                        for name, q, params in gates
+                    ]
+                )
+                answers.append((question, replacement))
+            self._add(pending)
+            for question, replacement in answers:
+                self._kernel.decide(question, replacement)
 
     def _intern(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qloom import Circuit, Pass, PassContext
-from qloom_optimizers.consolidation import consolidate_blocks
 from qloom_optimizers.kernel import ArrayCircuit
 from qloom_optimizers.rules import LOOKBACK
 
@@ -19,8 +18,9 @@ class Optimize(Pass):
     the round after such a round never saved a two-qubit gate (at most 11 one-qubit gates),
     and it costs a whole round (see docs/performance.md, issue 17).
 
-    The circuit goes into the optimizer kernel's array form once and comes back once; only
-    the block resynthesis runs on a ``Circuit`` in between."""
+    The circuit goes into the optimizer kernel's array form once and comes back once; the
+    block resynthesis runs on that form too (the kernel asks Python to decide each distinct
+    block)."""
 
     kind = "optimizers"
     name = "optimize"
@@ -44,7 +44,7 @@ class Optimize(Pass):
             form.fuse()
             form.cancel(self.lookback)
             if self.resynthesize:
-                form.load(consolidate_blocks(form.to_circuit(), context.backend))
+                form.consolidate(context.backend)
             form.fuse()
             after = form.size()
             if after >= before:
