@@ -1,70 +1,7 @@
-//! The little complex arithmetic the kernel needs: numbers and dense square matrices.
+//! The complex matrices the kernel needs: dense square matrices of num-complex numbers.
 
-use std::ops::{Add, Mul, Neg, Sub};
-
-/// A complex number of two `f64`.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct C64 {
-    pub re: f64,
-    pub im: f64,
-}
-
-impl C64 {
-    pub const ZERO: C64 = C64 { re: 0.0, im: 0.0 };
-    pub const ONE: C64 = C64 { re: 1.0, im: 0.0 };
-
-    pub const fn new(re: f64, im: f64) -> C64 {
-        C64 { re, im }
-    }
-
-    /// `exp(i theta)`.
-    pub fn cis(theta: f64) -> C64 {
-        C64::new(theta.cos(), theta.sin())
-    }
-
-    /// The modulus.
-    pub fn abs(self) -> f64 {
-        self.re.hypot(self.im)
-    }
-}
-
-impl Add for C64 {
-    type Output = C64;
-    fn add(self, o: C64) -> C64 {
-        C64::new(self.re + o.re, self.im + o.im)
-    }
-}
-
-impl Sub for C64 {
-    type Output = C64;
-    fn sub(self, o: C64) -> C64 {
-        C64::new(self.re - o.re, self.im - o.im)
-    }
-}
-
-impl Mul for C64 {
-    type Output = C64;
-    fn mul(self, o: C64) -> C64 {
-        C64::new(
-            self.re * o.re - self.im * o.im,
-            self.re * o.im + self.im * o.re,
-        )
-    }
-}
-
-impl Mul<f64> for C64 {
-    type Output = C64;
-    fn mul(self, o: f64) -> C64 {
-        C64::new(self.re * o, self.im * o)
-    }
-}
-
-impl Neg for C64 {
-    type Output = C64;
-    fn neg(self) -> C64 {
-        C64::new(-self.re, -self.im)
-    }
-}
+/// A complex number of two `f64` (num-complex's: `norm` is the modulus, through `hypot`).
+pub type C64 = num_complex::Complex64;
 
 /// A dense `dim x dim` complex matrix, row-major; qubit 0 of a gate is the most
 /// significant bit of the row index (as `qloom.gates`).
@@ -109,7 +46,7 @@ impl Matrix {
                     continue;
                 }
                 for j in 0..n {
-                    data[i * n + j] = data[i * n + j] + a * other.data[k * n + j];
+                    data[i * n + j] += a * other.data[k * n + j];
                 }
             }
         }
@@ -123,24 +60,24 @@ impl Matrix {
                 .data
                 .iter()
                 .zip(&other.data)
-                .all(|(a, b)| (*a - *b).abs() <= atol)
+                .all(|(a, b)| (*a - *b).norm() <= atol)
     }
 
     /// Whether the off-diagonal entries are all within `atol` of zero.
     pub fn is_diagonal(&self, atol: f64) -> bool {
-        (0..self.dim).all(|i| (0..self.dim).all(|j| i == j || self.get(i, j).abs() <= atol))
+        (0..self.dim).all(|i| (0..self.dim).all(|j| i == j || self.get(i, j).norm() <= atol))
     }
 
     /// Whether this is a phase times the identity (`atol` on each entry, and on the phase's
     /// modulus), as `qloom_optimizers.matrices.is_identity`.
     pub fn is_identity_up_to_phase(&self, atol: f64) -> bool {
         let phase = self.data[0];
-        if (phase.abs() - 1.0).abs() >= atol {
+        if (phase.norm() - 1.0).abs() >= atol {
             return false;
         }
         let mut scaled = Matrix::identity(self.dim);
         for v in &mut scaled.data {
-            *v = *v * phase;
+            *v *= phase;
         }
         self.close_to(&scaled, atol)
     }
