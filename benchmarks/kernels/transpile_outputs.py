@@ -1,12 +1,12 @@
 """Save whole transpilations of shared circuits, or compare them with a saved run: for
 checking that a change which may move floating-point bits keeps the outputs.
 
-``--save FILE`` writes every output operation (name, qubits, parameters) per circuit;
-``--compare FILE`` transpiles again and says per circuit whether the gate names and qubits
-are identical and the parameters within ``--atol`` (default 1e-9), and otherwise both 2q
-counts (a resynthesis decision may flip at a tolerance boundary). Run the two from two
-checkouts (the saved file is plain JSON). Prints one JSON line per circuit with the CPU
-time of the ``transpile`` call.
+``--save FILE`` writes a row per circuit (``records``) with every output operation (name,
+qubits, parameters); ``--compare FILE`` transpiles again and says per circuit whether the
+gate names and qubits are identical and the parameters within ``--atol`` (default 1e-9),
+and otherwise both 2q counts (a resynthesis decision may flip at a tolerance boundary).
+Run the two from two checkouts (the saved file is plain JSON). Prints one JSON line per
+circuit with the CPU time of the ``transpile`` call.
 
     python benchmarks/kernels/transpile_outputs.py O3 qft_n10 qv_n20 --save before.json
     python benchmarks/kernels/transpile_outputs.py O3 qft_n10 qv_n20 --compare before.json
@@ -19,6 +19,8 @@ import json
 import time
 from pathlib import Path
 from typing import Any
+
+import records
 
 import qloom
 from qloom import Backend, Circuit, qasm2
@@ -52,21 +54,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11, help="root seed (default 11)")
     parser.add_argument("--shared", type=Path, default=SHARED, help="shared benchmarks folder")
     parser.add_argument("--atol", type=float, default=1e-9, help="parameter tolerance")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--save", type=Path, help="write the outputs here")
-    group.add_argument("--compare", type=Path, help="compare with the outputs saved here")
+    records.add_options(parser)
     args = parser.parse_args()
     topo = json.loads((args.shared / "topologies" / f"{args.topo}.json").read_text())
     edges = [(int(a), int(b)) for a, b in topo["edges"]]
     backend = Backend(f"bench:{args.topo}", topo["n"], connectivity=edges, natives=NATIVES)
-    saved = json.loads(args.compare.read_text()) if args.compare else {}
-    outputs: dict[str, list[list[Any]]] = {}
+    saved = {row["circuit"]: row["operations"] for row in records.earlier(args.compare)}
+    rows: list[dict[str, Any]] = []
     for name in args.circuits:
         circuit = qasm2.loads((args.shared / "circuits" / f"{name}.qasm").read_text())
         cpu = time.process_time()
         out = qloom.transpile(circuit, backend, transpiler=args.pipeline, seed=args.seed)
         cpu = time.process_time() - cpu
-        ops = outputs[name] = summary(out)
+        ops = summary(out)
         row: dict[str, Any] = {"circuit": name, "q2": out.count_2q(), "ops": len(ops)}
         if args.compare:
             before = saved[name]
@@ -77,8 +77,8 @@ def main() -> None:
                 row["q2_before"] = sum(1 for op in before if len(op[1]) == 2)
         row["cpu"] = round(cpu, 3)
         print(json.dumps(row), flush=True)
-    if args.save:
-        args.save.write_text(json.dumps(outputs))
+        rows.append({**row, "operations": ops})
+    records.save(args.save, rows)
 
 
 if __name__ == "__main__":
