@@ -5,8 +5,8 @@
 (issue 17). That code was kept as a test oracle during the port and was then replaced by
 these recorded outputs: every case below was computed by the oracle and by the kernel, the
 Weyl coordinates agreed within ``TOL`` and the entangler counts exactly, and the oracle's
-values are stored in ``tests/plugins/kernels/golden/kak.json``.
-``tests/plugins/kernels/make_kak_golden.py`` rewrites the file from the kernel; it is run
+values are stored in ``tests/plugins/unrollers/golden/kak.json``.
+``tests/plugins/unrollers/make_kak_golden.py`` rewrites the file from the kernel; it is run
 only when the decomposition's output is meant to change.
 
 The kernel diagonalises with nalgebra instead of LAPACK, so its coordinates equal the old
@@ -42,7 +42,7 @@ from qloom.gates import GATES, gate_matrix
 from qloom_unrollers.synthesis.weyl import canonical_gate, kron2
 from support.golden import GoldenFiles
 
-FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "kernels" / "golden")
+FILES = GoldenFiles(Path(__file__).resolve().parents[1] / "plugins" / "unrollers" / "golden")
 GROUP = "kak"
 """The golden file is ``FILES.path(GROUP)`` (one JSON object, one key per line)."""
 

@@ -40,7 +40,6 @@ import numpy as np
 
 import qloom
 from qloom import Backend, Circuit, Operation, PassContext, qasm2
-from qloom_levels.levels import o1
 from qloom_optimizers.cancellation import cancel_gates
 from qloom_optimizers.fusion import fuse_single_qubit_runs
 from qloom_optimizers.optimize import Optimize
@@ -259,7 +258,11 @@ def shared_cases(
     shared: Path, names: tuple[str, ...] = SHARED_CIRCUITS, topology: str = "hh27", seed: int = 11
 ) -> Iterator[Case]:
     """Each of ``names`` as ``O1`` (seed 11) hands it to ``optimizers:optimize`` on
-    ``topology`` (natives cz/rz/sx/x), through the pass with and without resynthesis."""
+    ``topology`` (natives cz/rz/sx/x), through the pass with and without resynthesis.
+    Needs qloom-levels and the plugins of its ``O1`` (imported here, not at the top: the
+    other cases need only qloom-optimizers)."""
+    from qloom_levels.levels import o1
+
     data = json.loads((shared / "topologies" / f"{topology}.json").read_text())
     edges = [(int(a), int(b)) for a, b in data["edges"]]
     backend = Backend(topology, data["n"], edges, SHARED_NATIVES)

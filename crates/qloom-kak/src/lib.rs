@@ -9,7 +9,7 @@
 //! one. The coordinates are then moved into the canonical chamber `pi/4 >= a >= b >= |c|`
 //! (`c >= 0` when `a = pi/4`) by the chamber's symmetries, each paid for with local Paulis or
 //! Cliffords. This is the same construction, step for step, as the Python code it replaced
-//! (its outputs are the golden file `tests/plugins/kernels/golden/kak.json`); only the
+//! (its outputs are the golden file `tests/plugins/unrollers/golden/kak.json`); only the
 //! eigensolvers differ (nalgebra's instead of LAPACK's), so the local factors may differ from
 //! the old ones by local symmetries while the coordinates agree to rounding and the product is
 //! the same unitary.

@@ -43,6 +43,7 @@ def test_optimize_gives_its_golden_outputs(case_id):
 
 @pytest.mark.parametrize("name", optimizer_golden.SHARED_CIRCUITS)
 def test_shared_circuits_optimize_as_recorded(name, shared_benchmarks):
+    require_distribution("qloom-levels")  # the cases are O1's input to optimize
     golden = optimizer_golden.load("shared")
     cases = list(optimizer_golden.shared_cases(shared_benchmarks, (name,)))
     assert len(cases) == 2

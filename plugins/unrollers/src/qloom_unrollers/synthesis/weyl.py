@@ -9,7 +9,7 @@ Paulis and Cliffords) runs in the ``qloom-kak`` kernel of ``qloom-kernels``; thi
 converts arrays and keeps the ``KAK`` value type.
 
 The kernel follows the Python code it replaced step for step (that code's outputs are the
-golden file ``tests/plugins/kernels/golden/kak.json``), with nalgebra's eigensolvers instead
+golden file ``tests/plugins/unrollers/golden/kak.json``), with nalgebra's eigensolvers instead
 of LAPACK's: the coordinates agree to rounding (checked within 1e-9, with equal entangler
 counts) and ``KAK.matrix()`` is the input, but the local factors may differ from the old
 ones by local symmetries (eigenvector signs), so circuits synthesised from them may have

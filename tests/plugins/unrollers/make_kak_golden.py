@@ -8,7 +8,7 @@ the ``qloom-kak`` kernel ported (its coordinates; the kernel's agreed within 1e-
 exactly, on every case; issue 17), before that code was removed. A rewrite stores the
 kernel's coordinates instead.
 
-    .tox/all/bin/python tests/plugins/kernels/make_kak_golden.py
+    .tox/all/bin/python tests/plugins/unrollers/make_kak_golden.py
 """
 
 from __future__ import annotations

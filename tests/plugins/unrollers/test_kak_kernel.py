@@ -6,7 +6,7 @@ eigenvalues meet (identity, CX, CZ, SWAP, iSWAP, sqrt-SWAP, every library gate, 
 products, points on and a hair off the chamber's walls, 2q blocks), with the Weyl
 coordinates within 1e-9 and the entangler counts equal. The kernel must still give the
 recorded coordinates within 1e-9 (it is not bit-identical: another eigensolver) and exactly
-the recorded counts (``tests/plugins/kernels/golden/kak.json``; ``make_kak_golden.py``
+the recorded counts (``tests/plugins/unrollers/golden/kak.json``; ``make_kak_golden.py``
 rewrites it, only when the decomposition is meant to change). Its decompositions must give
 the input unitary, phase included; the local factors themselves are not recorded (another
 eigensolver picks other eigenvector signs).
