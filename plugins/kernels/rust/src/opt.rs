@@ -15,12 +15,12 @@ const X_LIKE: u32 = 16;
 const CX: u32 = 32;
 const NATIVE: u32 = 64;
 
-/// A kind as Python gives it: name, matrix as interleaved (re, im) row-major or None,
-/// flags, inverse's name, (period, angle) of a rotation.
 /// A block question as Python sees it: matrix (16 interleaved (re, im) pairs, row-major),
 /// direction class, foreign, two-qubit gates.
 type QuestionOut = (Vec<f64>, u32, bool, u32);
 
+/// A kind as Python gives it: name, matrix as interleaved (re, im) row-major or None,
+/// flags, inverse's name, (period, angle) of a rotation.
 type KindIn = (
     String,
     Option<Vec<f64>>,
