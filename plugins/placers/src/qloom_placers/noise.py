@@ -20,7 +20,7 @@ from qloom_placers.dense import dense_mapping
 from qloom_placers.graphs import Interactions, coupling_graph, distance_matrix
 from qloom_placers.subgraph import CALL_LIMIT, MAX_TRIALS, complete_idle, embeddings
 
-__all__ = ["NoisePlacer", "greedy_build", "greedy_builds", "improve"]
+__all__ = ["NoisePlacer", "greedy_builds", "improve"]
 
 REFRESH = 64
 """Local-search steps between exact recomputations of the incrementally updated costs."""
@@ -85,11 +85,6 @@ class NoisePlacer(Placer):
                 best = entry
         assert best is not None
         return [int(p) for p in best[2]]
-
-
-def greedy_build(inter: Interactions, model: ErrorModel, start: int) -> np.ndarray:
-    """A placement grown from physical ``start`` (see ``greedy_builds``)."""
-    return greedy_builds(inter, model, [start])[0]
 
 
 def greedy_builds(
