@@ -2,7 +2,8 @@
 
 The reference below is the per-operation path ``emit`` replaced: every operation mapped
 through the layout of the moment and ``append``-ed (checked and normalised one at a
-time), with ``DirectionFixer.append`` for two-qubit gates and swaps.
+time), two-qubit gates and swaps as ``DirectionFixer.operations`` gives them, ``extend``-ed
+(checked likewise).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def checked_emit(circuit, dag, coupling, backend, layout, events):
     for event in events:
         if event < 0:
             a, b = divmod(~event, n)
-            fixer.append(out, "swap", a, b)
+            out.extend(fixer.operations("swap", a, b))
             wa, wb = p2l[a], p2l[b]
             p2l[a], p2l[b] = wb, wa
             l2p[wa], l2p[wb] = b, a
@@ -47,7 +48,7 @@ def checked_emit(circuit, dag, coupling, backend, layout, events):
         op = ops[dag.op[event]]
         if dag.kind[event] == TWO:
             a, b = (l2p[q] for q in op.qubits)
-            fixer.append(out, op.name, a, b, op.params, op.clbits, op.condition)
+            out.extend(fixer.operations(op.name, a, b, op.params, op.clbits, op.condition))
         else:
             out.append(op.name, [l2p[q] for q in op.qubits], op.params, op.clbits, op.condition)
     for index in dag.tail:

@@ -12,13 +12,12 @@ the other way round, the router fixes what it can without an unroller:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from qloom import Backend, Circuit, Operation
+from qloom import Backend, Operation
 from qloom.gates import GATES, gate_matrix
 
 __all__ = ["DirectionFixer", "is_symmetric"]
@@ -42,24 +41,11 @@ def is_symmetric(name: str, params: tuple[Any, ...] = ()) -> bool:
 
 
 class DirectionFixer:
-    """Appends two-qubit operations to a circuit, reversed when the backend needs it."""
+    """Two-qubit operations in an accepted direction: reversed when the backend needs it."""
 
     def __init__(self, backend: Backend, directed: frozenset[tuple[int, int]] | None) -> None:
         self.directed = directed
         self.can_flip_cx = "h" in backend
-
-    def append(
-        self,
-        out: Circuit,
-        name: str,
-        a: int,
-        b: int,
-        params: Sequence[Any] = (),
-        clbits: Sequence[int] = (),
-        condition: tuple[str, int] | None = None,
-    ) -> None:
-        """Append ``name`` on physical ``(a, b)``, in an accepted direction when possible."""
-        out.extend(self.operations(name, a, b, tuple(params), tuple(clbits), condition))
 
     def operations(
         self,
