@@ -223,6 +223,13 @@ pub fn place(
             dag.num_wires()
         )));
     }
+    if backward.len() != dag.len() {
+        return Err(PlaceError::BadInput(format!(
+            "backward has {} nodes, the DAG {}: it must be the DAG reversed",
+            backward.len(),
+            dag.len()
+        )));
+    }
     let component = starts::components(coupling);
     let connected = component.iter().all(|&c| c == 0);
     let pairs = starts::interactions(dag);

@@ -201,6 +201,11 @@ fn errors_are_reported() {
     ));
     let split = Coupling::new(4, &[(0, 1), (2, 3)]).unwrap();
     let (wide, wide_back) = gates(4, &[(0, 1), (1, 2)]);
+    // a backward DAG that is not this DAG's reverse
+    assert!(matches!(
+        place(&dag, &wide_back, &c, &heuristic(), &plan(2, None, 1), 2),
+        Err(PlaceError::BadInput(_))
+    ));
     let p = plan(3, None, 1);
     assert!(matches!(
         place(&wide, &wide_back, &split, &heuristic(), &p, 2),

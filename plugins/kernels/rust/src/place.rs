@@ -45,11 +45,6 @@ pub fn sabre_place(
         seed,
     };
     let (dag, backward) = (&dag.get().inner, &backward.get().inner);
-    if backward.len() != dag.len() || width > dag.num_wires() {
-        return Err(PyValueError::new_err(
-            "backward must be the reverse of dag, and width at most its wires",
-        ));
-    }
     let coupling = &device.get().inner;
     let heuristic = &knobs.get().inner;
     let out = py.detach(|| qloom_place::place(dag, backward, coupling, heuristic, &plan, threads));
