@@ -74,11 +74,6 @@ impl OptCircuit {
         Ok(self.inner.kinds.len())
     }
 
-    /// Number of kinds known (the kernel adds merged rotations).
-    fn num_kinds(&self) -> usize {
-        self.inner.kinds.len()
-    }
-
     /// `(name, angle)` of the kinds from index `start` on, all merged rotations.
     fn rotations_from(&self, start: usize) -> PyResult<Vec<(String, f64)>> {
         (start..self.inner.kinds.len())
