@@ -63,11 +63,6 @@ impl Matrix {
                 .all(|(a, b)| (*a - *b).norm() <= atol)
     }
 
-    /// Whether the off-diagonal entries are all within `atol` of zero.
-    pub fn is_diagonal(&self, atol: f64) -> bool {
-        (0..self.dim).all(|i| (0..self.dim).all(|j| i == j || self.get(i, j).norm() <= atol))
-    }
-
     /// Whether this is a phase times the identity (`atol` on each entry, and on the phase's
     /// modulus), as `qloom_optimizers.matrices.is_identity`.
     pub fn is_identity_up_to_phase(&self, atol: f64) -> bool {
@@ -134,6 +129,5 @@ mod tests {
         assert!(m.is_identity_up_to_phase(1e-12));
         m.data[3] = C64::new(-1.0, 0.0);
         assert!(!m.is_identity_up_to_phase(1e-12));
-        assert!(!x().is_diagonal(1e-12));
     }
 }

@@ -41,14 +41,6 @@ impl Family {
         })
     }
 
-    /// Whether the matrix is diagonal at every angle.
-    pub fn diagonal(self) -> bool {
-        matches!(
-            self,
-            Family::Rz | Family::Phase | Family::Rzz | Family::CPhase | Family::Crz
-        )
-    }
-
     /// The matrix at `theta`.
     pub fn matrix(self, theta: f64) -> Matrix {
         let (c, s) = ((theta / 2.0).cos(), (theta / 2.0).sin());
@@ -132,8 +124,6 @@ mod tests {
         ] {
             let product = family.matrix(0.3).matmul(&family.matrix(0.4));
             assert!(product.close_to(&family.matrix(0.7), 1e-12), "{family:?}");
-            let d = family.matrix(0.3);
-            assert_eq!(d.is_diagonal(1e-12), family.diagonal(), "{family:?}");
         }
     }
 
