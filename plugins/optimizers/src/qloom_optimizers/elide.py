@@ -31,7 +31,8 @@ class ElideSwaps(Pass):
                 wire[a], wire[b] = wire[b], wire[a]
                 elided = True
                 continue
-            kept.append(op._replace(qubits=tuple(wire[q] for q in op.qubits)))
+            qubits = tuple([wire[q] for q in op.qubits])
+            kept.append(Operation(op.name, qubits, op.params, op.clbits, op.condition))
         if not elided:
             return circuit
         context.compose(Layout(tuple(range(circuit.num_qubits)), tuple(wire)))
