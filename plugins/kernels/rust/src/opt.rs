@@ -50,6 +50,12 @@ impl OptCircuit {
             let matrix = match matrix {
                 None => None,
                 Some(flat) => {
+                    if flat.len() % 2 != 0 {
+                        return Err(PyValueError::new_err(format!(
+                            "kind '{name}': the matrix has an odd number of floats (re, im pairs \
+                             expected)"
+                        )));
+                    }
                     let entries = flat.chunks(2).map(|c| C64::new(c[0], c[1])).collect();
                     Some(Matrix::from_rows(entries).ok_or_else(|| {
                         PyValueError::new_err(format!("kind '{name}': the matrix is not square"))
