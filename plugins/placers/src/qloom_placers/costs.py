@@ -10,6 +10,7 @@ or better SWAPs scores lower, and so do placements on good qubits.
 
 from __future__ import annotations
 
+import weakref
 from functools import cached_property
 
 import networkx as nx
@@ -19,13 +20,31 @@ import rustworkx as rx
 from qloom import Calibration
 from qloom_placers.graphs import Interactions
 
-__all__ = ["ErrorModel"]
+__all__ = ["ErrorModel", "error_model"]
 
 SWAP_GATES = 3
 """Two-qubit gates per SWAP."""
 
 FLOOR = 1e-6
 """Smallest cost of an edge, so distance still counts on a perfectly calibrated device."""
+
+
+def error_model(calibration: Calibration, graph: nx.Graph) -> ErrorModel:
+    """The ``ErrorModel`` of ``calibration`` on the (frozen, ``graphs.coupling_graph``)
+    ``graph``, built once per pair: a backend keeps its calibration, and every placement on
+    it asked for the same all-pairs costs again (5 ms per placement on hh127)."""
+    if not nx.is_frozen(graph):
+        return ErrorModel(calibration, graph)
+    # A calibration holds dicts (no hash): kept by identity, forgotten when it goes away.
+    key = id(calibration)
+    entry = _MODELS.get(key)
+    if entry is None or entry[0]() is not calibration:
+        entry = _MODELS[key] = (weakref.ref(calibration, lambda _: _MODELS.pop(key, None)), {})
+    models = entry[1]
+    model = models.get(graph)
+    if model is None:
+        model = models[graph] = ErrorModel(calibration, graph)
+    return model
 
 
 class ErrorModel:
@@ -60,6 +79,8 @@ class ErrorModel:
         finite = pair[np.isfinite(pair)]
         pair[~np.isfinite(pair)] = 10.0 * (float(finite.max()) if finite.size else 1.0) + 1.0
         np.fill_diagonal(pair, 0.0)
+        for table in (self.qubit, pair, edge):  # shared between placements: never written
+            table.setflags(write=False)
         self.pair = pair
         self.edge = edge
 
@@ -79,3 +100,7 @@ class ErrorModel:
         cheapest = self.edge.min(axis=1, initial=np.inf)
         cheapest[~np.isfinite(cheapest)] = float(self.pair.max())
         return np.asarray(self.qubit + cheapest, dtype=float)
+
+
+_MODELS: dict[int, tuple[weakref.ref[Calibration], dict[nx.Graph, ErrorModel]]] = {}
+"""``id(calibration)`` -> (the calibration, its models by frozen coupling graph)."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from qloom import Circuit, PassContext
 from qloom_placers.base import Placer
-from qloom_placers.costs import ErrorModel
+from qloom_placers.costs import ErrorModel, error_model
 from qloom_placers.dense import dense_mapping
 from qloom_placers.graphs import Interactions, coupling_graph, distance_matrix
 from qloom_placers.subgraph import CALL_LIMIT, MAX_TRIALS, complete_idle, embeddings
@@ -68,7 +68,7 @@ class NoisePlacer(Placer):
         if not backend.calibration:
             context.logger.debug("%s: backend has no calibration; placing like dense", self.label)
             return dense_mapping(inter, graph, distance_matrix(graph), context.rng("seeds"))
-        model = ErrorModel(backend.calibration, graph)
+        model = error_model(backend.calibration, graph)
         candidates: list[np.ndarray] = []
         found = embeddings(inter, graph, int(self.option("call_limit")))
         for embedding in islice(found, max(0, int(self.option("max_trials")))):

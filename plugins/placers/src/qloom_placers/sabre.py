@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -87,9 +88,7 @@ class SabrePlacer(Placer):
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})
         path = None
         if self.option("starts") and coupling.num_components == 1:
-            graph = nx.Graph(coupling.edges)
-            graph.add_nodes_from(range(n))
-            path = long_path(graph, width, context.rng("path"))
+            path = long_path(_path_graph(coupling), width, context.rng("path"))
         if path is None and trials == 0:
             raise ConfigError("placers:sabre has no layout to try: give it trials >= 1")
         confirm = int(self.option("confirm"))
@@ -120,3 +119,18 @@ class SabrePlacer(Placer):
         # The routing that scored the layout: routers:sabre replays it as one of its trials.
         context.properties["placers:sabre"] = {"swaps": chosen.swaps, "routing_seed": chosen.seed}
         return chosen.layout[: circuit.num_qubits]
+
+
+_PATH_GRAPHS: WeakKeyDictionary[Coupling, nx.Graph] = WeakKeyDictionary()
+
+
+def _path_graph(coupling: Coupling) -> nx.Graph:
+    """The coupling as the frozen networkx graph the long-path search walks (its edges in
+    the coupling's order, then every qubit), built once per coupling (``Coupling.of`` is
+    cached per backend graph), so its distances are computed once too."""
+    graph = _PATH_GRAPHS.get(coupling)
+    if graph is None:
+        graph = nx.Graph(coupling.edges)
+        graph.add_nodes_from(range(coupling.num_qubits))
+        graph = _PATH_GRAPHS[coupling] = nx.freeze(graph)
+    return graph

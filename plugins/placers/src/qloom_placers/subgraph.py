@@ -17,7 +17,7 @@ import rustworkx as rx
 
 from qloom import Circuit, PassContext
 from qloom_placers.base import Placer
-from qloom_placers.costs import ErrorModel
+from qloom_placers.costs import ErrorModel, error_model
 from qloom_placers.graphs import Interactions, coupling_graph, distance_matrix, to_rustworkx
 
 __all__ = ["SubgraphPlacer", "complete_idle", "embeddings"]
@@ -63,7 +63,7 @@ class SubgraphPlacer(Placer):
         calibration = backend.calibration or None
         trials = int(self.option("max_trials")) if calibration else 1
         found = embeddings(inter, graph, int(self.option("call_limit")))
-        model = ErrorModel(calibration, graph) if calibration is not None else None
+        model = error_model(calibration, graph) if calibration is not None else None
         dist = None if model is not None else distance_matrix(graph)
         best: tuple[float, list[int]] | None = None
         for embedding in islice(found, max(1, trials)):
