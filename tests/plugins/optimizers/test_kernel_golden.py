@@ -82,6 +82,7 @@ def test_levels_with_the_kernel_pass_check_pass_on_every_topology(level, natives
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @given(circuit=circuits(max_qubits=5, max_ops=25, max_unitary_qubits=2))
 def test_each_kernel_pass_after_routing_passes_check_pass(circuit):
+    require_distribution("qloom-routers")  # routers:sabre places the gates on the devices
     passes = ["optimizers:remove_identities", "optimizers:cancel", "optimizers:fuse_1q"]
     spec = {
         "name": "kernel",
