@@ -266,6 +266,8 @@ def markdown(
         f"Versions: {', '.join(meta['versions'])}. Seed {meta['seed']}, timeout "
         f"{meta['timeout']:g} s per job, every tool run side by side in one run.",
         "",
+        f"Circuits: {meta.get('circuit_set', 'shared: ../shared/benchmarks/circuits')}.",
+        "",
         "Tools:",
         "",
         *(f"- `{k}`: {v}" for k, v in meta["tools"].items()),
