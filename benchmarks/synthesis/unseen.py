@@ -6,8 +6,8 @@ final swaps, ripple-carry and QFT adders, phase estimation, IQP, hardware-effici
 ansatzes, QAOA on a random 4-regular graph, Grover, a chain of multi-controlled X gates,
 star-shaped GHZ and Bernstein-Vazirani, random Clifford+T, a 2D Heisenberg Trotter step
 and a hidden linear function. Families that ``qiskit.circuit.library`` or
-``qiskit.synthesis`` has come from there; the others are built by hand here. Sizes (12-90
-qubits) differ from the shared circuits'; a third fit ``hh27`` and ``line32``.
+``qiskit.synthesis`` has come from there; the others are built by hand here. Sizes (6-90
+qubits) differ from the shared circuits'; 13 of the 29 fit ``hh27``, 16 ``line32``.
 
 Every circuit is decomposed to u3 + cx by Qiskit at optimisation level 0 (as the shared
 circuits are) and written as OpenQASM 2 beside a ``manifest.csv`` with the shared
