@@ -158,14 +158,20 @@ def test_levels_are_described_with_their_providers():
         "unrollers:decompose",
         "optimizers:elide_swaps",
         "optimizers:optimize",
+        "pipelines:O3 search",
         "placers:subgraph",
         "placers:sabre",
         "routers:sabre",
         "unrollers:basis",
         "optimizers:optimize",
     ]
-    assert len(view.rows) == len(spec["passes"]) and view.ok
+    assert len([r for r in view.rows if r.depth == 0]) == len(spec["passes"]) and view.ok
+    search = view.rows[4]
+    assert search.options == {"trials": 4} and {r.depth for r in view.rows[5:]} == {1}
     for row in view.rows:
+        if row.kind == "pipelines":  # the inline search is O3's own
+            assert row.distribution == view.distribution
+            continue
         info = registry.info(row.kind, row.name)
         assert (row.distribution, row.version) == (info.distribution, info.version)
     assert view.rows[3].options["resynthesize"] is True
@@ -264,7 +270,7 @@ def test_cli_show_o3_and_the_emulator_default(capsys):
     require_distribution("qloom-hw-emulator")
     assert main(["pipeline", "show", "O3"]) == 0
     out = capsys.readouterr().out
-    assert "7  routers:sabre" in out and "qloom-routers" in out
+    assert "5.3    routers:sabre" in out and "qloom-routers" in out and "trials=4" in out
     assert main(["pipeline", "show", "--on", "emulator:heavy-hex-27"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("default pipeline of emulator:heavy-hex-27: 'emulator'")

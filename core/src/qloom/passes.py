@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from qloom.circuit import Circuit
     from qloom.layout import Layout
 
-__all__ = ["STAGES", "Pass", "PassContext", "derive_seed"]
+__all__ = ["STAGES", "Pass", "PassContext", "PassEvent", "derive_seed"]
 
 STAGES: dict[str, str] = {
     "padding": "PADDING",
@@ -54,6 +54,8 @@ class PassContext:
         placement: label of the pass that placed the circuit (``"placers:subgraph"``), or
             ``None``; a placer leaves a circuit that is already placed alone.
         padding: the user's padding strategy name; ``None`` means the backend's default.
+        trace: when a list, pipelines append what each pass did to it instead of calling
+            the pass hooks (``Trials`` runs candidates quietly and reports the one it keeps).
     """
 
     backend: Backend
@@ -65,6 +67,7 @@ class PassContext:
     placement: str | None = None
     padding: str | None = None
     finishers: list[Callable[[Circuit, PassContext], Circuit]] = field(default_factory=list)
+    trace: list[PassEvent] | None = None
 
     def compose(self, step: Layout) -> None:
         """Record that a pass's output relates to its input by ``step``.
@@ -91,6 +94,18 @@ class PassContext:
     def derive(self, *salt: int | str) -> int:
         """A child seed for a sub-step (a pass inside a pipeline, a trial of a router)."""
         return derive_seed(self.seed, *salt)
+
+
+@dataclass(frozen=True)
+class PassEvent:
+    """One leaf pass run while hooks were held back: enough to report it afterwards."""
+
+    label: str
+    stage: str
+    before: Circuit
+    after: Circuit
+    wall: float
+    cpu: float
 
 
 def derive_seed(seed: int, *salt: int | str) -> int:

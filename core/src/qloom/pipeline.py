@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from qloom.errors import ConfigError, MissingPartsError, PassError, TaskError, UnknownPluginError
 from qloom.hooks import hooks
 from qloom.options import check_options
-from qloom.passes import Pass, PassContext, derive_seed
+from qloom.passes import Pass, PassContext, PassEvent, derive_seed
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit
@@ -57,14 +57,20 @@ class Pipeline(Pass):
         try:
             for index, step in enumerate(self.passes):
                 context.seed = derive_seed(root_seed, index, step.label)
-                if not isinstance(step, Pipeline):
+                leaf = not isinstance(step, Pipeline)
+                trace = context.trace
+                if leaf and trace is None:
                     caller.pass_started(step.label, step.stage, circuit, context)
+                before = circuit
                 wall, cpu = time.perf_counter(), time.process_time()
                 circuit = self._run_step(step, circuit, context)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                if not isinstance(step, Pipeline):
+                if leaf:
                     timings.append({"pass": step.label, "wall": wall, "cpu": cpu})
-                    caller.pass_finished(step.label, step.stage, circuit, context, wall, cpu)
+                    if trace is None:
+                        caller.pass_finished(step.label, step.stage, circuit, context, wall, cpu)
+                    else:
+                        trace.append(PassEvent(step.label, step.stage, before, circuit, wall, cpu))
             if outermost:
                 circuit = self._finish(circuit, context)
         finally:
@@ -132,7 +138,7 @@ class Pipeline(Pass):
         for position, entry in enumerate(spec.get("passes", [])):
             try:
                 if isinstance(entry, Mapping) and "passes" in entry:  # nested, inline
-                    passes.append(cls.from_spec(entry, registry))
+                    passes.append(_nested(entry, registry))
                     continue
                 kind, part, options = _parse_entry(entry, position, spec.get("name"))
                 passes.append(make_pass(kind, part, options, registry))
@@ -150,6 +156,15 @@ class Pipeline(Pass):
         return (
             f"<Pipeline '{self.name}': {' -> '.join(p.label for p in self.passes) or 'identity'}>"
         )
+
+
+def _nested(spec: Mapping[str, Any], registry: Registry) -> Pipeline:
+    """An inline nested pipeline; with ``"trials": K``, a ``Trials`` of its passes."""
+    if "trials" not in spec:
+        return Pipeline.from_spec(spec, registry)
+    from qloom.trials import Trials
+
+    return Trials.from_spec(spec, registry)
 
 
 def make_pass(

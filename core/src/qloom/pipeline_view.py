@@ -372,7 +372,10 @@ class _Walker:
             return [self.built_row(entry, number, depth)]
         if isinstance(entry, Mapping) and "passes" in entry:  # an inline nested pipeline
             name = str(entry.get("name", "custom"))
-            row = _row(number, depth, "pipelines", name, {}, parent, entry.get("description", ""))
+            shown = {"trials": entry["trials"]} if "trials" in entry else {}
+            row = _row(
+                number, depth, "pipelines", name, shown, parent, entry.get("description", "")
+            )
             return [row, *self.children(entry, f"{number}.", depth + 1, parent, seen)]
         kind, name, options = _parse_entry(entry, position, owner)
         if kind == "pipelines":

@@ -14,6 +14,14 @@ __all__ = ["o0", "o1", "o2", "o3"]
 
 Spec = dict[str, Any]
 
+SABRE_PLACER: Spec = {"pass": "placers:sabre", "commute": True}
+SABRE_ROUTER: Spec = {"pass": "routers:sabre", "commute": True}
+"""SABRE layout and routing that execute commuting gates (CNOTs sharing a control or a
+target, diagonal gates) in whichever order needs fewest swaps."""
+
+O3_TRIALS = 4
+"""Placement-to-optimisation runs of ``O3``, the best kept (see ``qloom.trials``)."""
+
 
 def o0() -> Spec:
     """``O0``: trivial layout, shortest-path SWAPs, translation; no optimisation."""
@@ -26,12 +34,13 @@ def o0() -> Spec:
 
 
 def o1() -> Spec:
-    """``O1``: quick SABRE, then 1q fusion and (commutation-aware) cancellation."""
+    """``O1``: quick commutation-aware SABRE, then 1q fusion and (commutation-aware)
+    cancellation."""
     return _level(
         "O1",
         "VF2 or quick SABRE layout and routing, 1q fusion and gate cancellation",
-        placement=["placers:subgraph", {"pass": "placers:sabre", "trials": 8, "iterations": 2}],
-        routing={"pass": "routers:sabre", "trials": 4},
+        placement=["placers:subgraph", {**SABRE_PLACER, "trials": 8, "iterations": 2}],
+        routing={**SABRE_ROUTER, "trials": 4},
         after=[{"pass": "optimizers:optimize", "resynthesize": False}],
     )
 
@@ -41,8 +50,8 @@ def o2() -> Spec:
     return _level(
         "O2",
         "VF2 or SABRE layout and routing, then fusion, cancellation and 2q block resynthesis",
-        placement=["placers:subgraph", "placers:sabre"],
-        routing="routers:sabre",
+        placement=["placers:subgraph", {**SABRE_PLACER}],
+        routing={**SABRE_ROUTER},
         after=[{"pass": "optimizers:optimize", "resynthesize": True}],
     )
 
@@ -53,9 +62,10 @@ def o3() -> Spec:
         "O3",
         "as O2, with swaps elided and the circuit optimised and resynthesised before placement",
         before=["optimizers:elide_swaps", {"pass": "optimizers:optimize", "resynthesize": True}],
-        placement=["placers:subgraph", "placers:sabre"],
-        routing="routers:sabre",
+        placement=["placers:subgraph", {**SABRE_PLACER}],
+        routing={**SABRE_ROUTER},
         after=[{"pass": "optimizers:optimize", "resynthesize": True}],
+        trials=O3_TRIALS,
     )
 
 
@@ -67,14 +77,12 @@ def _level(
     routing: Any,
     before: list[Any] | None = None,
     after: list[Any] | None = None,
+    trials: int = 1,
 ) -> Spec:
-    passes = [
-        "padding:auto",
-        "unrollers:decompose",
-        *(before or []),
-        *placement,
-        routing,
-        "unrollers:basis",
-        *(after or []),
-    ]
+    mapped: list[Any] = [*placement, routing, "unrollers:basis", *(after or [])]
+    if trials > 1:
+        # Placement and routing are seeded searches whose near-equal answers differ once
+        # translated and optimised: run them (and what follows) several times, keep the best.
+        mapped = [{"name": f"{name} search", "trials": trials, "passes": mapped}]
+    passes = ["padding:auto", "unrollers:decompose", *(before or []), *mapped]
     return {"name": name, "description": description, "passes": passes}

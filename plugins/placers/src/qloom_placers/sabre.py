@@ -55,6 +55,9 @@ class SabrePlacer(Placer):
         confirm: extra routings of each of the four best layouts before choosing, since
             one routing is a noisy score (default 4).
         force: place even when an earlier placer already did (default False).
+        commute: route gates that commute in any order (see ``routers:sabre``; default
+            False). Give it the router's value, so the routing that scored the layout is
+            the one the router replays.
         lookahead, lookahead_weight, layer_weights, decay, decay_reset, release: the routing
             heuristic (see ``routers:sabre``; same defaults).
 
@@ -70,6 +73,7 @@ class SabrePlacer(Placer):
         "starts": True,
         "budget": DEFAULT_BUDGET,
         "confirm": 4,
+        "commute": False,
         **{name: getattr(Heuristic(), name) for name in _ROUTING},
     }
 
@@ -82,7 +86,7 @@ class SabrePlacer(Placer):
         n = coupling.num_qubits
         # Idle wires at the end (padding adds them) are free qubits, not part of the search.
         width = 1 + max((q for op in circuit for q in op.qubits), default=-1)
-        dag = RoutingDag.from_circuit(circuit, n)
+        dag = RoutingDag.from_circuit(circuit, n, commute=bool(self.option("commute")))
         if dag.num_two == 0 and MULTI not in dag.kind:
             return list(range(circuit.num_qubits))
         heuristic = Heuristic.from_options({k: v for k, v in self.options.items() if k in _ROUTING})

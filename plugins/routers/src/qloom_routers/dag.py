@@ -6,6 +6,13 @@ conditioned or writing classical bits. A plain one-qubit operation (a gate or a 
 "rides" on the next node of its wire and is emitted just before it, so the router never
 looks at it; those after a wire's last node form the ``tail``. Wires are the circuit's
 qubits, then its classical bits, so measurements and conditions keep their order.
+
+With ``commute=True`` the DAG orders only gates that do not commute: consecutive gates that
+act alike on a qubit (all diagonal there, or all X-like; see ``commutation``) form a group on
+that wire, and each depends on the group before it rather than on its neighbour. The router
+may then execute CNOTs sharing a control or a target, or diagonal gates such as the ``cp``
+of a QFT, in whichever order needs the fewest swaps. A one-qubit gate that acts alike rides
+along inside a group (it commutes with every member); any other one-qubit gate closes it.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qloom import Circuit
+from qloom_routers.commutation import TRANSPARENT, acts_on_wires
 
 __all__ = ["FREE", "MULTI", "TWO", "RoutingDag"]
 
@@ -22,6 +30,10 @@ TWO = 1
 """A two-qubit gate: executable when its qubits are coupled."""
 MULTI = 2
 """A gate on three or more qubits: executable only when they are pairwise coupled."""
+
+GROUP_LIMIT = 64
+"""Most gates in one commuting group on a wire: the gates of the next group each get an edge
+from every member, so the bound keeps the edges linear in the gates."""
 
 
 @dataclass
@@ -57,8 +69,14 @@ class RoutingDag:
     num_two: int = 0
 
     @classmethod
-    def from_circuit(cls, circuit: Circuit, num_wires: int | None = None) -> RoutingDag:
-        """The routing DAG of ``circuit`` over ``num_wires`` qubit wires (default: its width)."""
+    def from_circuit(
+        cls, circuit: Circuit, num_wires: int | None = None, commute: bool = False
+    ) -> RoutingDag:
+        """The routing DAG of ``circuit`` over ``num_wires`` qubit wires (default: its width).
+
+        ``commute``: order only gates that do not commute (see the module docstring);
+        without it every node depends on the previous node of each of its wires.
+        """
         nq = circuit.num_qubits if num_wires is None else num_wires
         dag = cls(nq)
         creg_wires: dict[str, tuple[int, ...]] = {}
@@ -67,62 +85,106 @@ class RoutingDag:
             creg_wires[reg.name] = tuple(range(start, start + reg.size))
             start += reg.size
         last = [-1] * (nq + circuit.num_clbits)
+        # Per qubit wire: the current group of commuting nodes, how they act on the wire (0:
+        # a group of one that commutes with nothing), the group before it (what members
+        # depend on) and whether a one-qubit gate since has closed it. Without ``commute``
+        # every group is one node.
+        group: list[list[int]] = [[] for _ in range(nq)]
+        action = [0] * nq
+        previous: list[list[int]] = [[] for _ in range(nq)]
+        closed = [False] * nq
         pending: list[list[int]] = [[] for _ in range(nq)]
-        kind, qa, qb, qubits, names, op_index = (
-            dag.kind,
-            dag.qa,
-            dag.qb,
-            dag.qubits,
-            dag.names,
-            dag.op,
-        )
-        succ, pred, riders = dag.succ, dag.pred, dag.riders
-        for index, op in enumerate(circuit):
+        ops = circuit.operations
+
+        def add(
+            index: int, code: int, qs: tuple[int, ...], deps: list[int], ride: list[int]
+        ) -> int:
+            node = len(dag.kind)
+            dag.kind.append(code)
+            two = code == TWO
+            dag.qa.append(qs[0] if two else -1)
+            dag.qb.append(qs[1] if two else -1)
+            dag.num_two += two
+            dag.qubits.append(qs)
+            dag.names.append(ops[index].name)
+            dag.op.append(index)
+            dag.pred.append(deps)
+            dag.succ.append([])
+            for p in deps:
+                dag.succ[p].append(node)
+            dag.riders.append(ride)
+            return node
+
+        for index, op in enumerate(ops):
             qs = op.qubits
             clbits = op.clbits
             condition = op.condition
             if len(qs) == 1 and not clbits and condition is None:
-                pending[qs[0]].append(index)
+                q = qs[0]
+                pending[q].append(index)
+                if commute:
+                    acts = acts_on_wires(op.name, qs, False)[0]
+                    if acts != TRANSPARENT and (acts == 0 or acts != action[q]):
+                        closed[q] = True
                 continue
-            node = len(kind)
             name = op.name
-            if name == "barrier" or len(qs) < 2:
-                kind.append(FREE)
-                qa.append(-1)
-                qb.append(-1)
-            elif len(qs) == 2:
-                kind.append(TWO)
-                qa.append(qs[0])
-                qb.append(qs[1])
-                dag.num_two += 1
-            else:
-                kind.append(MULTI)
-                qa.append(-1)
-                qb.append(-1)
-            qubits.append(qs)
-            names.append(name)
-            op_index.append(index)
-            wires: list[int] = list(qs)
+            acting = (
+                acts_on_wires(name, qs, bool(clbits) or condition is not None)
+                if commute
+                else (0,) * len(qs)
+            )
+            joins = [
+                bool(acts)
+                and acts == action[w]
+                and not closed[w]
+                and 0 < len(group[w]) < GROUP_LIMIT
+                for w, acts in zip(qs, acting, strict=True)
+            ]
+            if commute:
+                # One-qubit gates waiting on a wire where a new group starts must precede
+                # every gate of that group, not just the first: they become a free node
+                # between the groups.
+                # (A gate that commutes with nothing there has no group to share.)
+                for w, acts, join in zip(qs, acting, joins, strict=True):
+                    if acts and not join and pending[w]:
+                        *ride, own = pending[w]
+                        pending[w] = []
+                        gate = add(own, FREE, (w,), list(group[w]), ride)
+                        previous[w], group[w], action[w] = group[w], [gate], 0
+            node = len(dag.kind)
+            before: list[int] = []
+            seen: set[int] = set()
+            for w, acts, join in zip(qs, acting, joins, strict=True):
+                if join:
+                    deps = previous[w]
+                    group[w].append(node)
+                else:
+                    deps = group[w]
+                    previous[w], group[w], action[w] = group[w], [node], acts
+                    closed[w] = False
+                for p in deps:
+                    if p not in seen:
+                        seen.add(p)
+                        before.append(p)
+            wires: list[int] = []
             if clbits:
                 wires.extend(nq + c for c in clbits)
             if condition is not None:
                 wires.extend(creg_wires[condition[0]])
-            before: list[int] = []
             for w in wires:
                 p = last[w]
-                if p >= 0 and p not in before:
+                if p >= 0 and p not in seen:
+                    seen.add(p)
                     before.append(p)
-                    succ[p].append(node)
                 last[w] = node
-            pred.append(before)
-            succ.append([])
-            ride: list[int] = []
+            ride_on: list[int] = []
             for q in qs:
                 if pending[q]:
-                    ride.extend(pending[q])
+                    ride_on.extend(pending[q])
                     pending[q] = []
-            riders.append(ride)
-        dag.npred = [len(p) for p in pred]
+            code = FREE if name == "barrier" or len(qs) < 2 else TWO if len(qs) == 2 else MULTI
+            add(index, code, qs, before, ride_on)
+        dag.npred = [len(p) for p in dag.pred]
         dag.tail = sorted(i for wire in pending for i in wire)
         return dag
 

@@ -42,10 +42,14 @@ class SabreRouter(Router):
         release: swaps without progress before the release valve (default 10 x qubits).
         max_swaps: give up with ``MappingError`` beyond this many swaps (default: a
             bound the release valve never reaches).
+        commute: order only gates that do not commute (CNOTs sharing a control or a
+            target, diagonal gates), so such gates are routed in whichever order needs
+            fewest swaps (default off; the levels turn it on). See ``RoutingDag``.
     """
 
     option_defaults: ClassVar[Mapping[str, Any]] = {
         "trials": DEFAULT_TRIALS,
+        "commute": False,
         **{f.name: getattr(Heuristic(), f.name) for f in fields(Heuristic)},
     }
 
@@ -57,7 +61,7 @@ class SabreRouter(Router):
             raise ConfigError(f"{self.label}: trials must be at least 1, got {trials}")
         heuristic = Heuristic.from_options(self.options)
         n = coupling.num_qubits
-        dag = RoutingDag.from_circuit(circuit, n)
+        dag = RoutingDag.from_circuit(circuit, n, commute=bool(self.option("commute")))
         layout = list(range(n))
         check_reachable(
             ((dag.op[i], dag.names[i], dag.qubits[i]) for i, k in enumerate(dag.kind) if k >= TWO),
