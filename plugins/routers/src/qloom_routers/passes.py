@@ -42,6 +42,9 @@ class SabreRouter(Router):
         release: swaps without progress before the release valve (default 10 x qubits).
         max_swaps: give up with ``MappingError`` beyond this many swaps (default: a
             bound the release valve never reaches).
+        swap_cost_weight: score swaps by the entanglers they add after 2q block
+            resynthesis, and keep the trial whose swaps add fewest (default 0: every swap
+            costs the same; see ``Heuristic``).
     """
 
     option_defaults: ClassVar[Mapping[str, Any]] = {
