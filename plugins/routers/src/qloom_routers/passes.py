@@ -29,9 +29,8 @@ class SabreRouter(Router):
     add fewest entanglers after 2q block resynthesis; then lowest two-qubit depth, then
     lowest trial number) is emitted. The trials run in one call of the compiled search, on
     threads; the same seed gives the same circuit on any machine and any number of threads.
-    When
-    ``placers:sabre`` placed the circuit, the routing that scored its layout is replayed as
-    an extra first trial, so routing never does worse than the placer measured.
+    When ``placers:sabre`` placed the circuit, the routing that scored its layout is
+    replayed as an extra first trial, so routing never does worse than the placer measured.
 
     Options:
         trials: routing trials (default 8).
