@@ -96,8 +96,10 @@ impl From<RouteError> for PlaceError {
     }
 }
 
-/// A scored layout: swaps, two-qubit depth, trial, the layout, the routing seed.
-type Scored = (u64, u64, usize, Vec<usize>, u64);
+/// A scored layout: its routing's rank ([`qloom_sabre::RouteResult::rank`]: swaps or
+/// merged entangler cost, then two-qubit depth), trial, the layout, the routing seed and
+/// its swaps.
+type Scored = ((u64, u64), usize, Vec<usize>, u64, u64);
 
 /// `(trials, iterations, confirm)` cut down so all routings fit in `budget` gates
 /// (`_fit`): confirmation gets at most a fifth, then the structured starts keep as many
@@ -193,7 +195,8 @@ fn parallel<T: Send>(tasks: usize, threads: usize, job: impl Fn(usize) -> T + Sy
 }
 
 /// The SABRE layout search: the layout whose forward routing of `dag` needs fewest swaps
-/// (then lowest depth, then earliest trial). `backward` is the reversed DAG.
+/// (or, when `heuristic` costs swaps, adds fewest entanglers after resynthesis; then
+/// lowest depth, then earliest trial). `backward` is the reversed DAG.
 pub fn place(
     dag: &RoutingDag,
     backward: &RoutingDag,
@@ -278,7 +281,7 @@ pub fn place(
                 &mut generator(seed),
                 false,
             )?;
-            out.push((result.swaps, result.depth, trial, layout, seed));
+            out.push((result.rank(heuristic), trial, layout, seed, result.swaps));
             if step == iterations {
                 break;
             }
@@ -298,13 +301,13 @@ pub fn place(
     for result in parallel(total, threads, run_trial) {
         scored.extend(result?);
     }
-    scored.sort_by_key(|s| (s.0, s.1, s.2));
+    scored.sort_by_key(|s| (s.0, s.1));
     let mut leaders: Vec<&Scored> = Vec::new();
     for entry in &scored {
         if leaders.len() == LEADERS {
             break;
         }
-        if leaders.iter().all(|other| other.3 != entry.3) {
+        if leaders.iter().all(|other| other.2 != entry.2) {
             leaders.push(entry);
         }
     }
@@ -312,7 +315,7 @@ pub fn place(
     let run_confirm = |i: usize| -> Result<Scored, PlaceError> {
         let (rank, repeat) = (i / confirm, i % confirm);
         let seed = derive(&plan.seed, &[CONFIRM_SALT, rank as u64, repeat as u64]);
-        let (_, _, trial, layout, _) = leaders[rank];
+        let (_, trial, layout, _, _) = leaders[rank];
         let result = route(
             dag,
             coupling,
@@ -321,19 +324,25 @@ pub fn place(
             &mut generator(seed),
             false,
         )?;
-        Ok((result.swaps, result.depth, *trial, layout.clone(), seed))
+        Ok((
+            result.rank(heuristic),
+            *trial,
+            layout.clone(),
+            seed,
+            result.swaps,
+        ))
     };
     let mut best = scored[0].clone();
     for entry in parallel(runs, threads, run_confirm) {
         let entry = entry?;
-        if (entry.0, entry.1, entry.2) < (best.0, best.1, best.2) {
+        if (entry.0, entry.1) < (best.0, best.1) {
             best = entry;
         }
     }
     Ok(Placement {
-        swaps: best.0,
-        layout: best.3,
-        seed: best.4,
+        swaps: best.4,
+        layout: best.2,
+        seed: best.3,
     })
 }
 

@@ -18,6 +18,7 @@ fn heuristic() -> Heuristic {
         decay_reset: 5,
         release: 60,
         max_swaps: None,
+        swap_cost_weight: 0.0,
     }
 }
 

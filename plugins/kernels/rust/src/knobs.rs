@@ -16,8 +16,10 @@ pub struct SabreKnobs {
 impl SabreKnobs {
     #[new]
     #[pyo3(signature = (
-        *, lookahead, lookahead_weight, layer_weights, decay, decay_reset, release, max_swaps
+        *, lookahead, lookahead_weight, layer_weights, decay, decay_reset, release, max_swaps,
+        swap_cost_weight = 0.0
     ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         lookahead: usize,
         lookahead_weight: f64,
@@ -26,10 +28,16 @@ impl SabreKnobs {
         decay_reset: u64,
         release: usize,
         max_swaps: Option<u64>,
+        swap_cost_weight: f64,
     ) -> PyResult<Self> {
         if layer_weights.is_empty() || decay_reset == 0 || release == 0 {
             return Err(PyValueError::new_err(
                 "layer_weights must not be empty; decay_reset and release at least 1",
+            ));
+        }
+        if !(swap_cost_weight >= 0.0 && swap_cost_weight.is_finite()) {
+            return Err(PyValueError::new_err(
+                "swap_cost_weight must be a finite number, not negative",
             ));
         }
         let inner = Heuristic {
@@ -40,6 +48,7 @@ impl SabreKnobs {
             decay_reset,
             release,
             max_swaps,
+            swap_cost_weight,
         };
         Ok(SabreKnobs { inner })
     }
@@ -79,19 +88,25 @@ impl SabreKnobs {
         self.inner.max_swaps
     }
 
+    #[getter]
+    fn swap_cost_weight(&self) -> f64 {
+        self.inner.swap_cost_weight
+    }
+
     fn __repr__(&self) -> String {
         let h = &self.inner;
         let max_swaps = h.max_swaps.map_or("None".to_string(), |m| m.to_string());
         format!(
             "SabreKnobs(lookahead={}, lookahead_weight={:?}, layer_weights={:?}, decay={:?}, \
-             decay_reset={}, release={}, max_swaps={})",
+             decay_reset={}, release={}, max_swaps={}, swap_cost_weight={:?})",
             h.lookahead,
             h.lookahead_weight,
             h.layer_weights,
             h.decay,
             h.decay_reset,
             h.release,
-            max_swaps
+            max_swaps,
+            h.swap_cost_weight
         )
     }
 }

@@ -158,8 +158,9 @@ def sabre_route_best(
     record: bool,
     threads: int | None = None,
 ) -> tuple[int, SabreOutcome]:
-    """Route ``dag`` once per seed (the trials) and keep the best: fewest swaps, then the
-    lowest two-qubit depth, then the earliest trial.
+    """Route ``dag`` once per seed (the trials) and keep the best: fewest swaps (with
+    ``knobs.swap_cost_weight > 0``: fewest entanglers the swaps add after 2q block
+    resynthesis), then the lowest two-qubit depth, then the earliest trial.
 
     Trial ``i`` breaks ties with ``random.Random(seeds[i])``, so the outcome is what calling
     ``sabre_route`` for each seed in order and keeping a trial only when strictly better

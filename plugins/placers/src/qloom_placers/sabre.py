@@ -33,7 +33,15 @@ from qloom_routers.engine import knobs, mapping_errors, native_dag, native_devic
 
 __all__ = ["SabrePlacer"]
 
-_ROUTING = ("lookahead", "lookahead_weight", "layer_weights", "decay", "decay_reset", "release")
+_ROUTING = (
+    "lookahead",
+    "lookahead_weight",
+    "layer_weights",
+    "decay",
+    "decay_reset",
+    "release",
+    "swap_cost_weight",
+)
 
 DEFAULT_BUDGET = 200_000
 """Default cap on routed two-qubit gates (trials x routings x gates) of one placement."""
@@ -58,8 +66,10 @@ class SabrePlacer(Placer):
         commute: route gates that commute in any order (see ``routers:sabre``; default
             False). Give it the router's value, so the routing that scored the layout is
             the one the router replays.
-        lookahead, lookahead_weight, layer_weights, decay, decay_reset, release: the routing
-            heuristic (see ``routers:sabre``; same defaults).
+        lookahead, lookahead_weight, layer_weights, decay, decay_reset, release,
+            swap_cost_weight: the routing heuristic (see ``routers:sabre``; same defaults);
+            with ``swap_cost_weight`` above 0 layouts are ranked by the entanglers their
+            routing's swaps add after 2q block resynthesis instead of by swaps.
 
     Circuits narrower than the device leave the other physical qubits free for routing;
     each group of interacting qubits is kept inside one connected component of the

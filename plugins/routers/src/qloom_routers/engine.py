@@ -137,8 +137,9 @@ def route_best(
     """Route ``dag`` once per seed and keep the best trial, in one call on threads.
 
     The same as calling ``route`` with ``random.Random(seed)`` for each seed in order and
-    keeping a result only when it has fewer swaps, or as many and a lower depth; the trials
-    run in parallel with the GIL released.
+    keeping a result only when it has fewer swaps (with ``heuristic.swap_cost_weight`` above
+    0: when its swaps add fewer entanglers after 2q block resynthesis), or as many and a
+    lower depth; the trials run in parallel with the GIL released.
 
     Returns:
         The index of the chosen seed and its result.
@@ -169,6 +170,7 @@ def knobs(heuristic: Heuristic, coupling: Coupling) -> SabreKnobs:
         decay_reset=heuristic.decay_reset,
         release=heuristic.release or 10 * coupling.num_qubits,
         max_swaps=heuristic.max_swaps,
+        swap_cost_weight=heuristic.swap_cost_weight,
     )
 
 

@@ -25,11 +25,12 @@ class SabreRouter(Router):
     """SABRE routing (Li, Ding & Xie 2019) as refined by LightSABRE (Zou et al. 2024).
 
     Each trial routes the circuit from its current placement with its own seeded tie
-    breaking; the trial with fewest swaps (then lowest two-qubit depth, then lowest trial
-    number) is emitted. The trials run in one call of the compiled search, on threads; the
-    same seed gives the same circuit on any machine and any number of threads. When
-    ``placers:sabre`` placed the circuit, the routing that scored its layout is replayed as
-    an extra first trial, so routing never does worse than the placer measured.
+    breaking; the trial with fewest swaps (with ``swap_cost_weight`` above 0: whose swaps
+    add fewest entanglers after 2q block resynthesis; then lowest two-qubit depth, then
+    lowest trial number) is emitted. The trials run in one call of the compiled search, on
+    threads; the same seed gives the same circuit on any machine and any number of threads.
+    When ``placers:sabre`` placed the circuit, the routing that scored its layout is
+    replayed as an extra first trial, so routing never does worse than the placer measured.
 
     Options:
         trials: routing trials (default 8).
@@ -45,6 +46,9 @@ class SabreRouter(Router):
         commute: order only gates that do not commute (CNOTs sharing a control or a
             target, diagonal gates), so such gates are routed in whichever order needs
             fewest swaps (default off; the levels turn it on). See ``RoutingDag``.
+        swap_cost_weight: score swaps by the entanglers they add after 2q block
+            resynthesis, and keep the trial whose swaps add fewest (default 0: every swap
+            costs the same; see ``Heuristic``).
     """
 
     option_defaults: ClassVar[Mapping[str, Any]] = {
