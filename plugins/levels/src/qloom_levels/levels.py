@@ -19,6 +19,11 @@ SABRE_ROUTER: Spec = {"pass": "routers:sabre", "commute": True}
 """SABRE layout and routing that execute commuting gates (CNOTs sharing a control or a
 target, diagonal gates) in whichever order needs fewest swaps."""
 
+SWAP_COST = {"swap_cost_weight": 1 / 3}
+"""Score swaps by the entanglers they add once 2q blocks are resynthesised (a swap right
+after a gate on its pair merges into it): one distance step is one swap, 3 entanglers, so
+a weight of 1/3 puts both terms in the same unit. For the levels that resynthesise."""
+
 O3_TRIALS = 4
 """Placement-to-optimisation runs of ``O3``, the best kept (see ``qloom.trials``)."""
 
@@ -50,8 +55,8 @@ def o2() -> Spec:
     return _level(
         "O2",
         "VF2 or SABRE layout and routing, then fusion, cancellation and 2q block resynthesis",
-        placement=["placers:subgraph", {**SABRE_PLACER}],
-        routing={**SABRE_ROUTER},
+        placement=["placers:subgraph", {**SABRE_PLACER, **SWAP_COST}],
+        routing={**SABRE_ROUTER, **SWAP_COST},
         after=[{"pass": "optimizers:optimize", "resynthesize": True}],
     )
 
@@ -62,8 +67,8 @@ def o3() -> Spec:
         "O3",
         "as O2, with swaps elided and the circuit optimised and resynthesised before placement",
         before=["optimizers:elide_swaps", {"pass": "optimizers:optimize", "resynthesize": True}],
-        placement=["placers:subgraph", {**SABRE_PLACER}],
-        routing={**SABRE_ROUTER},
+        placement=["placers:subgraph", {**SABRE_PLACER, **SWAP_COST}],
+        routing={**SABRE_ROUTER, **SWAP_COST},
         after=[{"pass": "optimizers:optimize", "resynthesize": True}],
         trials=O3_TRIALS,
     )
