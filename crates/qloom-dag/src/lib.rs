@@ -24,15 +24,21 @@ pub enum Kind {
     Two,
     /// A gate on three or more qubits: executable only when they are pairwise coupled.
     Multi,
+    /// A one-qubit gate kept as a node only to order groups of commuting gates (in a DAG
+    /// that lets commuting gates go in any order): needs no coupling, and unlike `Free`
+    /// it does not separate the two-qubit gates around it.
+    One,
 }
 
 impl Kind {
-    /// The kind numbered as in `qloom_routers.dag` (`FREE = 0`, `TWO = 1`, `MULTI = 2`).
+    /// The kind numbered as in `qloom_routers.dag` (`FREE = 0`, `TWO = 1`, `MULTI = 2`,
+    /// `ONE = 3`).
     pub fn from_code(code: u8) -> Option<Kind> {
         match code {
             0 => Some(Kind::Free),
             1 => Some(Kind::Two),
             2 => Some(Kind::Multi),
+            3 => Some(Kind::One),
             _ => None,
         }
     }
@@ -148,6 +154,11 @@ impl RoutingDag {
                 }
                 Kind::Multi if qs.len() < 3 => {
                     return Err(shape(format!("node {i} is a wide gate on wires {qs:?}")));
+                }
+                Kind::One if qs.len() != 1 => {
+                    return Err(shape(format!(
+                        "node {i} is a one-qubit gate on wires {qs:?}"
+                    )));
                 }
                 _ => {}
             }
@@ -441,6 +452,7 @@ mod tests {
         assert!(two(vec![0, 1], vec![0]).is_err());
         assert!(two(vec![0, 1], vec![5]).is_err());
         assert!(two(vec![0, 1], vec![2]).is_err());
-        assert_eq!(Kind::from_code(3), None);
+        assert_eq!(Kind::from_code(3), Some(Kind::One));
+        assert_eq!(Kind::from_code(4), None);
     }
 }

@@ -13,7 +13,7 @@ pub fn interactions(dag: &RoutingDag) -> Vec<((usize, usize), u64)> {
     let mut index = std::collections::HashMap::new();
     let mut out: Vec<((usize, usize), u64)> = Vec::new();
     for node in 0..dag.len() {
-        if dag.kind(node) == Kind::Free {
+        if matches!(dag.kind(node), Kind::Free | Kind::One) {
             continue;
         }
         let wires = dag.qubits(node);
@@ -43,7 +43,7 @@ pub fn groups(dag: &RoutingDag, width: usize) -> Vec<Vec<usize>> {
         x
     }
     for node in 0..dag.len() {
-        if dag.kind(node) == Kind::Free {
+        if matches!(dag.kind(node), Kind::Free | Kind::One) {
             continue;
         }
         let wires = dag.qubits(node);

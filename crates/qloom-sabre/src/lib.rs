@@ -445,6 +445,7 @@ impl Search<'_> {
                     self.close_blocks(node);
                 }
                 Kind::Free => self.close_blocks(node),
+                Kind::One => {}
             }
             if let Some(events) = &mut self.events {
                 events.push(node as i64);

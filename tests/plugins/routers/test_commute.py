@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 
 from qloom import Circuit, qasm2, transpile
 from qloom.testing import assert_equivalent, check_pass, circuits
-from qloom_routers import FREE, RoutingDag
+from qloom_routers import ONE, RoutingDag
 from qloom_routers.commutation import ACTS_AS_X, ACTS_AS_Z, acts_on_wires
 from support import require_distribution
 from support.topologies import device, devices, grid, line
@@ -71,7 +71,7 @@ def test_a_one_qubit_gate_that_does_not_commute_closes_the_group():
     dag = RoutingDag.from_circuit(circuit, 3, commute=True)
     # h becomes a free node between the groups: every gate after it waits for it
     assert dag.pred == [[], [0], [1]]
-    assert dag.op[1] == 1 and dag.kind[1] == FREE
+    assert dag.op[1] == 1 and dag.kind[1] == ONE
     alike = RoutingDag.from_circuit(Circuit(3).cx(0, 1).rz(0.2, 0).cx(0, 2), 3, commute=True)
     assert alike.pred == [[], []]
 

@@ -72,7 +72,7 @@ impl Dag {
             .enumerate()
             .map(|(i, &k)| {
                 Kind::from_code(k).ok_or_else(|| {
-                    PyValueError::new_err(format!("node {i} has kind {k}: 0, 1 or 2 expected"))
+                    PyValueError::new_err(format!("node {i} has kind {k}: 0, 1, 2 or 3 expected"))
                 })
             })
             .collect::<PyResult<Vec<Kind>>>()?;

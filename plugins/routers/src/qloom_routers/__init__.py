@@ -8,7 +8,7 @@ can count swaps for candidate layouts without building circuits.
 from qloom_routers.base import Router
 from qloom_routers.basic import BasicRouter
 from qloom_routers.coupling import UNREACHABLE, Coupling
-from qloom_routers.dag import FREE, MULTI, TWO, RoutingDag
+from qloom_routers.dag import FREE, MULTI, ONE, TWO, RoutingDag
 from qloom_routers.direction import DirectionFixer, is_symmetric
 from qloom_routers.emit import emit
 from qloom_routers.engine import RouteResult, route, route_best
@@ -18,6 +18,7 @@ from qloom_routers.passes import SabreRouter
 __all__ = [
     "FREE",
     "MULTI",
+    "ONE",
     "TWO",
     "UNREACHABLE",
     "BasicRouter",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from qloom import Circuit
 from qloom_routers.commutation import TRANSPARENT, acts_on_wires
 
-__all__ = ["FREE", "MULTI", "TWO", "RoutingDag"]
+__all__ = ["FREE", "MULTI", "ONE", "TWO", "RoutingDag"]
 
 FREE = 0
 """A node that needs no coupling: barrier, measurement, conditioned one-qubit gate."""
@@ -30,6 +30,9 @@ TWO = 1
 """A two-qubit gate: executable when its qubits are coupled."""
 MULTI = 2
 """A gate on three or more qubits: executable only when they are pairwise coupled."""
+ONE = 3
+"""A one-qubit gate made a node only to order two groups of commuting gates (``commute``):
+needs no coupling and, unlike a ``FREE`` node, does not end the 2q block before it."""
 
 GROUP_LIMIT = 64
 """Most gates in one commuting group on a wire: the gates of the next group each get an edge
@@ -42,7 +45,7 @@ class RoutingDag:
 
     Attributes:
         num_wires: number of qubit wires (the routed width, at least the circuit's).
-        kind: ``FREE``, ``TWO`` or ``MULTI`` per node.
+        kind: ``FREE``, ``TWO``, ``MULTI`` or ``ONE`` per node.
         qa, qb: the two qubit wires of a ``TWO`` node (``-1`` for other nodes).
         qubits: the qubit wires of each node.
         names: the operation name of each node (for error messages).
@@ -149,7 +152,7 @@ class RoutingDag:
                     if acts and not join and pending[w]:
                         *ride, own = pending[w]
                         pending[w] = []
-                        gate = add(own, FREE, (w,), list(group[w]), ride)
+                        gate = add(own, ONE, (w,), list(group[w]), ride)
                         previous[w], group[w], action[w] = group[w], [gate], 0
             node = len(dag.kind)
             before: list[int] = []

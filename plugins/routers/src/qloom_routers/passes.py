@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from qloom import Circuit, ConfigError, PassContext
 from qloom_routers.base import Router
 from qloom_routers.coupling import Coupling
-from qloom_routers.dag import TWO, RoutingDag
+from qloom_routers.dag import MULTI, TWO, RoutingDag
 from qloom_routers.emit import emit
 from qloom_routers.engine import route_best
 from qloom_routers.errors import check_reachable
@@ -68,7 +68,7 @@ class SabreRouter(Router):
         dag = RoutingDag.from_circuit(circuit, n, commute=bool(self.option("commute")))
         layout = list(range(n))
         check_reachable(
-            ((dag.op[i], dag.names[i], dag.qubits[i]) for i, k in enumerate(dag.kind) if k >= TWO),
+            ((dag.op[i], dag.names[i], dag.qubits[i]) for i, k in enumerate(dag.kind) if k in (TWO, MULTI)),
             layout,
             coupling,
             context.backend.name,
