@@ -68,7 +68,11 @@ class SabreRouter(Router):
         dag = RoutingDag.from_circuit(circuit, n, commute=bool(self.option("commute")))
         layout = list(range(n))
         check_reachable(
-            ((dag.op[i], dag.names[i], dag.qubits[i]) for i, k in enumerate(dag.kind) if k in (TWO, MULTI)),
+            (
+                (dag.op[i], dag.names[i], dag.qubits[i])
+                for i, k in enumerate(dag.kind)
+                if k in (TWO, MULTI)
+            ),
             layout,
             coupling,
             context.backend.name,
