@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy.linalg import expm
 
 import qloom
-from qloom import Backend, Circuit, ConfigError, PassContext
+from qloom import Backend, Circuit, ConfigError, Layout, PassContext
 from qloom.api import run_pipeline
 from qloom.config import get_pipeline
 from qloom.report import transpile_with_report
@@ -278,6 +278,24 @@ def test_check_pass_with_a_degree_within_the_reported_distance(degree, circuit):
     assert all(gate_infidelity(op.name, op.params, len(op.qubits)) > limit for op in out)
     # amplitudes move by at most the distance (twice, for the phase assert_equivalent picks)
     check_pass(only(entry), [Backend("sim")], [circuit], seed=1, atol=2 * tally["distance"] + 1e-9)
+
+
+def test_a_block_equal_to_the_identity_within_the_degree_goes_whole():
+    backend = Backend("line2", 2, line(2), NATIVES)
+    # rzz(1.0) then rzz(-0.99) written the other way round: no gate is near the identity,
+    # their product rzz(0.01) is (average infidelity 4/5 sin(0.005)**2)
+    circuit = Circuit(2).cx(0, 1).rz(1.0, 1).cx(0, 1).cx(1, 0).rz(-0.99, 0).cx(1, 0)
+    exact = Optimize(resynthesize=True)(circuit, PassContext(backend=backend))
+    assert exact.count_2q() == 2
+    context = PassContext(backend=backend, approximation_degree=0.999)
+    out = Optimize(resynthesize=True)(circuit, context)
+    assert len(out) == 0
+    tally = context.properties["removed_identities"]
+    assert tally["gates"] == 1
+    assert tally["infidelity"] == pytest.approx(0.8 * math.sin(0.005) ** 2)
+    out.layout = Layout.trivial(2, 2)
+    process, worst_state = fidelities(circuit, out)
+    assert min(process, worst_state) >= 1 - tally["infidelity_bound"]
 
 
 def test_the_report_states_what_went():

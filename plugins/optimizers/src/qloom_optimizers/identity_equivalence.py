@@ -37,6 +37,7 @@ __all__ = [
     "degree_in",
     "gate_distance",
     "gate_infidelity",
+    "matrix_infidelity",
     "record_removals",
 ]
 
@@ -78,7 +79,11 @@ def gate_infidelity(name: str, params: tuple[Any, ...], num_qubits: int) -> floa
     global phase; ``inf`` for a gate too wide to judge."""
     if num_qubits > _MAX_QUBITS:
         return math.inf
-    m = matrix_of(name, params)
+    return matrix_infidelity(matrix_of(name, params))
+
+
+def matrix_infidelity(m: np.ndarray) -> float:
+    """1 - the average gate fidelity of unitary ``m`` to the identity, up to global phase."""
     d = m.shape[0]
     t = np.trace(m) / d
     diff = m - t * np.eye(d)

@@ -18,9 +18,14 @@ from typing import Any
 import numpy as np
 
 from qloom import Backend, Circuit, Operation
-from qloom.gates import DIRECTIVES
+from qloom.gates import DIRECTIVES, unitary_params
 from qloom_kernels import OptCircuit
-from qloom_optimizers.identity_equivalence import EXACT_CUTOFF, gate_distance, gate_infidelity
+from qloom_optimizers.identity_equivalence import (
+    EXACT_CUTOFF,
+    gate_distance,
+    gate_infidelity,
+    matrix_infidelity,
+)
 from qloom_optimizers.matrices import is_diagonal, matrix_of, unitary_op
 from qloom_optimizers.resynthesis import resynthesis
 from qloom_optimizers.rules import INVERSE_PAIRS, ROTATIONS, SELF_INVERSE, SYMMETRIC, X_LIKE
@@ -170,9 +175,15 @@ class ArrayCircuit:
             for run, replacement in answers:
                 self._kernel.learn(run, replacement)
 
-    def consolidate(self, backend: Backend) -> None:
+    def consolidate(self, backend: Backend, identity_blocks: bool = False) -> None:
         """Two-qubit block resynthesis (see ``optimizers:consolidate_2q``) for ``backend``
-        (one backend per form: the kernel remembers its pairs' directions and answers)."""
+        (one backend per form: the kernel remembers its pairs' directions and answers).
+
+        With ``identity_blocks``, a block equal to the identity within the cutoff becomes one
+        ``unitary`` gate of its matrix, which the next ``remove_identities`` drops and
+        tallies like any gate (the kernel answers per distinct block, not per occurrence).
+        Call ``remove_identities`` before reading the circuit back: the ``unitary`` is not a
+        native."""
         if self._backend is None:
             self._backend = backend
         elif backend is not self._backend:
@@ -198,7 +209,12 @@ class ArrayCircuit:
             for question in questions:
                 flat, class_, foreign, two_qubit = question
                 matrix = np.array(flat, dtype=np.float64).view(complex).reshape(4, 4)
-                gates = resynthesis(matrix, two_qubit, foreign, self._natives, directions[class_])
+                if identity_blocks and matrix_infidelity(matrix) <= self._identity_cutoff:
+                    gates = [("unitary", (0, 1), unitary_params(matrix))]
+                else:
+                    gates = resynthesis(
+                        matrix, two_qubit, foreign, self._natives, directions[class_]
+                    )
                 replacement = (
                     None
                     if gates is None

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from qloom import Circuit, Pass, PassContext
 from qloom.options import check_approximation_degree
-from qloom_optimizers.identity_equivalence import cutoff, degree_in, record_removals
+from qloom_optimizers.identity_equivalence import (
+    EXACT_CUTOFF,
+    cutoff,
+    degree_in,
+    record_removals,
+)
 from qloom_optimizers.kernel import ArrayCircuit
 from qloom_optimizers.rules import LOOKBACK
 
@@ -27,7 +32,8 @@ class Optimize(Pass):
     Identities go as in ``optimizers:remove_identities``, within the same
     ``approximation_degree`` (its own option, else the transpilation's, else exact), and are
     tallied the same way in ``context.properties["removed_identities"]`` (a round that is
-    undone is not tallied)."""
+    undone is not tallied); with ``resynthesize`` and a degree below 1, so do two-qubit blocks
+    whose product is within it, however many gates they hold."""
 
     kind = "optimizers"
     name = "optimize"
@@ -54,7 +60,11 @@ class Optimize(Pass):
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         degree = degree_in(self.approximation_degree, context.approximation_degree)
-        form = ArrayCircuit(circuit, context.backend.natives, cutoff(degree))
+        limit = cutoff(degree)
+        form = ArrayCircuit(circuit, context.backend.natives, limit)
+        # Blocks equal to the identity go whole only when approximating: at double precision
+        # their synthesis already has no two-qubit gate (and the outputs stay as they were).
+        blocks = self.resynthesize and limit > EXACT_CUTOFF
         removed = []
         for round_ in range(self.max_iterations):
             before = form.size()
@@ -63,7 +73,7 @@ class Optimize(Pass):
             form.fuse()
             form.cancel(self.lookback)
             if self.resynthesize:
-                form.consolidate(context.backend)
+                form.consolidate(context.backend, identity_blocks=blocks)
             form.fuse()
             after = form.size()
             if after >= before:
@@ -74,6 +84,8 @@ class Optimize(Pass):
                 break  # under 0.2% fewer two-qubit gates and 5% fewer gates: settled
             if round_ > 0 and after[0] == before[0]:
                 break  # only one-qubit gates went: what the first round exposed is done
+        if blocks:
+            removed += form.remove_identities()  # blocks found equal to the identity last
         if removed:
             record_removals(context.properties, removed)
         return form.to_circuit()

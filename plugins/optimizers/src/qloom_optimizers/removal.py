@@ -41,8 +41,9 @@ class RemoveIdentities(Pass):
 
     With ``cancel`` (the default), when any gate went the circuit then goes through
     ``optimizers:cancel``: the gates that met where one went may be inverses (a controlled
-    phase written ``cx rz(a) cx`` leaves a ``cx`` pair when ``rz(a)`` goes). A circuit where
-    nothing went comes back as it was."""
+    phase written ``cx rz(a) cx`` leaves a ``cx`` pair when ``rz(a)`` goes); rotations it
+    merges into the identity go in turn, until none does. A circuit where nothing went
+    comes back as it was."""
 
     kind = "optimizers"
     name = "remove_identities"
@@ -54,11 +55,14 @@ class RemoveIdentities(Pass):
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         degree = degree_in(self.approximation_degree, context.approximation_degree)
-        out, removed = without_identities(circuit, cutoff(degree))
-        if not removed:
-            return out
-        record_removals(context.properties, removed)
-        return cancel_gates(out) if self.cancel else out
+        limit = cutoff(degree)
+        out, removed = without_identities(circuit, limit)
+        while removed:  # each round has fewer gates
+            record_removals(context.properties, removed)
+            if not self.cancel:
+                break
+            out, removed = without_identities(cancel_gates(out), limit)
+        return out
 
 
 def remove_identities(circuit: Circuit, limit: float = EXACT_CUTOFF) -> Circuit:
