@@ -33,8 +33,8 @@ class RemoveIdentities(Pass):
 
     A gate goes when its average gate infidelity to the identity is at most the cutoff:
     machine epsilon at degree 1.0 (the default: ``id``, ``rz(0)``, ``u(0, 0, 0)``,
-    ``rzz(2 pi)``, but also ``cp(pi / 2**30)``, whose matrix differs from the identity only
-    beyond double precision), ``1 - degree`` below it. ``approximation_degree=None`` takes
+    ``rzz(2 pi)``, but also ``cp(pi / 2**30)``, whose fidelity to the identity is 1 in
+    double precision), ``1 - degree`` below it. ``approximation_degree=None`` takes
     the transpilation's (``qloom.transpile(..., approximation_degree=...)``). What went is
     added to ``context.properties["removed_identities"]`` (see
     ``identity_equivalence.record_removals``).
