@@ -205,10 +205,23 @@ def test_a_bad_approximation_degree_is_refused_naming_the_option_and_range(bad):
     circuit = Circuit(1).rz(0.1, 0)
     with pytest.raises(ConfigError, match=r"approximation_degree must be a float in \(0, 1\]"):
         qloom.transpile(circuit, on=Backend("sim"), approximation_degree=bad)
+    with pytest.raises(ConfigError, match=r"approximation_degree must be a float in \(0, 1\]"):
+        qloom.execute(circuit, on="numpy", shots=8, seed=1, approximation_degree=bad)
     with pytest.raises(ConfigError, match="approximation_degree"):
         RemoveIdentities(approximation_degree=bad)
     with pytest.raises(ConfigError, match="approximation_degree"):
         Optimize(approximation_degree=bad)
+
+
+def test_execute_carries_the_degree_to_the_passes():
+    require_distribution("qloom-sim-numpy")
+    circuit = Circuit(1).rx(0.06, 0)  # |1> with probability 9e-4: gone at degree 0.999
+    pipeline = {"name": "t", "passes": ["optimizers:remove_identities"]}
+    exact = qloom.execute(circuit, on="numpy", transpiler=pipeline, shots=20000, seed=1)
+    loose = qloom.execute(
+        circuit, on="numpy", transpiler=pipeline, shots=20000, seed=1, approximation_degree=0.999
+    )
+    assert loose.counts == {"0": 20000} and exact.counts.get("1", 0) > 0
 
 
 def test_the_pass_option_wins_over_the_transpilation_degree():
