@@ -264,7 +264,7 @@ def fidelities(original: Circuit, out: Circuit) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("degree", [0.999, 0.99])
-@pytest.mark.parametrize("level", ["O1", "O2"])
+@pytest.mark.parametrize("level", ["O1", "O2", "O3"])
 @SLOW
 @given(circuit=with_near_identities(angles=SMALL))
 def test_approximate_removal_keeps_the_fidelity_the_report_states(degree, level, circuit):
