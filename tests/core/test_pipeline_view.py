@@ -155,7 +155,9 @@ def test_levels_are_described_with_their_providers():
     spec = registry.build("pipelines", "O3", None)
     assert [r.label for r in view.rows] == [
         "padding:auto",
+        "pipelines:decompose",
         "unrollers:decompose",
+        "optimizers:remove_identities",
         "optimizers:elide_swaps",
         "optimizers:optimize",
         "pipelines:O3 search",
@@ -166,15 +168,15 @@ def test_levels_are_described_with_their_providers():
         "optimizers:optimize",
     ]
     assert len([r for r in view.rows if r.depth == 0]) == len(spec["passes"]) and view.ok
-    search = view.rows[4]
-    assert search.options == {"trials": 4} and {r.depth for r in view.rows[5:]} == {1}
+    search = view.rows[6]
+    assert search.options == {"trials": 4} and {r.depth for r in view.rows[7:]} == {1}
     for row in view.rows:
-        if row.kind == "pipelines":  # the inline search is O3's own
-            assert row.distribution == view.distribution
+        if row.kind == "pipelines":  # inline in O3 (decompose, the search): qloom-levels
+            assert row.distribution == view.distribution == "qloom-levels"
             continue
         info = registry.info(row.kind, row.name)
         assert (row.distribution, row.version) == (info.distribution, info.version)
-    assert view.rows[3].options["resynthesize"] is True
+    assert view.rows[5].options["resynthesize"] is True
 
 
 def test_a_backends_default_pipeline():

@@ -37,18 +37,23 @@ def run_pipeline(
     pipeline: Pipeline,
     seed: int | None = None,
     padding: str | None = None,
+    approximation_degree: float | None = None,
 ) -> TranspileOutcome:
     """Run ``pipeline`` on ``circuit`` for ``backend``, then check the backend accepts it.
 
     ``padding`` overrides the backend's default padding strategy for pipelines that pad
-    with ``padding:auto``.
+    with ``padding:auto``; ``approximation_degree`` is carried to the passes in the
+    ``PassContext`` (see ``transpile``).
 
     Raises:
+        ConfigError: ``approximation_degree`` is not in (0, 1].
         PassError: a pass raised (the original exception is ``__cause__``).
         BackendViolation: the output uses a qubit, pair or gate the backend rejects.
     """
     root = secrets.randbits(63) if seed is None else int(seed)
-    context = PassContext(backend=backend, seed=root, padding=padding)
+    context = PassContext(
+        backend=backend, seed=root, padding=padding, approximation_degree=approximation_degree
+    )
     out = pipeline(circuit, context)
     if out is circuit:
         out = circuit.copy()
@@ -77,6 +82,7 @@ def transpile(
     transpiler: PipelineLike | None = None,
     seed: int | None = None,
     padding: str | None = None,
+    approximation_degree: float | None = None,
     **backend_options: Any,
 ) -> Circuit:
     """Transpile ``circuit`` for a backend; the result's ``layout`` says where qubits went.
@@ -89,13 +95,22 @@ def transpile(
         seed: root seed; the same seed gives the same output on any machine or executor.
         padding: ``"none"``, ``"before"`` or ``"after"``: overrides the backend's default
             padding in pipelines that use ``padding:auto``.
+        approximation_degree: a float in (0, 1]: passes that may approximate
+            (``optimizers:remove_identities``, ``optimizers:optimize``) drop a gate whose
+            average gate fidelity to the identity is at least this; ``None`` or 1.0 allows
+            no change beyond double precision.
 
     Returns:
         The transpiled circuit over physical qubits, with ``.layout`` set.
+
+    Raises:
+        ConfigError: ``approximation_degree`` is not in (0, 1].
     """
     backend = get_backend(on, **backend_options)
     pipeline = pipeline_for(backend, transpiler)
-    return run_pipeline(circuit, backend, pipeline, seed, padding).circuit
+    return run_pipeline(
+        circuit, backend, pipeline, seed, padding, approximation_degree
+    ).circuit
 
 
 def execute(
@@ -105,12 +120,14 @@ def execute(
     shots: int = 1024,
     seed: int | None = None,
     padding: str | None = None,
+    approximation_degree: float | None = None,
     **backend_options: Any,
 ) -> Result:
     """Transpile ``circuit`` for a backend, run it, and return counts in logical order.
 
     A circuit without measurements is measured on every qubit first (register ``meas``), so
     bit ``i`` of each outcome is logical qubit ``i`` whatever layout the transpiler chose.
+    ``padding`` and ``approximation_degree`` are as in ``transpile``.
     """
     if shots < 1:
         raise QloomError(f"shots must be at least 1, got {shots}")
@@ -124,7 +141,8 @@ def execute(
         circuit = circuit.copy()
         circuit.measure_all()
     root = secrets.randbits(63) if seed is None else int(seed)
-    outcome = run_pipeline(circuit, backend, pipeline_for(backend, transpiler), root, padding)
+    pipeline = pipeline_for(backend, transpiler)
+    outcome = run_pipeline(circuit, backend, pipeline, root, padding, approximation_degree)
     result = backend.run(outcome.circuit, shots, derive_seed(root, "execute"))
     result.layout = outcome.layout
     result.metadata.setdefault("seed", root)

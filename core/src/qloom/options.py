@@ -13,9 +13,15 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qloom.errors import OptionError
+from qloom.errors import ConfigError, OptionError
 
-__all__ = ["REQUIRED", "check_options", "format_default", "signature_options"]
+__all__ = [
+    "REQUIRED",
+    "check_approximation_degree",
+    "check_options",
+    "format_default",
+    "signature_options",
+]
 
 
 class _Required:
@@ -76,3 +82,25 @@ def check_options(part: str, options: Mapping[str, Any], valid: Mapping[str, Any
 def format_default(value: Any) -> str:
     """A default as the docs and messages show it: ``None``, ``64``, ``'spawn'``."""
     return repr(value)
+
+
+def check_approximation_degree(value: Any) -> float | None:
+    """``value`` as an ``approximation_degree`` (a float in (0, 1]; ``None`` passes).
+
+    1.0 asks for no approximation beyond double precision; a degree ``d < 1`` lets passes
+    drop a gate whose average gate fidelity to the identity is at least ``d``.
+
+    Raises:
+        ConfigError: not a real number in (0, 1].
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(
+            f"approximation_degree must be a float in (0, 1], got {value!r} "
+            f"({type(value).__name__})"
+        )
+    degree = float(value)
+    if not 0.0 < degree <= 1.0:  # also refuses nan
+        raise ConfigError(f"approximation_degree must be a float in (0, 1], got {value!r}")
+    return degree

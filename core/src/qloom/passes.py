@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from qloom.options import check_options, signature_options
+from qloom.options import check_approximation_degree, check_options, signature_options
 
 if TYPE_CHECKING:
     from qloom.backend import Backend
@@ -54,6 +54,9 @@ class PassContext:
         placement: label of the pass that placed the circuit (``"placers:subgraph"``), or
             ``None``; a placer leaves a circuit that is already placed alone.
         padding: the user's padding strategy name; ``None`` means the backend's default.
+        approximation_degree: the user's ``approximation_degree`` (in (0, 1]; see
+            ``qloom.options.check_approximation_degree``); ``None`` means exact (1.0), and
+            a pass's own ``approximation_degree`` option wins over it.
         trace: when a list, pipelines append what each pass did to it instead of calling
             the pass hooks (``Trials`` runs candidates quietly and reports the one it keeps).
     """
@@ -66,8 +69,12 @@ class PassContext:
     pipeline: str | None = None
     placement: str | None = None
     padding: str | None = None
+    approximation_degree: float | None = None
     finishers: list[Callable[[Circuit, PassContext], Circuit]] = field(default_factory=list)
     trace: list[PassEvent] | None = None
+
+    def __post_init__(self) -> None:
+        self.approximation_degree = check_approximation_degree(self.approximation_degree)
 
     def compose(self, step: Layout) -> None:
         """Record that a pass's output relates to its input by ``step``.

@@ -296,6 +296,11 @@ class TranspileReport:
         input: ``Circuit.metrics()`` of the circuit given.
         records: one ``PassRecord`` per leaf pass, in the order they ran.
         output: ``Circuit.metrics()`` of the transpiled circuit (after any finishers).
+        removed_identities: what removing gates equal to the identity cost, as the passes
+            left it in ``context.properties["removed_identities"]`` (``gates``, the
+            ``infidelity`` sum, the operator-norm ``distance`` sum and ``infidelity_bound``:
+            no input's fidelity to the exact result is below ``1 - infidelity_bound``);
+            empty when no pass removed any.
     """
 
     backend: str
@@ -304,6 +309,7 @@ class TranspileReport:
     input: dict[str, int]
     records: list[PassRecord] = field(default_factory=list)
     output: dict[str, int] = field(default_factory=dict)
+    removed_identities: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_outcome(
@@ -317,6 +323,7 @@ class TranspileReport:
             input=circuit.metrics(),
             records=list(records),
             output=outcome.circuit.metrics(),
+            removed_identities=dict(outcome.properties.get("removed_identities", {})),
         )
 
     @property
@@ -333,7 +340,8 @@ class TranspileReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals."""
+        """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals,
+        removed_identities."""
         return {
             "backend": self.backend,
             "pipeline": self.pipeline,
@@ -342,6 +350,7 @@ class TranspileReport:
             "passes": [r.to_dict() for r in self.records],
             "output": dict(self.output),
             "totals": self.totals,
+            "removed_identities": dict(self.removed_identities),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -358,6 +367,7 @@ class TranspileReport:
             input=dict(data["input"]),
             records=[PassRecord.from_dict(r) for r in data["passes"]],
             output=dict(data["output"]),
+            removed_identities=dict(data.get("removed_identities", {})),
         )
 
     @classmethod
@@ -366,7 +376,8 @@ class TranspileReport:
         return cls.from_dict(json.loads(text))
 
     def table(self) -> str:
-        """The report as an aligned text table: input, one row per pass, output, total."""
+        """The report as an aligned text table: input, one row per pass, output, total; then
+        a line on the gates removed as equal to the identity, when any were."""
         header = ["#", "PASS", "STAGE", "WALL ms", "CPU ms", *_HEADINGS.values(), "+SWAPS"]
         rows: list[list[str]] = [_row("", "input", "", None, None, self.input, None)]
         for r in self.records:
@@ -398,6 +409,13 @@ class TranspileReport:
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ]
             lines.append("  ".join(cells).rstrip())
+        removed = self.removed_identities
+        if removed.get("gates"):
+            lines.append(
+                f"gates equal to the identity removed: {int(removed['gates'])} (sum of average "
+                f"gate infidelities {removed['infidelity']:.3g}; every input's fidelity >= "
+                f"1 - {removed['infidelity_bound']:.3g})"
+            )
         return "\n".join(lines)
 
 
@@ -436,6 +454,7 @@ def transpile_with_report(
     transpiler: PipelineLike | None = None,
     seed: int | None = None,
     padding: str | None = None,
+    approximation_degree: float | None = None,
     **backend_options: Any,
 ) -> tuple[Circuit, TranspileReport]:
     """``qloom.transpile`` that also reports what every pass did.
@@ -454,5 +473,5 @@ def transpile_with_report(
     backend = get_backend(on, **backend_options)
     pipeline = pipeline_for(backend, transpiler)
     with recording() as recorder:
-        outcome = run_pipeline(circuit, backend, pipeline, seed, padding)
+        outcome = run_pipeline(circuit, backend, pipeline, seed, padding, approximation_degree)
     return outcome.circuit, TranspileReport.from_outcome(circuit, outcome, recorder.records)

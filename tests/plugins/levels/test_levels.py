@@ -11,6 +11,7 @@ from qloom.testing import assert_backend_accepts, assert_equivalent, check_pass,
 from support import require_distribution
 from support.circuits import qft
 from support.natives import NATIVE_SETS
+from support.tolerances import IDENTITY_REMOVAL_ATOL
 from support.topologies import directed, grid, heavy_hex, line
 
 LEVELS = ["O0", "O1", "O2", "O3"]
@@ -36,7 +37,7 @@ def devices(key: str) -> list[Backend]:
 @SLOW
 @given(circuit=circuits(max_qubits=5, max_ops=20, max_unitary_qubits=3))
 def test_every_level_on_every_native_set(level, key, circuit):
-    check_pass(level, devices(key), [circuit], seed=3)
+    check_pass(level, devices(key), [circuit], seed=3, atol=IDENTITY_REMOVAL_ATOL)
 
 
 @pytest.mark.parametrize("level", LEVELS)

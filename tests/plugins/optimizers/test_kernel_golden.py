@@ -18,6 +18,7 @@ from qloom import Backend, Circuit
 from qloom.testing import check_pass, circuits
 from qloom_optimizers.cancellation import cancel_gates
 from support import optimizer_golden, require_distribution
+from support.tolerances import IDENTITY_REMOVAL_ATOL
 from support.topologies import directed, grid, heavy_hex, line
 
 PASSES = {case.id: case for case in optimizer_golden.cases("passes")}
@@ -76,7 +77,7 @@ def devices_for(natives: list[str]) -> list[Backend]:
 @given(circuit=circuits(max_qubits=5, max_ops=25, max_unitary_qubits=2))
 def test_levels_with_the_kernel_pass_check_pass_on_every_topology(level, natives, circuit):
     require_distribution("qloom-levels")
-    check_pass(level, devices_for(natives), [circuit], seed=5)
+    check_pass(level, devices_for(natives), [circuit], seed=5, atol=IDENTITY_REMOVAL_ATOL)
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
@@ -88,4 +89,5 @@ def test_each_kernel_pass_after_routing_passes_check_pass(circuit):
         "name": "kernel",
         "passes": ["unrollers:decompose", "routers:sabre", "unrollers:basis", *passes],
     }
-    check_pass(spec, devices_for(["cz", "rz", "sx", "x"]), [circuit], seed=7)
+    backends = devices_for(["cz", "rz", "sx", "x"])
+    check_pass(spec, backends, [circuit], seed=7, atol=IDENTITY_REMOVAL_ATOL)

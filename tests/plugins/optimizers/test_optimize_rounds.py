@@ -26,7 +26,7 @@ def scripted_rounds(monkeypatch: pytest.MonkeyPatch, drops: list[list[str]]) -> 
                 kept.append(op)
         form.load(circuit.copy_with(kept))
 
-    monkeypatch.setattr(ArrayCircuit, "remove_identities", lambda form: None)
+    monkeypatch.setattr(ArrayCircuit, "remove_identities", lambda form: [])
     monkeypatch.setattr(ArrayCircuit, "fuse", lambda form: None)
     monkeypatch.setattr(ArrayCircuit, "cancel", cancel)
     return rounds

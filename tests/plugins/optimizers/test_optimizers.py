@@ -21,6 +21,7 @@ from qloom_optimizers.removal import RemoveDiagonalBeforeMeasure, RemoveIdentiti
 from support import require_distribution
 from support.circuits import qft
 from support.natives import NATIVE_SETS
+from support.tolerances import IDENTITY_REMOVAL_ATOL
 
 PASSES = [
     "optimizers:fuse_1q",
@@ -71,14 +72,16 @@ def native_line_circuits(draw, natives, n=4, max_ops=25):
 def test_native_circuits_stay_native_and_equivalent(key, entry, data):
     natives = NATIVE_SETS[key]
     circuit = data.draw(native_line_circuits(natives))
-    check_pass(pipeline(entry), [directed_line(natives)], [circuit], seed=1)
+    check_pass(
+        pipeline(entry), [directed_line(natives)], [circuit], seed=1, atol=IDENTITY_REMOVAL_ATOL
+    )
 
 
 @pytest.mark.parametrize("entry", PASSES, ids=str)
 @SLOW
 @given(circuit=circuits(max_qubits=4, max_ops=25, max_unitary_qubits=2))
 def test_any_circuit_on_a_simulator(entry, circuit):
-    check_pass(pipeline(entry), [Backend("sim")], [circuit], seed=1)
+    check_pass(pipeline(entry), [Backend("sim")], [circuit], seed=1, atol=IDENTITY_REMOVAL_ATOL)
 
 
 def run(pass_, circuit, backend=None):

@@ -2,7 +2,9 @@
 
 Every level pads, breaks gates on three or more qubits down, places, routes and translates
 to the backend's natives; they differ in how hard they place and route and in how much they
-optimise. On a simulator (no couplings, every gate native) placement, routing and
+optimise. ``O1`` and above drop the gates equal to the identity
+(``optimizers:remove_identities``, within ``approximation_degree``) before placement. On a
+simulator (no couplings, every gate native) placement, routing and
 translation do nothing and only the optimisations run.
 """
 
@@ -35,6 +37,7 @@ def o0() -> Spec:
         "trivial layout, shortest-path routing, native translation; no optimisation",
         placement=["placers:trivial"],
         routing="routers:basic",
+        remove_identities=False,
     )
 
 
@@ -83,11 +86,22 @@ def _level(
     before: list[Any] | None = None,
     after: list[Any] | None = None,
     trials: int = 1,
+    remove_identities: bool = True,
 ) -> Spec:
+    decompose: Any = "unrollers:decompose"
+    if remove_identities:
+        # Gates equal to the identity (within the transpilation's approximation_degree,
+        # exact by default) go before placement, so they are never routed. Nested with the
+        # decomposition, in its place: a pass's seed derives from its index, so the passes
+        # after keep theirs and a circuit without such gates transpiles exactly as before.
+        decompose = {
+            "name": "decompose",
+            "passes": ["unrollers:decompose", "optimizers:remove_identities"],
+        }
     mapped: list[Any] = [*placement, routing, "unrollers:basis", *(after or [])]
     if trials > 1:
         # Placement and routing are seeded searches whose near-equal answers differ once
         # translated and optimised: run them (and what follows) several times, keep the best.
         mapped = [{"name": f"{name} search", "trials": trials, "passes": mapped}]
-    passes = ["padding:auto", "unrollers:decompose", *(before or []), *mapped]
+    passes = ["padding:auto", decompose, *(before or []), *mapped]
     return {"name": name, "description": description, "passes": passes}

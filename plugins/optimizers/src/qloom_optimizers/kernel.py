@@ -12,14 +12,21 @@ the resynthesis of a two-qubit block (``resynthesis.resynthesis``) once per dist
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from qloom import Backend, Circuit, Operation
-from qloom.gates import DIRECTIVES
+from qloom.gates import DIRECTIVES, unitary_params
 from qloom_kernels import OptCircuit
-from qloom_optimizers.matrices import is_diagonal, is_identity, matrix_of, unitary_op
+from qloom_optimizers.identity_equivalence import (
+    EXACT_CUTOFF,
+    gate_distance,
+    gate_infidelity,
+    matrix_infidelity,
+)
+from qloom_optimizers.matrices import is_diagonal, matrix_of, unitary_op
 from qloom_optimizers.resynthesis import resynthesis
 from qloom_optimizers.rules import INVERSE_PAIRS, ROTATIONS, SELF_INVERSE, SYMMETRIC, X_LIKE
 from qloom_optimizers.runs import synthesize_run
@@ -38,10 +45,19 @@ KindIn = tuple[str, list[float] | None, int, str | None, tuple[float, float] | N
 
 class ArrayCircuit:
     """``circuit`` in the kernel's array form, for passes run in place and read back with
-    ``to_circuit``. ``natives`` (``None``: any gate) decides which runs fusion must rewrite."""
+    ``to_circuit``. ``natives`` (``None``: any gate) decides which runs fusion must rewrite;
+    ``identity_cutoff`` which gates ``remove_identities`` drops (average gate infidelity to
+    the identity at most this; see ``identity_equivalence``)."""
 
-    def __init__(self, circuit: Circuit, natives: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        circuit: Circuit,
+        natives: frozenset[str] | None,
+        identity_cutoff: float = EXACT_CUTOFF,
+    ) -> None:
         self._natives = natives
+        self._identity_cutoff = identity_cutoff
+
         self._kernel = OptCircuit()
         self._ids: dict[Any, int] = {}
         self._gates: list[Gate] = []
@@ -108,9 +124,29 @@ class ArrayCircuit:
         self._kernel.restore()
         self._source = self._saved_source
 
-    def remove_identities(self) -> None:
-        """Drop the gates equal to the identity up to global phase."""
+    def remove_identities(self) -> list[tuple[float, float, int]]:
+        """Drop the gates equal to the identity up to global phase (within the cutoff).
+
+        Returns:
+            What went, as ``identity_equivalence.record_removals`` takes it:
+            ``(infidelity, distance, count)`` per kind.
+        """
+        total = self._kernel.size()[1]
+        before = self._kernel.ops()[0]
         self._kernel.remove_identities()
+        if self._kernel.size()[1] == total:
+            return []
+        self._sync()
+        counts = Counter(before)
+        counts.subtract(self._kernel.ops()[0])
+        removed = []
+        for kind, count in counts.items():
+            if count > 0:
+                name, params = self._gates[kind]
+                arity = matrix_of(name, tuple(params)).shape[0].bit_length() - 1
+                infidelity = gate_infidelity(name, tuple(params), arity)
+                removed.append((infidelity, gate_distance(name, tuple(params), arity), count))
+        return removed
 
     def cancel(self, lookback: int) -> None:
         """Commutation-aware cancellation (see ``optimizers:cancel``)."""
@@ -139,9 +175,15 @@ class ArrayCircuit:
             for run, replacement in answers:
                 self._kernel.learn(run, replacement)
 
-    def consolidate(self, backend: Backend) -> None:
+    def consolidate(self, backend: Backend, identity_blocks: bool = False) -> None:
         """Two-qubit block resynthesis (see ``optimizers:consolidate_2q``) for ``backend``
-        (one backend per form: the kernel remembers its pairs' directions and answers)."""
+        (one backend per form: the kernel remembers its pairs' directions and answers).
+
+        With ``identity_blocks``, a block equal to the identity within the cutoff becomes one
+        ``unitary`` gate of its matrix, which the next ``remove_identities`` drops and
+        tallies like any gate (the kernel answers per distinct block, not per occurrence).
+        Call ``remove_identities`` before reading the circuit back: the ``unitary`` is not a
+        native."""
         if self._backend is None:
             self._backend = backend
         elif backend is not self._backend:
@@ -167,7 +209,12 @@ class ArrayCircuit:
             for question in questions:
                 flat, class_, foreign, two_qubit = question
                 matrix = np.array(flat, dtype=np.float64).view(complex).reshape(4, 4)
-                gates = resynthesis(matrix, two_qubit, foreign, self._natives, directions[class_])
+                if identity_blocks and matrix_infidelity(matrix) <= self._identity_cutoff:
+                    gates = [("unitary", (0, 1), unitary_params(matrix))]
+                else:
+                    gates = resynthesis(
+                        matrix, two_qubit, foreign, self._natives, directions[class_]
+                    )
                 replacement = (
                     None
                     if gates is None
@@ -207,7 +254,10 @@ class ArrayCircuit:
             return (name, None, 0, None, None)
         flags = _NATIVE if self._natives is None or name in self._natives else 0
         flags |= _DIAGONAL if is_diagonal(gate) else 0
-        flags |= _IDENTITY if is_identity(gate) else 0
+        if arity <= _MAX_MATRIX_QUBITS:
+            infidelity = gate_infidelity(name, tuple(params), arity)
+            if infidelity <= self._identity_cutoff:
+                flags |= _IDENTITY
         flags |= _SELF_INVERSE if name in SELF_INVERSE and not params else 0
         flags |= _SYMMETRIC if name in SYMMETRIC else 0
         flags |= _X_LIKE if name in X_LIKE else 0
