@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mapping"))
 
 import bench_mapping as mapping
 import synth_report as report
+import targets18
 import tools
 from checks import check_coupling, check_equivalence, check_natives, depth_2q
 
@@ -369,6 +370,8 @@ def print_report(rows: list[dict[str, Any]], meta: dict[str, Any], per_circuit: 
         print(report.anchors(rows, anchor_rows, False))
         print()
     for line in report.goals(rows):
+        print(line)
+    for line in targets18.verdicts(rows):
         print(line)
     print(report.checks_line(rows))
     for line in report.problems(rows):

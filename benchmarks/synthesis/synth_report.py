@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import targets18
 from report import _fmt, _ratio, _seconds, circuits, geomean, index, labels, table, topologies
 
 Row = dict[str, Any]
@@ -279,6 +280,10 @@ def markdown(
         "### Goals (issue 5)",
         "",
         *(f"- {line}" for line in goals(rows)),
+        "",
+        "### Targets (issue 18)",
+        "",
+        *(f"- {line}" for line in targets18.verdicts(rows)),
         "",
         "### Whole suite",
         "",
