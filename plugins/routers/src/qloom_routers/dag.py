@@ -34,9 +34,12 @@ ONE = 3
 """A one-qubit gate made a node only to order two groups of commuting gates (``commute``):
 needs no coupling and, unlike a ``FREE`` node, does not end the 2q block before it."""
 
-GROUP_LIMIT = 64
-"""Most gates in one commuting group on a wire: the gates of the next group each get an edge
-from every member, so the bound keeps the edges linear in the gates."""
+GROUP_LIMIT = 8
+"""Most gates in one commuting group on a wire. A larger group puts all its gates in the
+front layer at once, all on one qubit, where SABRE's distance sums stop telling good swaps
+from bad (Bernstein-Vazirani on 100 qubits, O2 on heavy-hex: 86 two-qubit gates with
+groups of 8, 183 with 16, 395 with 64; other shared circuits do not change). It also
+keeps the edges linear: each gate of the next group depends on every member."""
 
 
 @dataclass
