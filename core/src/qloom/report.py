@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from qloom.hookspecs import hookimpl
 from qloom.passes import STAGES
+from qloom.success import SuccessEstimate
 
 if TYPE_CHECKING:
     import pluggy
@@ -296,6 +297,8 @@ class TranspileReport:
         input: ``Circuit.metrics()`` of the circuit given.
         records: one ``PassRecord`` per leaf pass, in the order they ran.
         output: ``Circuit.metrics()`` of the transpiled circuit (after any finishers).
+        success: the output's estimated success probability on a calibrated backend
+            (``SuccessEstimate.to_dict()``, see ``qloom.success``), else ``None``.
     """
 
     backend: str
@@ -304,12 +307,16 @@ class TranspileReport:
     input: dict[str, int]
     records: list[PassRecord] = field(default_factory=list)
     output: dict[str, int] = field(default_factory=dict)
+    success: dict[str, Any] | None = None
 
     @classmethod
     def from_outcome(
         cls, circuit: Circuit, outcome: TranspileOutcome, records: list[PassRecord]
     ) -> TranspileReport:
         """The report of ``outcome``, the transpilation of ``circuit`` that ran ``records``."""
+        from qloom.api import ESP
+
+        success = outcome.properties.get(ESP)
         return cls(
             backend=outcome.backend,
             pipeline=str(outcome.pipeline.get("name", "custom")),
@@ -317,6 +324,7 @@ class TranspileReport:
             input=circuit.metrics(),
             records=list(records),
             output=outcome.circuit.metrics(),
+            success=None if success is None else dict(success),
         )
 
     @property
@@ -333,8 +341,9 @@ class TranspileReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals."""
-        return {
+        """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals,
+        and ``estimated_success`` when the backend has a calibration."""
+        data = {
             "backend": self.backend,
             "pipeline": self.pipeline,
             "seed": self.seed,
@@ -343,6 +352,9 @@ class TranspileReport:
             "output": dict(self.output),
             "totals": self.totals,
         }
+        if self.success is not None:
+            data["estimated_success"] = dict(self.success)
+        return data
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text."""
@@ -358,6 +370,7 @@ class TranspileReport:
             input=dict(data["input"]),
             records=[PassRecord.from_dict(r) for r in data["passes"]],
             output=dict(data["output"]),
+            success=data.get("estimated_success"),
         )
 
     @classmethod
@@ -366,7 +379,8 @@ class TranspileReport:
         return cls.from_dict(json.loads(text))
 
     def table(self) -> str:
-        """The report as an aligned text table: input, one row per pass, output, total."""
+        """The report as an aligned text table: input, one row per pass, output, total;
+        then the estimated success probability when there is one."""
         header = ["#", "PASS", "STAGE", "WALL ms", "CPU ms", *_HEADINGS.values(), "+SWAPS"]
         rows: list[list[str]] = [_row("", "input", "", None, None, self.input, None)]
         for r in self.records:
@@ -398,6 +412,8 @@ class TranspileReport:
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ]
             lines.append("  ".join(cells).rstrip())
+        if self.success is not None:
+            lines.append(SuccessEstimate(**self.success).summary())
         return "\n".join(lines)
 
 
