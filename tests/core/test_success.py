@@ -37,9 +37,7 @@ def test_virtual_gates_barriers_and_resets_are_free():
     circuit.rz(0.3, 0).sx(0).barrier(0, 1).reset(1).rz(1.0, 1)
     assert estimated_success(circuit, CALIBRATION, {"rz"}).probability == pytest.approx(0.99)
     # without saying rz is virtual it is a single-qubit gate like any other
-    assert estimated_success(circuit, CALIBRATION).probability == pytest.approx(
-        0.99 * 0.99 * 0.97
-    )
+    assert estimated_success(circuit, CALIBRATION).probability == pytest.approx(0.99 * 0.99 * 0.97)
 
 
 def test_unknown_entries_take_the_median_of_their_kind_and_are_reported():
@@ -70,7 +68,17 @@ def test_gates_on_three_qubits_are_counted_apart():
 
 def test_a_certain_failure_is_zero():
     calibration = Calibration(edge_error={(0, 1): 1.0})
-    assert estimated_success(Circuit(2).cx(0, 1), calibration).probability == 0.0
+    estimate = estimated_success(Circuit(2).cx(0, 1), calibration)
+    assert estimate.probability == 0.0 and estimate.log_probability == -math.inf
+
+
+def test_the_log_stays_exact_where_the_probability_underflows():
+    circuit = Circuit(2)
+    for _ in range(100_000):
+        circuit.cx(0, 1)
+    estimate = estimated_success(circuit, Calibration(edge_error={(0, 1): 0.01}))
+    assert estimate.probability == 0.0
+    assert estimate.log_probability == pytest.approx(100_000 * math.log(0.99), rel=1e-9)
 
 
 def test_round_trip_through_a_dict():

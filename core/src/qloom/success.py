@@ -36,6 +36,8 @@ class SuccessEstimate:
 
     Attributes:
         probability: the product of the fidelities, in [0, 1].
+        log_probability: its natural log (``-inf`` for 0), exact where ``probability``
+            underflows (a circuit of 100,000 gates at 1% error each).
         operations: how many operations of each kind (``gate_1q``, ``gate_2q``,
             ``readout``) were scored.
         unknown: of those, how many had no rate in the calibration (kinds with none left out).
@@ -45,6 +47,7 @@ class SuccessEstimate:
     """
 
     probability: float
+    log_probability: float = 0.0
     operations: dict[str, int] = field(default_factory=dict)
     unknown: dict[str, int] = field(default_factory=dict)
     assumed: dict[str, float] = field(default_factory=dict)
@@ -54,6 +57,7 @@ class SuccessEstimate:
         """Plain, JSON-ready data."""
         return {
             "probability": self.probability,
+            "log_probability": self.log_probability,
             "operations": dict(self.operations),
             "unknown": dict(self.unknown),
             "assumed": dict(self.assumed),
@@ -120,6 +124,7 @@ def estimated_success(
     missing = {kind: n for kind, n in unknown.items() if n}
     return SuccessEstimate(
         probability=math.exp(log_total),
+        log_probability=log_total,
         operations=operations,
         unknown=missing,
         assumed={kind: medians[kind] for kind in missing},
