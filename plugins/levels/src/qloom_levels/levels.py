@@ -43,7 +43,7 @@ def o2() -> Spec:
         "VF2 or SABRE layout and routing, then fusion, cancellation and 2q block resynthesis",
         placement=["placers:subgraph", "placers:sabre"],
         routing="routers:sabre",
-        after=[{"pass": "optimizers:optimize", "resynthesize": True}],
+        after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
     )
 
 
@@ -55,7 +55,7 @@ def o3() -> Spec:
         before=["optimizers:elide_swaps", {"pass": "optimizers:optimize", "resynthesize": True}],
         placement=["placers:subgraph", "placers:sabre"],
         routing="routers:sabre",
-        after=[{"pass": "optimizers:optimize", "resynthesize": True}],
+        after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
     )
 
 

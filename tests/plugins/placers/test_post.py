@@ -1,0 +1,138 @@
+"""``placers:post``: a routed circuit moved onto the qubits where its estimated success
+probability is highest."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from qloom import Backend, Calibration, Circuit, PassContext
+from qloom.api import ESP, run_pipeline
+from qloom.config import pipeline_for
+from qloom.pipeline import make_pass
+from qloom.success import estimated_success
+from qloom.testing import check_pass, circuits
+from support import require_distribution
+from support.topologies import device, directed, grid, heavy_hex, line
+
+ROUTABLE = ["h", "x", "rz", "sx", "u3", "cx", "cz", "swap", "rzz", "cp"]
+"""Gates a router alone can turn around on a directed pair (symmetric ones, and cx)."""
+ROUTED = ["placers:subgraph", "placers:sabre", "routers:sabre"]
+SETTINGS = settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.fixture(autouse=True)
+def installed() -> None:
+    require_distribution("qloom-placers")
+    require_distribution("qloom-routers")
+
+
+@pytest.fixture
+def targets(calibrated) -> list[Backend]:
+    """Calibrated small devices, undirected and directed."""
+    return [
+        calibrated(device("line6", line(6)), seed=3),
+        calibrated(device("grid3x3", grid(3, 3)), seed=1),
+        calibrated(device("heavyhex21", heavy_hex(1, 2)), seed=2),
+        calibrated(device("directed-line5", directed(line(5), seed=1)), seed=4),
+        calibrated(device("directed-grid2x3", directed(grid(2, 3), seed=2)), seed=5),
+    ]
+
+
+def post(circuit: Circuit, backend: Backend, **options: object) -> tuple[Circuit, PassContext]:
+    context = PassContext(backend=backend, seed=0)
+    return make_pass("placers", "post", dict(options))(circuit, context), context
+
+
+def esp(circuit: Circuit, backend: Backend) -> float:
+    assert backend.calibration is not None
+    return estimated_success(circuit, backend.calibration).probability
+
+
+@SETTINGS
+@given(circuit=circuits(max_qubits=5, max_ops=25, gates=ROUTABLE))
+def test_routed_then_moved_is_equivalent_accepted_and_deterministic(circuit, targets):
+    spec = {"name": "route-post", "passes": [*ROUTED, "placers:post"]}
+    check_pass(spec, targets, [circuit], seed=7)
+
+
+@SETTINGS
+@given(circuit=circuits(max_qubits=5, max_ops=25, gates=ROUTABLE))
+def test_the_estimate_never_drops_and_the_gates_stay(circuit, targets):
+    for backend in targets:
+        pipeline = pipeline_for(backend, {"name": "route", "passes": ROUTED})
+        routed = run_pipeline(circuit, backend, pipeline, seed=7).circuit
+        moved, _ = post(routed, backend)
+        assert esp(moved, backend) >= esp(routed, backend) * (1 - 1e-12)
+        assert sorted(op.name for op in moved) == sorted(op.name for op in routed)
+
+
+def test_a_gate_on_a_bad_pair_moves_to_the_best_pair():
+    rates = {(0, 1): 0.3, (1, 2): 0.05, (2, 3): 0.01}
+    backend = Backend("line4", 4, line(4), calibration=Calibration({}, {}, rates))
+    moved, context = post(Circuit(4).cx(0, 1).cx(1, 0), backend)
+    assert moved == Circuit(4).cx(2, 3).cx(3, 2) or moved == Circuit(4).cx(3, 2).cx(2, 3)
+    assert set(context.layout.initial[:2]) == {2, 3}
+    assert esp(moved, backend) == pytest.approx(0.99**2)
+
+
+def test_single_qubit_work_and_readout_go_to_the_best_free_qubits():
+    calibration = Calibration({0: 0.1, 1: 0.1, 2: 0.2, 3: 0.001}, {0: 0.3, 3: 0.01}, {})
+    backend = Backend("line4", 4, line(4), calibration=calibration)
+    circuit = Circuit(4, 1).sx(0).sx(0).measure(0, 0)
+    moved, context = post(circuit, backend)
+    assert context.layout.initial[0] == 3 and moved == Circuit(4, 1).sx(3).sx(3).measure(3, 0)
+
+
+def test_directions_are_kept_on_a_directed_device():
+    graph = directed(line(4), seed=1)
+    rates = {edge: 0.2 for edge in graph.edges}
+    a, b = sorted(graph.edges)[-1]
+    rates[a, b] = 0.001
+    backend = Backend("directed-line4", 4, graph, calibration=Calibration({}, {}, rates))
+    start = sorted(graph.edges)[0]
+    moved, _ = post(Circuit(4).cx(*start).cx(*start), backend)
+    assert moved == Circuit(4).cx(a, b).cx(a, b)
+    backend.validate(moved)
+
+
+def test_nothing_changes_when_nothing_is_better_or_without_a_calibration():
+    flat = Calibration({}, {}, {(0, 1): 0.01, (1, 2): 0.01})
+    circuit = Circuit(3).h(0).cx(0, 1).cx(1, 2)
+    for calibration in (flat, None):
+        backend = Backend("line3", 3, line(3), calibration=calibration)
+        moved, context = post(circuit, backend)
+        assert moved is circuit and context.layout is None
+
+
+@pytest.mark.parametrize("device_name", ["heavy-hex-27", "line-32", "heavy-hex-127"])
+def test_levels_on_emulated_devices_pass_the_conformance_checks(device_name):
+    require_distribution("qloom-hw-emulator")
+    require_distribution("qloom-levels")
+    ghz = Circuit(5).h(0).cx(0, 1).cx(0, 2).cx(0, 3).cx(3, 4).cx(4, 0)
+    mixed = Circuit(4).u3(0.1, 0.2, 0.3, 0).cx(0, 1).cz(1, 2).cx(2, 3).cx(3, 0).rzz(0.4, 1, 3)
+    check_pass("O3", [f"emulator:{device_name}"], [ghz, mixed], seed=11)
+    check_pass("O2", [f"emulator:{device_name}"], [ghz, mixed], seed=11)
+
+
+def test_o3_relabels_onto_better_qubits_than_without_the_pass():
+    require_distribution("qloom-hw-emulator")
+    require_distribution("qloom-levels")
+    from qloom.config import get_backend, get_pipeline
+
+    backend = get_backend("emulator:heavy-hex-27")
+    circuit = Circuit(6).h(0)
+    for q in range(5):
+        circuit.cx(q, q + 1).rz(0.1 * q, q + 1).cx(q, q + 1)
+    spec = get_pipeline("O3").spec()
+    post_pass = {"kind": "placers", "name": "post", "options": {}}
+    without = {**spec, "passes": [p for p in spec["passes"] if p != post_pass]}
+    assert len(without["passes"]) == len(spec["passes"]) - 1
+    ours = run_pipeline(circuit, backend, pipeline_for(backend, "O3"), seed=11)
+    theirs = run_pipeline(circuit, backend, pipeline_for(backend, without), seed=11)
+    assert ours.circuit.count_2q() == theirs.circuit.count_2q()
+    assert ours.properties[ESP]["probability"] > theirs.properties[ESP]["probability"]
