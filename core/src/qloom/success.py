@@ -24,7 +24,7 @@ from typing import Any
 from qloom.calibration import Calibration
 from qloom.circuit import Circuit
 
-__all__ = ["SuccessEstimate", "estimated_success"]
+__all__ = ["KINDS", "SuccessEstimate", "estimated_success", "median_rates"]
 
 KINDS = ("gate_1q", "gate_2q", "readout")
 """The kinds of rate an estimate reads, in the order reports list them."""
@@ -93,11 +93,7 @@ def estimated_success(
         The ``SuccessEstimate``; ``probability`` is 1.0 for a circuit with nothing to score.
     """
     free = frozenset(virtual)
-    medians = {
-        "gate_1q": _median(calibration.qubit_error.values()),
-        "gate_2q": _median(calibration.edge_error.values()),
-        "readout": _median(calibration.readout_error.values()),
-    }
+    medians = median_rates(calibration)
     log_total = 0.0
     operations = dict.fromkeys(KINDS, 0)
     unknown = dict.fromkeys(KINDS, 0)
@@ -130,6 +126,16 @@ def estimated_success(
         assumed={kind: medians[kind] for kind in missing},
         unscored=unscored,
     )
+
+
+def median_rates(calibration: Calibration) -> dict[str, float]:
+    """The rate assumed for an entry ``calibration`` lacks, per kind (``KINDS``): the median
+    of the known rates of that kind, 0 when none is known."""
+    return {
+        "gate_1q": _median(calibration.qubit_error.values()),
+        "gate_2q": _median(calibration.edge_error.values()),
+        "readout": _median(calibration.readout_error.values()),
+    }
 
 
 def _median(rates: Iterable[float]) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from itertools import islice
-from statistics import median
 from typing import Any, ClassVar
 
 import numpy as np
@@ -24,6 +23,7 @@ import rustworkx as rx
 
 from qloom import Calibration, Circuit, Layout, Pass, PassContext
 from qloom.gates import DIRECTIVES
+from qloom.success import median_rates
 
 __all__ = ["PostPlacer", "Usage", "best_relabelling"]
 
@@ -111,15 +111,15 @@ class Usage:
 
 
 class _Costs:
-    """``-log`` fidelities per qubit and pair, unknown rates at the median (as the ESP)."""
+    """``-log`` fidelities per qubit and pair, unknown rates as the ESP assumes them."""
 
     def __init__(self, calibration: Calibration, n: int) -> None:
         def cost(rate: float) -> float:
             return -math.log1p(-rate) if rate < 1.0 else 1e6
 
-        gate = _median(calibration.qubit_error.values())
-        read = _median(calibration.readout_error.values())
-        self.edge_median = cost(_median(calibration.edge_error.values()))
+        assumed = median_rates(calibration)
+        gate, read = assumed["gate_1q"], assumed["readout"]
+        self.edge_median = cost(assumed["gate_2q"])
         self.one_qubit = np.array([cost(calibration.qubit_error.get(q, gate)) for q in range(n)])
         self.readout = np.array([cost(calibration.readout_error.get(q, read)) for q in range(n)])
         self.edge: dict[tuple[int, int], float] = {}
@@ -204,8 +204,3 @@ def best_relabelling(
 
 def _sorted(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
-
-
-def _median(rates: Any) -> float:
-    values = list(rates)
-    return float(median(values)) if values else 0.0
