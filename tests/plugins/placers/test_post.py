@@ -100,6 +100,28 @@ def test_directions_are_kept_on_a_directed_device():
     backend.validate(moved)
 
 
+def test_a_circuit_with_a_gate_on_three_qubits_stays_where_it_is():
+    rates = {(0, 1): 0.3, (1, 2): 0.3, (2, 3): 0.01, (3, 4): 0.01}
+    backend = Backend("line5", 5, line(5), calibration=Calibration({}, {}, rates))
+    circuit = Circuit(5).cx(0, 1).ccx(0, 1, 2)
+    assert post(circuit, backend)[0] is circuit
+    assert post(Circuit(5).cx(0, 1), backend)[0] != Circuit(5).cx(0, 1)
+
+
+def test_padding_after_moves_the_circuit_within_its_region():
+    require_distribution("qloom-hw-emulator")
+    require_distribution("qloom-levels")
+    from qloom.config import get_backend
+    from qloom.testing import assert_equivalent
+
+    backend = get_backend("emulator:heavy-hex-27")
+    circuit = Circuit(5).h(0).cx(0, 1).cx(1, 2).cx(2, 3).cx(3, 4).cx(4, 0).rz(0.3, 2)
+    outcome = run_pipeline(circuit, backend, pipeline_for(backend, "O3"), 11, "after")
+    assert outcome.pass_times[-1]["pass"] == "placers:post"
+    assert outcome.circuit.num_qubits == 27
+    assert_equivalent(circuit, outcome.circuit, outcome.layout)
+
+
 def test_nothing_changes_when_nothing_is_better_or_without_a_calibration():
     flat = Calibration({}, {}, {(0, 1): 0.01, (1, 2): 0.01})
     circuit = Circuit(3).h(0).cx(0, 1).cx(1, 2)

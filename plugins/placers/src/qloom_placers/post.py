@@ -67,6 +67,8 @@ class PostPlacer(Pass):
         if backend.device_width(circuit) != n:
             return circuit
         usage = Usage(circuit, frozenset(backend.properties.get("virtual_gates", ())))
+        if usage.wide:
+            return circuit
         costs = _Costs(calibration, n)
         mapping = best_relabelling(
             usage,
@@ -90,6 +92,8 @@ class Usage:
         pairs: ``(a, b) -> count`` of two-qubit gates, in the order written.
         one_qubit: per qubit, single-qubit gates that are not virtual.
         readout: per qubit, measurements.
+        wide: gates on three or more qubits (a circuit with any is left where it is: no
+            calibration says where they run well).
     """
 
     def __init__(self, circuit: Circuit, virtual: frozenset[str]) -> None:
@@ -97,6 +101,7 @@ class Usage:
         self.pairs: dict[tuple[int, int], int] = {}
         self.one_qubit = np.zeros(n)
         self.readout = np.zeros(n)
+        self.wide = 0
         for op in circuit:
             qubits = op.qubits
             if op.name == "measure":
@@ -108,6 +113,8 @@ class Usage:
             elif len(qubits) == 2:
                 key = (qubits[0], qubits[1])
                 self.pairs[key] = self.pairs.get(key, 0) + 1
+            else:
+                self.wide += 1
 
 
 class _Costs:
