@@ -3,6 +3,7 @@ probability is highest."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -49,8 +50,16 @@ def post(circuit: Circuit, backend: Backend, **options: object) -> tuple[Circuit
 
 
 def esp(circuit: Circuit, backend: Backend) -> float:
+    """The estimated success probability, each ``swap`` as the three gates it becomes."""
     assert backend.calibration is not None
-    return estimated_success(circuit, backend.calibration).probability
+    expanded = circuit.copy_empty()
+    for op in circuit:
+        if op.name == "swap":
+            a, b = op.qubits
+            expanded.cx(a, b).cx(b, a).cx(a, b)
+        else:
+            expanded.append(op.name, op.qubits, op.params)
+    return estimated_success(expanded, backend.calibration).probability
 
 
 @SETTINGS
@@ -69,6 +78,43 @@ def test_the_estimate_never_drops_and_the_gates_stay(circuit, targets):
         moved, _ = post(routed, backend)
         assert esp(moved, backend) >= esp(routed, backend) * (1 - 1e-12)
         assert sorted(op.name for op in moved) == sorted(op.name for op in routed)
+
+
+@SETTINGS
+@given(circuit=circuits(max_qubits=5, max_ops=25, gates=ROUTABLE))
+def test_without_strict_directions_before_translation_the_output_is_accepted(circuit, calibrated):
+    require_distribution("qloom-unrollers")
+    natives = ["cx", "rz", "sx", "x"]
+    targets = [
+        Backend(b.name, b.num_qubits, b.connectivity, natives, calibration=b.calibration)
+        for b in (
+            calibrated(device("directed-line5", directed(line(5), seed=1)), seed=4),
+            calibrated(device("directed-grid2x3", directed(grid(2, 3), seed=2)), seed=5),
+        )
+    ]
+    loose = {"pass": "placers:post", "strict_direction": False}
+    spec = {"name": "route-post-translate", "passes": [*ROUTED, loose, "unrollers:basis"]}
+    check_pass(spec, targets, [circuit], seed=7)
+
+
+def test_without_strict_directions_a_gate_may_land_reversed():
+    # 0 -> 1 -> 2 <- 3: the only directed two-step path is 0 -> 1 -> 2
+    rates = {(0, 1): 0.2, (1, 2): 0.01, (3, 2): 0.001}
+    backend = Backend("arrows", 4, nx.DiGraph(list(rates)), calibration=Calibration({}, {}, rates))
+    circuit = Circuit(4).cx(0, 1).cx(1, 2)
+    strict, _ = post(circuit, backend)
+    loose, _ = post(circuit, backend, strict_direction=False)
+    assert strict is circuit
+    assert esp(loose, backend) == pytest.approx(0.99 * 0.999)
+    assert {*loose[0].qubits, *loose[1].qubits} == {1, 2, 3}
+
+
+def test_a_swap_counts_as_three_gates():
+    rates = {(0, 1): 0.05, (1, 2): 0.5, (2, 3): 0.1}
+    backend = Backend("line4", 4, line(4), calibration=Calibration({}, {}, rates))
+    # three gates of the swap outweigh the two cx: the swap takes the better pair
+    moved, _ = post(Circuit(4).swap(2, 3).cx(0, 1).cx(0, 1), backend)
+    assert moved[0].name == "swap" and {*moved[0].qubits} == {0, 1}
 
 
 def test_a_gate_on_a_bad_pair_moves_to_the_best_pair():

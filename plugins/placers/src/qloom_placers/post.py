@@ -31,6 +31,9 @@ CALL_LIMIT = 100_000
 """Default bound on VF2 states: a tenth of ``placers:subgraph``'s, since the circuit as it
 is always remains a fallback (0.16 s on a 100-qubit chain on grid-100)."""
 
+SWAP_GATES = 3
+"""Two-qubit gates a ``swap`` left by routing becomes."""
+
 MAX_TRIALS = 2_000
 """Default number of embeddings scored."""
 
@@ -47,15 +50,23 @@ class PostPlacer(Pass):
     are free, unknown rates at the calibration's median); the lowest wins if it is lower
     than the circuit's own, ties to the earlier one. Seed-independent.
 
+    A ``swap`` (in a circuit not yet translated) counts as three two-qubit gates.
+
     Options:
         max_trials: embeddings scored (default 2,000).
         call_limit: most VF2 states visited (default 100,000).
+        strict_direction: on a directed device, map each gate onto a coupler of its own
+            direction (default ``True``: the output stays accepted). ``False`` matches pairs
+            whatever their direction, as Qiskit's ``VF2PostLayout`` does after routing: more
+            candidates, but gates may land reversed, so run it before the translation to
+            the natives (``unrollers:basis`` turns them around).
     """
 
     kind = "placers"
     option_defaults: ClassVar[Mapping[str, Any]] = {
         "max_trials": MAX_TRIALS,
         "call_limit": CALL_LIMIT,
+        "strict_direction": True,
     }
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
@@ -74,7 +85,7 @@ class PostPlacer(Pass):
             usage,
             costs,
             backend.connectivity.edges,
-            backend.connectivity.is_directed(),
+            backend.connectivity.is_directed() and bool(self.option("strict_direction")),
             int(self.option("max_trials")),
             int(self.option("call_limit")),
         )
@@ -112,7 +123,7 @@ class Usage:
                 self.one_qubit[qubits[0]] += 1
             elif len(qubits) == 2:
                 key = (qubits[0], qubits[1])
-                self.pairs[key] = self.pairs.get(key, 0) + 1
+                self.pairs[key] = self.pairs.get(key, 0) + (SWAP_GATES if op.name == "swap" else 1)
             else:
                 self.wide += 1
 
