@@ -25,7 +25,7 @@ from qloom import Calibration, Circuit, Layout, Pass, PassContext
 from qloom.gates import DIRECTIVES
 from qloom.success import median_rates
 
-__all__ = ["PostPlacer", "Usage", "best_relabelling"]
+__all__ = ["FidelityCosts", "PostPlacer", "Usage", "best_relabelling"]
 
 CALL_LIMIT = 100_000
 """Default bound on VF2 states: a tenth of ``placers:subgraph``'s, since the circuit as it
@@ -80,7 +80,7 @@ class PostPlacer(Pass):
         usage = Usage(circuit, frozenset(backend.properties.get("virtual_gates", ())))
         if usage.wide:
             return circuit
-        costs = _Costs(calibration, n)
+        costs = FidelityCosts(calibration, n)
         mapping = best_relabelling(
             usage,
             costs,
@@ -100,7 +100,8 @@ class Usage:
     """What a physical circuit asks of each qubit and pair: gate and measurement counts.
 
     Attributes:
-        pairs: ``(a, b) -> count`` of two-qubit gates, in the order written.
+        pairs: ``(a, b) -> count`` of two-qubit gates (a ``swap`` three), qubits in the
+            order written.
         one_qubit: per qubit, single-qubit gates that are not virtual.
         readout: per qubit, measurements.
         wide: gates on three or more qubits (a circuit with any is left where it is: no
@@ -128,8 +129,14 @@ class Usage:
                 self.wide += 1
 
 
-class _Costs:
-    """``-log`` fidelities per qubit and pair, unknown rates as the ESP assumes them."""
+class FidelityCosts:
+    """``-log`` fidelities per qubit and pair, unknown rates as the ESP assumes them.
+
+    Attributes:
+        one_qubit, readout: per qubit, a single-qubit gate's and a measurement's cost.
+        edge: ``(a, b)`` (both orders) -> a two-qubit gate's cost on a calibrated pair.
+        edge_median: the cost of a two-qubit gate on a pair without a rate.
+    """
 
     def __init__(self, calibration: Calibration, n: int) -> None:
         def cost(rate: float) -> float:
@@ -150,7 +157,7 @@ class _Costs:
 
 def best_relabelling(
     usage: Usage,
-    costs: _Costs,
+    costs: FidelityCosts,
     edges: Any,
     directed: bool,
     max_trials: int,
