@@ -161,6 +161,7 @@ def test_levels_are_described_with_their_providers():
         "placers:subgraph",
         "placers:sabre",
         "routers:sabre",
+        "placers:post",
         "unrollers:basis",
         "optimizers:optimize",
         "placers:post",

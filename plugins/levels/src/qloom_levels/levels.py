@@ -14,6 +14,12 @@ __all__ = ["o0", "o1", "o2", "o3"]
 
 Spec = dict[str, Any]
 
+RELAYOUT = {"pass": "placers:post", "strict_direction": False}
+"""After routing, on a calibrated device: the routed circuit moved onto the qubits where its
+estimated success probability is highest, couplers matched in either direction (the
+translation that follows turns gates around); the final ``placers:post`` then moves the
+finished circuit once more, keeping directions. Both do nothing without a calibration."""
+
 
 def o0() -> Spec:
     """``O0``: trivial layout, shortest-path SWAPs, translation; no optimisation."""
@@ -43,6 +49,7 @@ def o2() -> Spec:
         "VF2 or SABRE layout and routing, then fusion, cancellation and 2q block resynthesis",
         placement=["placers:subgraph", "placers:sabre"],
         routing="routers:sabre",
+        relayout=[{**RELAYOUT}],
         after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
     )
 
@@ -55,6 +62,7 @@ def o3() -> Spec:
         before=["optimizers:elide_swaps", {"pass": "optimizers:optimize", "resynthesize": True}],
         placement=["placers:subgraph", "placers:sabre"],
         routing="routers:sabre",
+        relayout=[{**RELAYOUT}],
         after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
     )
 
@@ -66,6 +74,7 @@ def _level(
     placement: list[Any],
     routing: Any,
     before: list[Any] | None = None,
+    relayout: list[Any] | None = None,
     after: list[Any] | None = None,
 ) -> Spec:
     passes = [
@@ -74,6 +83,7 @@ def _level(
         *(before or []),
         *placement,
         routing,
+        *(relayout or []),
         "unrollers:basis",
         *(after or []),
     ]
