@@ -27,14 +27,16 @@ from qloom.success import median_rates
 
 __all__ = ["FidelityCosts", "PostPlacer", "Usage", "best_relabelling"]
 
-CALL_LIMIT = 100_000
-"""Default bound on VF2 states: a tenth of ``placers:subgraph``'s, since the circuit as it
-is always remains a fallback (0.16 s on a 100-qubit chain on grid-100)."""
+CALL_LIMIT = 30_000
+"""Default bound on VF2 states, 3% of ``placers:subgraph``'s: the circuit as it is always
+remains a fallback, and O3 on the 45 shared circuits found 99.5% (grid-100) and 98%
+(heavy-hex-127) of the geometric-mean ESP gain of 100,000 states and 2,000 trials in
+60% of the time (1.6 s and 0.85 s in all, two runs per circuit, load 1)."""
 
 SWAP_GATES = 3
 """Two-qubit gates a ``swap`` left by routing becomes."""
 
-MAX_TRIALS = 2_000
+MAX_TRIALS = 1_000
 """Default number of embeddings scored."""
 
 
@@ -45,7 +47,7 @@ class PostPlacer(Pass):
     Candidates are the embeddings of the circuit's two-qubit interactions into the coupling
     graph (directed couplings in the direction of each gate), in rustworkx's VF2 order, up
     to ``max_trials`` of them and ``call_limit`` search states; qubits with single-qubit
-    operations only then take the free qubits where they cost least, busiest first. Each
+    operations only then take the free qubits cheapest for such work, busiest first. Each
     candidate is scored by ``-log`` ESP (gates in the backend's ``virtual_gates`` property
     are free, unknown rates at the calibration's median); the lowest wins if it is lower
     than the circuit's own, ties to the earlier one. Seed-independent.
@@ -53,8 +55,8 @@ class PostPlacer(Pass):
     A ``swap`` (in a circuit not yet translated) counts as three two-qubit gates.
 
     Options:
-        max_trials: embeddings scored (default 2,000).
-        call_limit: most VF2 states visited (default 100,000).
+        max_trials: embeddings scored (default 1,000).
+        call_limit: most VF2 states visited (default 30,000).
         strict_direction: on a directed device, map each gate onto a coupler of its own
             direction (default ``True``: the output stays accepted). ``False`` matches pairs
             whatever their direction, as Qiskit's ``VF2PostLayout`` does after routing: more
@@ -194,6 +196,13 @@ def best_relabelling(
     single += usage.readout[:, None] * costs.readout[None, :]
     lonely = [q for q in range(n) if q not in index and (usage.one_qubit[q] or usage.readout[q])]
     lonely.sort(key=lambda q: (-(usage.one_qubit[q] + usage.readout[q]), q))
+    lonely_at = np.array(lonely, dtype=int)
+    idle_at = np.array([q for q in range(n) if q not in index and q not in set(lonely)], dtype=int)
+    # the free qubits the lonely ones take, cheapest first for their work as a whole
+    work = usage.one_qubit[lonely_at].sum() * costs.one_qubit
+    work += usage.readout[lonely_at].sum() * costs.readout
+    ranking = np.lexsort((np.arange(n), work))
+    active_at = np.array(active, dtype=int)
 
     def score(mapping: np.ndarray) -> float:
         total = float(np.dot(weight, pair_cost[mapping[first], mapping[second]]))
@@ -210,17 +219,13 @@ def best_relabelling(
         call_limit=max(1, call_limit),
     )
     for match in islice(found, max(0, max_trials)):
-        mapping = np.full(n, -1, dtype=int)
-        for physical, node in match.items():
-            mapping[active[node]] = physical
+        mapping = np.empty(n, dtype=int)
+        mapping[active_at[list(match.values())]] = list(match.keys())
         used = np.zeros(n, dtype=bool)
-        used[mapping[active]] = True
-        for q in lonely:  # busiest first, each to its cheapest free qubit
-            target = int(np.argmin(np.where(used, np.inf, single[q])))
-            mapping[q], used[target] = target, True
-        rest = iter(np.flatnonzero(~used).tolist())
-        for q in np.flatnonzero(mapping < 0).tolist():
-            mapping[q] = next(rest)
+        used[mapping[active_at]] = True
+        free = ranking[~used[ranking]]  # busiest lonely qubit on the cheapest free qubit
+        mapping[lonely_at] = free[: len(lonely_at)]
+        mapping[idle_at] = free[len(lonely_at) :]
         value = score(mapping)
         if value < best_score:
             best, best_score = mapping, value
