@@ -164,8 +164,10 @@ def test_levels_are_described_with_their_providers():
         "placers:subgraph",
         "placers:sabre",
         "routers:sabre",
+        "placers:post",
         "unrollers:basis",
         "optimizers:optimize",
+        "placers:post",
     ]
     assert len([r for r in view.rows if r.depth == 0]) == len(spec["passes"]) and view.ok
     search = view.rows[6]

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from qloom import Backend, Circuit, ConfigError, Pass, PassContext, Pipeline, hookimpl
+from qloom.calibration import Calibration
 from qloom.passes import derive_seed
 from qloom.plugins import get_registry
 from qloom.trials import MAX_TRIALS, Trials
@@ -113,3 +114,36 @@ def test_a_bad_trial_count_is_refused_naming_the_option(registered, bad):
     spec = {"passes": [{"name": "search", "trials": bad, "passes": ["optimizers:random-czs"]}]}
     with pytest.raises(ConfigError, match=f"trials must be an integer from 1 to {MAX_TRIALS}"):
         Pipeline.from_spec(spec)
+
+
+class BadOrGoodPair(Pass):
+    """By seed: one ``cz`` on the poor pair (0, 1), or three on the good pair (1, 2)."""
+
+    kind = "optimizers"
+    name = "bad-or-good"
+
+    def run(self, circuit: Circuit, context: PassContext) -> Circuit:
+        out = circuit.copy()
+        if context.rng().integers(0, 2):
+            out.cz(0, 1)
+        else:
+            out.cz(1, 2).cz(1, 2).cz(1, 2)
+        return out
+
+
+def test_on_a_calibrated_backend_the_estimated_success_decides_first():
+    calibration = Calibration(edge_error={(0, 1): 0.5, (1, 2): 0.001})
+    backend = Backend("dev", 3, [(0, 1), (1, 2)], natives=["cz"], calibration=calibration)
+    uncalibrated = Backend("dev", 3, [(0, 1), (1, 2)], natives=["cz"])
+    seeds = range(6)
+    # Both kinds of trial occur among 8 for these seeds (checked through the scores).
+    for seed in seeds:
+        ctx = PassContext(backend=backend, seed=seed)
+        out = Trials([BadOrGoodPair()], trials=8, name="s")(Circuit(3), ctx)
+        scores = ctx.properties["trials:s"]["scores"]
+        assert {s[1] for s in scores} == {1.0, 3.0}
+        assert out.count_2q() == 3  # the good pair, though it has more 2q gates
+        plain = Trials([BadOrGoodPair()], trials=8)(
+            Circuit(3), PassContext(uncalibrated, seed=seed)
+        )
+        assert plain.count_2q() == 1

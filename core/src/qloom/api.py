@@ -14,8 +14,13 @@ from qloom.layout import Layout
 from qloom.passes import PassContext, derive_seed
 from qloom.pipeline import Pipeline
 from qloom.result import Result
+from qloom.success import estimated_success
 
-__all__ = ["TranspileOutcome", "execute", "run_pipeline", "transpile"]
+__all__ = ["ESP", "TranspileOutcome", "execute", "run_pipeline", "transpile"]
+
+ESP = "estimated_success"
+"""The key of ``TranspileOutcome.properties`` holding the output's estimated success
+probability (``SuccessEstimate.to_dict()``), present when the backend has a calibration."""
 
 
 @dataclass
@@ -40,6 +45,10 @@ def run_pipeline(
     approximation_degree: float | None = None,
 ) -> TranspileOutcome:
     """Run ``pipeline`` on ``circuit`` for ``backend``, then check the backend accepts it.
+
+    On a calibrated backend the outcome's ``properties[ESP]`` is the output's estimated
+    success probability (``qloom.success``; gates in the backend's ``virtual_gates``
+    property are free).
 
     ``padding`` overrides the backend's default padding strategy for pipelines that pad
     with ``padding:auto``; ``approximation_degree`` is carried to the passes in the
@@ -71,6 +80,9 @@ def run_pipeline(
     out.layout = layout
     properties = dict(context.properties)
     pass_times = properties.pop("pass_times", [])
+    if backend.calibration:
+        virtual = backend.properties.get("virtual_gates", ())
+        properties[ESP] = estimated_success(out, backend.calibration, virtual).to_dict()
     return TranspileOutcome(
         out, layout, backend.name, pipeline.spec(), root, pass_times, properties
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qloom import __version__
-from qloom.api import execute, run_pipeline
+from qloom.api import ESP, execute, run_pipeline
 from qloom.config import find_config, get_backend, load_config, pipeline_for
 from qloom.errors import QloomError
 from qloom.hooks import hooks
@@ -274,6 +274,7 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
         recording,
         routed_swaps_line,
     )
+    from qloom.success import SuccessEstimate
 
     json_to_stdout = args.report_json == "-"
     if json_to_stdout and args.output == "-":
@@ -300,6 +301,8 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     for key in before:
         print(f"{key:10}{before[key]:>10}{after[key]:>10}", file=out)
     print(routed_swaps_line(routed.swaps, after["swaps"]), file=out)
+    if ESP in outcome.properties:
+        print(SuccessEstimate(**outcome.properties[ESP]).summary(), file=out)
     if not outcome.layout.is_trivial():
         print(f"initial layout: {list(outcome.layout.initial)}", file=out)
         print(f"final layout:   {list(outcome.layout.final)}", file=out)

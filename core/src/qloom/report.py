@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from qloom.hookspecs import hookimpl
 from qloom.passes import STAGES
+from qloom.success import SuccessEstimate
 
 if TYPE_CHECKING:
     import pluggy
@@ -301,6 +302,8 @@ class TranspileReport:
             ``infidelity`` sum, the operator-norm ``distance`` sum and ``infidelity_bound``:
             no input's fidelity to the exact result is below ``1 - infidelity_bound``);
             empty when no pass removed any.
+        success: the output's estimated success probability on a calibrated backend
+            (``SuccessEstimate.to_dict()``, see ``qloom.success``), else ``None``.
     """
 
     backend: str
@@ -310,12 +313,16 @@ class TranspileReport:
     records: list[PassRecord] = field(default_factory=list)
     output: dict[str, int] = field(default_factory=dict)
     removed_identities: dict[str, float] = field(default_factory=dict)
+    success: dict[str, Any] | None = None
 
     @classmethod
     def from_outcome(
         cls, circuit: Circuit, outcome: TranspileOutcome, records: list[PassRecord]
     ) -> TranspileReport:
         """The report of ``outcome``, the transpilation of ``circuit`` that ran ``records``."""
+        from qloom.api import ESP
+
+        success = outcome.properties.get(ESP)
         return cls(
             backend=outcome.backend,
             pipeline=str(outcome.pipeline.get("name", "custom")),
@@ -324,6 +331,7 @@ class TranspileReport:
             records=list(records),
             output=outcome.circuit.metrics(),
             removed_identities=dict(outcome.properties.get("removed_identities", {})),
+            success=None if success is None else dict(success),
         )
 
     @property
@@ -341,8 +349,8 @@ class TranspileReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals,
-        removed_identities."""
-        return {
+        removed_identities, and ``estimated_success`` when the backend has a calibration."""
+        data = {
             "backend": self.backend,
             "pipeline": self.pipeline,
             "seed": self.seed,
@@ -352,6 +360,9 @@ class TranspileReport:
             "totals": self.totals,
             "removed_identities": dict(self.removed_identities),
         }
+        if self.success is not None:
+            data["estimated_success"] = dict(self.success)
+        return data
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text."""
@@ -368,6 +379,7 @@ class TranspileReport:
             records=[PassRecord.from_dict(r) for r in data["passes"]],
             output=dict(data["output"]),
             removed_identities=dict(data.get("removed_identities", {})),
+            success=data.get("estimated_success"),
         )
 
     @classmethod
@@ -377,7 +389,8 @@ class TranspileReport:
 
     def table(self) -> str:
         """The report as an aligned text table: input, one row per pass, output, total; then
-        a line on the gates removed as equal to the identity, when any were."""
+        a line on the gates removed as equal to the identity, when any were, and the
+        estimated success probability when there is one."""
         header = ["#", "PASS", "STAGE", "WALL ms", "CPU ms", *_HEADINGS.values(), "+SWAPS"]
         rows: list[list[str]] = [_row("", "input", "", None, None, self.input, None)]
         for r in self.records:
@@ -416,6 +429,8 @@ class TranspileReport:
                 f"gate infidelities {removed['infidelity']:.3g}; every input's fidelity >= "
                 f"1 - {removed['infidelity_bound']:.3g})"
             )
+        if self.success is not None:
+            lines.append(SuccessEstimate(**self.success).summary())
         return "\n".join(lines)
 
 

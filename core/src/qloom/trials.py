@@ -10,10 +10,10 @@ Each trial runs the passes from the same circuit and context, trial ``k`` with t
 ``derive_seed(seed, "trial", k)`` (trial 0 with the entry's own seed); the output with the
 fewest two-qubit gates, then the lowest two-qubit depth, then the fewest operations wins,
 ties to the earlier trial. On a backend with a calibration the estimated success
-probability (``qloom.calibration.success_probability``) decides first when it is
-available. The trials run one after another, so the same seed gives the same output on any
-executor. The pass hooks (reports, progress) see the kept trial's passes only, as if it
-had been the only one; ``context.properties["trials:<name>"]`` says what every trial gave.
+probability (``qloom.success.estimated_success``) decides first. The trials run one after
+another, so the same seed gives the same output on any executor. The pass hooks (reports,
+progress) see the kept trial's passes only, as if it had been the only one;
+``context.properties["trials:<name>"]`` says what every trial gave.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from qloom.errors import ConfigError
 from qloom.hooks import hooks
 from qloom.passes import PassContext, PassEvent, derive_seed
 from qloom.pipeline import Pipeline
+from qloom.success import estimated_success
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit
@@ -153,12 +154,19 @@ class Trials(Pipeline):
 
 
 def _score(circuit: Circuit, context: PassContext) -> tuple[float, ...]:
-    """Lower is better: two-qubit gates, two-qubit depth, operations."""
-    return (
+    """Lower is better: on a calibrated backend the estimated success probability first
+    (as ``-log``), then two-qubit gates, two-qubit depth, operations."""
+    counts = (
         float(circuit.count_2q()),
         float(circuit.depth(two_qubit_only=True)),
         float(len(circuit)),
     )
+    backend = context.backend
+    if not backend.calibration:
+        return counts
+    virtual = backend.properties.get("virtual_gates", ())
+    success = estimated_success(circuit, backend.calibration, virtual)
+    return (-success.log_probability, *counts)
 
 
 def _replay(events: list[PassEvent], context: PassContext) -> None:

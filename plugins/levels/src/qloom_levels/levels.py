@@ -29,6 +29,12 @@ a weight of 1/3 puts both terms in the same unit. For the levels that resynthesi
 O3_TRIALS = 4
 """Placement-to-optimisation runs of ``O3``, the best kept (see ``qloom.trials``)."""
 
+RELAYOUT = {"pass": "placers:post", "strict_direction": False}
+"""After routing, on a calibrated device: the routed circuit moved onto the qubits where its
+estimated success probability is highest, couplers matched in either direction (the
+translation that follows turns gates around); the final ``placers:post`` then moves the
+finished circuit once more, keeping directions. Both do nothing without a calibration."""
+
 
 def o0() -> Spec:
     """``O0``: trivial layout, shortest-path SWAPs, translation; no optimisation."""
@@ -60,7 +66,8 @@ def o2() -> Spec:
         "VF2 or SABRE layout and routing, then fusion, cancellation and 2q block resynthesis",
         placement=["placers:subgraph", {**SABRE_PLACER, **SWAP_COST}],
         routing={**SABRE_ROUTER, **SWAP_COST},
-        after=[{"pass": "optimizers:optimize", "resynthesize": True}],
+        relayout=[{**RELAYOUT}],
+        after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
     )
 
 
@@ -72,7 +79,8 @@ def o3() -> Spec:
         before=["optimizers:elide_swaps", {"pass": "optimizers:optimize", "resynthesize": True}],
         placement=["placers:subgraph", {**SABRE_PLACER, **SWAP_COST}],
         routing={**SABRE_ROUTER, **SWAP_COST},
-        after=[{"pass": "optimizers:optimize", "resynthesize": True}],
+        relayout=[{**RELAYOUT}],
+        after=[{"pass": "optimizers:optimize", "resynthesize": True}, "placers:post"],
         trials=O3_TRIALS,
     )
 
@@ -84,6 +92,7 @@ def _level(
     placement: list[Any],
     routing: Any,
     before: list[Any] | None = None,
+    relayout: list[Any] | None = None,
     after: list[Any] | None = None,
     trials: int = 1,
     remove_identities: bool = True,
@@ -98,7 +107,13 @@ def _level(
             "name": "decompose",
             "passes": ["unrollers:decompose", "optimizers:remove_identities"],
         }
-    mapped: list[Any] = [*placement, routing, "unrollers:basis", *(after or [])]
+    mapped: list[Any] = [
+        *placement,
+        routing,
+        *(relayout or []),
+        "unrollers:basis",
+        *(after or []),
+    ]
     if trials > 1:
         # Placement and routing are seeded searches whose near-equal answers differ once
         # translated and optimised: run them (and what follows) several times, keep the best.

@@ -1,7 +1,7 @@
 """qloom-placers: where each logical qubit starts on a device.
 
-The placers (``trivial``, ``line``, ``dense``, ``subgraph``, ``noise``, ``sabre``) are entry
-points in the ``qloom.placers`` group, loaded by name (``"placers:subgraph"``); this module
+The placers (``trivial``, ``line``, ``dense``, ``subgraph``, ``noise``, ``sabre``, ``post``) are
+entry points in the ``qloom.placers`` group, loaded by name (``"placers:subgraph"``); this module
 imports nothing so that listing plugins stays cheap.
 """
 

@@ -15,6 +15,11 @@ reading is:
 - calibration: ``sx`` error per qubit (else the first single-qubit gate with rates),
   ``measure`` error as readout, the lowest two-qubit native error per pair.
 - dropped: target operations qloom has no gate for (``delay``, control flow, ``save_*``, ...).
+
+The other way, ``backend_target`` writes a calibrated qloom backend (an emulated device) as
+a ``Target`` with the same qubits, pairs, natives and error rates, so Qiskit compiles for the
+same device qloom does (``benchmarks/synthesis/bench_noise.py``); ``read_target`` reads the
+same calibration back.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from qiskit.transpiler import Target
+from qiskit.circuit import Measure
+from qiskit.circuit.library import get_standard_gate_name_mapping
+from qiskit.transpiler import InstructionProperties, Target
 
+from qloom.backend import Backend
 from qloom.calibration import Calibration
+from qloom.errors import QloomError
 from qloom.gates import DIRECTIVES, GATES
 from qloom_qiskit.gates import QISKIT_NAMES, qloom_names
 
-__all__ = ["TargetInfo", "read_target"]
+__all__ = ["TargetInfo", "backend_target", "read_target"]
 
 
 @dataclass(frozen=True)
@@ -165,3 +174,48 @@ def _durations(target: Target) -> dict[str, dict[tuple[int, ...], float]]:
         if times:
             out[name] = times
     return out
+
+
+def backend_target(backend: Backend) -> Target:
+    """A ``Target`` of ``backend``'s qubits, coupled pairs (both directions unless the
+    coupling is directed), natives and calibrated error rates.
+
+    Each single-qubit native has its qubit's ``qubit_error`` (0 for the backend's
+    ``virtual_gates``, done in software), the two-qubit native its pair's rate, ``measure``
+    the readout error; a rate the calibration lacks is left unknown (``error=None``).
+
+    Raises:
+        QloomError: the backend has no qubit count, coupling or natives, or a native that is
+            no Qiskit standard gate on one or two qubits.
+    """
+    if backend.num_qubits is None or backend.connectivity is None or backend.natives is None:
+        raise QloomError(f"backend '{backend.name}' has no fixed qubits, coupling and natives")
+    n = backend.num_qubits
+    calibration = backend.calibration or Calibration()
+    virtual = set(backend.properties.get("virtual_gates", ()))
+    graph = backend.connectivity
+    pairs = [(int(a), int(b)) for a, b in graph.edges]
+    if not graph.is_directed():
+        pairs += [(b, a) for a, b in pairs]
+    standard = get_standard_gate_name_mapping()
+    target = Target(num_qubits=n)
+    for name in sorted(backend.natives):
+        gate = standard.get(QISKIT_NAMES.get(name, ""))
+        if gate is None or gate.num_qubits > 2:
+            raise QloomError(f"native '{name}' of '{backend.name}' is no Qiskit standard gate")
+        if gate.num_qubits == 1:
+            one = {
+                (q,): InstructionProperties(
+                    error=0.0 if name in virtual else calibration.qubit_error.get(q)
+                )
+                for q in range(n)
+            }
+            target.add_instruction(gate, one)
+        else:
+            two = {p: InstructionProperties(error=calibration.edge_rate(*p)) for p in pairs}
+            target.add_instruction(gate, two)
+    readout = {
+        (q,): InstructionProperties(error=calibration.readout_error.get(q)) for q in range(n)
+    }
+    target.add_instruction(Measure(), readout)
+    return target
