@@ -149,6 +149,7 @@ def test_the_unknown_name_error_without_a_config_file():
 
 def test_levels_are_described_with_their_providers():
     require_distribution("qloom-levels")
+    from qloom_levels.levels import O3_TRIALS
     registry = get_registry()
     view = describe_pipeline("O3")
     assert (view.name, view.distribution) == ("O3", "qloom-levels")
@@ -171,7 +172,7 @@ def test_levels_are_described_with_their_providers():
     ]
     assert len([r for r in view.rows if r.depth == 0]) == len(spec["passes"]) and view.ok
     search = view.rows[6]
-    assert search.options == {"trials": 4} and {r.depth for r in view.rows[7:]} == {1}
+    assert search.options == {"trials": O3_TRIALS} and {r.depth for r in view.rows[7:]} == {1}
     for row in view.rows:
         if row.kind == "pipelines":  # inline in O3 (decompose, the search): qloom-levels
             assert row.distribution == view.distribution == "qloom-levels"
@@ -272,9 +273,11 @@ def test_cli_show_says_whether_a_name_is_the_backends_default(capsys, config):
 def test_cli_show_o3_and_the_emulator_default(capsys):
     require_distribution("qloom-levels")
     require_distribution("qloom-hw-emulator")
+    from qloom_levels.levels import O3_TRIALS
+
     assert main(["pipeline", "show", "O3"]) == 0
     out = capsys.readouterr().out
-    assert "5.3    routers:sabre" in out and "qloom-routers" in out and "trials=4" in out
+    assert "5.3    routers:sabre" in out and "qloom-routers" in out and f"trials={O3_TRIALS}" in out
     assert main(["pipeline", "show", "--on", "emulator:heavy-hex-27"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("default pipeline of emulator:heavy-hex-27: 'emulator'")
