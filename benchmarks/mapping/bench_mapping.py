@@ -24,6 +24,7 @@ import platform
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -372,24 +373,38 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
 
 
+def load_or_run(
+    args: argparse.Namespace,
+    run_all: Callable[[argparse.Namespace], tuple[list[dict[str, Any]], dict[str, Any]]],
+    missing: str,
+) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The rows and meta of ``--load``, or of a timed run (written to ``--json``), for every
+    comparison benchmark; ``None`` when ``../shared`` is absent (saying so: ``missing`` is
+    what could not be done) or the run gave no rows."""
+    if args.load:
+        data = json.loads(args.load.read_text())
+        return data["rows"], data["meta"]
+    if not SHARED.is_dir():
+        print(f"shared benchmark data not found at {SHARED}: {missing}")
+        return None
+    start = time.perf_counter()
+    rows, meta = run_all(args)
+    if not rows:
+        return None
+    meta["elapsed_s"] = round(time.perf_counter() - start, 1)
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
+        print(f"rows written to {args.json}")
+    return rows, meta
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stop_on_signals()
-    if args.load:
-        data = json.loads(args.load.read_text())
-        rows, meta = data["rows"], data["meta"]
-    else:
-        if not SHARED.is_dir():
-            print(f"shared benchmark data not found at {SHARED}: nothing to route")
-            return 0
-        start = time.perf_counter()
-        rows, meta = run_all(args)
-        if not rows:
-            return 0
-        meta["elapsed_s"] = round(time.perf_counter() - start, 1)
-        if args.json:
-            args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
-            print(f"rows written to {args.json}")
+    done = load_or_run(args, run_all, "nothing to route")
+    if done is None:
+        return 0
+    rows, meta = done
     print_report(rows, meta, args.per_circuit)
     if args.markdown:
         args.markdown.write_text(report.markdown(rows, meta, read_anchors()))

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import math
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -213,21 +211,10 @@ def print_report(rows: list[Row], meta: dict[str, Any], worst: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mapping.stop_on_signals()
-    if args.load:
-        data = json.loads(args.load.read_text())
-        rows, meta = data["rows"], data["meta"]
-    else:
-        if not SHARED.is_dir():
-            print(f"shared benchmark data not found at {SHARED}: nothing to transpile")
-            return 0
-        start = time.perf_counter()
-        rows, meta = run_all(args)
-        meta["elapsed_s"] = round(time.perf_counter() - start, 1)
-        if args.json:
-            args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
-            print(f"rows written to {args.json}")
-    if not rows:
+    done = mapping.load_or_run(args, run_all, "nothing to transpile")
+    if done is None:
         return 0
+    rows, meta = done
     print_report(rows, meta, args.worst)
     if not args.load:
         print(f"run time {meta['elapsed_s']:g} s")

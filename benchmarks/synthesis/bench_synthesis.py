@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import json
 import os
 import platform
 import sys
@@ -386,21 +385,10 @@ def anchors_for(meta: dict[str, Any]) -> list[dict[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mapping.stop_on_signals()
-    if args.load:
-        data = json.loads(args.load.read_text())
-        rows, meta = data["rows"], data["meta"]
-    else:
-        if not SHARED.is_dir():
-            print(f"shared benchmark data (devices) not found at {SHARED}: nothing to transpile")
-            return 0
-        start = time.perf_counter()
-        rows, meta = run_all(args)
-        if not rows:
-            return 0
-        meta["elapsed_s"] = round(time.perf_counter() - start, 1)
-        if args.json:
-            args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
-            print(f"rows written to {args.json}")
+    done = mapping.load_or_run(args, run_all, "nothing to transpile")
+    if done is None:
+        return 0
+    rows, meta = done
     print_report(rows, meta, args.per_circuit)
     if not args.load:
         print(f"run time {meta['elapsed_s']:g} s")
