@@ -1040,6 +1040,29 @@ mod tests {
     }
 
     #[test]
+    fn a_one_qubit_node_between_keeps_the_block() {
+        // A ONE node (a 1q gate a commutation-aware DAG keeps between groups) on physical
+        // 1 after gate (1, 2): the swap toward gate (2, 0) still merges into that block.
+        let dag = RoutingDag::new(
+            3,
+            vec![Kind::Two, Kind::One, Kind::Two],
+            Rows::from_nested(&[vec![1, 2], vec![1], vec![2, 0]]),
+            Rows::from_nested(&[vec![1], vec![2], vec![]]),
+        )
+        .unwrap();
+        let out = route(
+            &dag,
+            &line(3),
+            &[0, 1, 2],
+            &costing(1.0),
+            &mut Mt19937::from_seed(0),
+            true,
+        )
+        .unwrap();
+        assert_eq!((out.swaps, out.cost), (1, 1));
+    }
+
+    #[test]
     fn the_cost_survives_the_release_valve() {
         // Release 1 undoes every fruitless swap: the kept swaps' cost is still the sum the
         // schedule gives, and without merges it is 3 per swap.
