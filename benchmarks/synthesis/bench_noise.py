@@ -188,6 +188,9 @@ def print_report(rows: list[Row], meta: dict[str, Any], worst: int) -> None:
             ]
         )
         ranked = sorted(zip(ratios, both, strict=True), key=lambda x: x[0])[:worst]
+        if not ranked:
+            print(f"\n=== {device}: no circuit both {ours} and {theirs} finished and passed")
+            continue
         print(f"\n=== {device}: lowest ESP ratios ({ours} / {theirs})")
         print(
             table(
