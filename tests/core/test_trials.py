@@ -75,10 +75,15 @@ def test_the_same_seed_gives_the_same_output():
     assert first == second
 
 
-def test_hooks_see_only_the_kept_trial():
+def test_hooks_see_only_the_kept_trial_finish_and_every_trial_start():
     events = []
+    started = []
 
     class Recorder:
+        @hookimpl
+        def qloom_pass_started(self, pass_label):
+            started.append(pass_label)
+
         @hookimpl
         def qloom_pass_finished(self, pass_label, circuit):
             events.append((pass_label, circuit.count_2q()))
@@ -93,6 +98,8 @@ def test_hooks_see_only_the_kept_trial():
     finally:
         manager.unregister(recorder)
     assert events == [("optimizers:random-czs", out.count_2q())]
+    # each of the 4 trials started (progress, stop checks), then the kept one is replayed
+    assert started == ["optimizers:random-czs"] * 5
     assert [t["pass"] for t in ctx.properties["pass_times"]] == ["optimizers:random-czs"]
 
 

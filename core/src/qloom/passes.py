@@ -58,7 +58,9 @@ class PassContext:
             ``qloom.options.check_approximation_degree``); ``None`` means exact (1.0), and
             a pass's own ``approximation_degree`` option wins over it.
         trace: when a list, pipelines append what each pass did to it instead of calling
-            the pass hooks (``Trials`` runs candidates quietly and reports the one it keeps).
+            the ``pass_finished`` hook (``Trials`` runs candidates and reports the one it
+            keeps); ``pass_started`` is still called, so progress shows and a task's stop
+            and time-limit checks still run between passes.
     """
 
     backend: Backend

@@ -59,7 +59,7 @@ class Pipeline(Pass):
                 context.seed = derive_seed(root_seed, index, step.label)
                 leaf = not isinstance(step, Pipeline)
                 trace = context.trace
-                if leaf and trace is None:
+                if leaf:  # also while traced: progress, and the stop and time-limit checks
                     caller.pass_started(step.label, step.stage, circuit, context)
                 before = circuit
                 wall, cpu = time.perf_counter(), time.process_time()

@@ -11,8 +11,10 @@ Each trial runs the passes from the same circuit and context, trial ``k`` with t
 fewest two-qubit gates, then the lowest two-qubit depth, then the fewest operations wins,
 ties to the earlier trial. On a backend with a calibration the estimated success
 probability (``qloom.success.estimated_success``) decides first. The trials run one after
-another, so the same seed gives the same output on any executor. The pass hooks (reports,
-progress) see the kept trial's passes only, as if it had been the only one;
+another, so the same seed gives the same output on any executor. ``pass_started`` is
+called as every trial's passes start (progress, and a task's stop and time-limit checks);
+``pass_finished`` (reports, swap counts) only for the kept trial's passes, replayed with
+their ``pass_started`` as if it had been the only trial;
 ``context.properties["trials:<name>"]`` says what every trial gave.
 """
 
@@ -99,7 +101,7 @@ class Trials(Pipeline):
         self.trials = trials
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
-        """Run every trial quietly, keep the best, then report its passes to the hooks."""
+        """Run every trial, keep the best, then report its passes to the hooks."""
         outer_trace, root_seed = context.trace, context.seed
         start = _State.of(context)
         outermost = context.pipeline is None
