@@ -105,7 +105,7 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     ("executors", "dask"): "qloom-dask",
     **{
         ("placers", n): "qloom-placers"
-        for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise")
+        for n in ("trivial", "dense", "line", "subgraph", "sabre", "noise", "post")
     },
     **{("routers", n): "qloom-routers" for n in ("basic", "sabre")},
     **{("padding", n): "qloom-padding" for n in ("auto", "none", "before", "after")},
