@@ -85,8 +85,8 @@ def test_hooks_see_only_the_kept_trial_finish_and_every_trial_start():
             started.append(pass_label)
 
         @hookimpl
-        def qloom_pass_finished(self, pass_label, circuit):
-            events.append((pass_label, circuit.count_2q()))
+        def qloom_pass_finished(self, pass_label, circuit, context):
+            events.append((pass_label, circuit.count_2q(), context.pipeline))
 
     manager = get_registry().hook_manager()
     recorder = Recorder()
@@ -97,7 +97,7 @@ def test_hooks_see_only_the_kept_trial_finish_and_every_trial_start():
         out = outer(Circuit(2), ctx)
     finally:
         manager.unregister(recorder)
-    assert events == [("optimizers:random-czs", out.count_2q())]
+    assert events == [("optimizers:random-czs", out.count_2q(), "search")]
     # each of the 4 trials started (progress, stop checks), then the kept one is replayed
     assert started == ["optimizers:random-czs"] * 5
     assert [t["pass"] for t in ctx.properties["pass_times"]] == ["optimizers:random-czs"]

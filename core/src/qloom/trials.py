@@ -128,7 +128,12 @@ class Trials(Pipeline):
         _, chosen, out, state, events = best
         state.restore(context)
         context.properties[f"trials:{self.name}"] = {"chosen": chosen, "scores": scores}
-        _replay(events, context)
+        outer = context.pipeline
+        context.pipeline = self.name  # the passes ran inside this entry: reports say so
+        try:
+            _replay(events, context)
+        finally:
+            context.pipeline = outer
         if outermost:
             out = self._finish(out, context)
         return out
