@@ -207,11 +207,20 @@ def test_cutoff_of_a_degree():
     assert cutoff(0.99) == pytest.approx(0.01)
 
 
-@pytest.mark.parametrize("bad", [0, 0.0, -0.5, 1.5, math.nan, math.inf, "0.9", True])
+BAD_DEGREES = [0, 0.0, -0.5, 1.5, math.nan, math.inf, "0.9", True]
+
+
+@pytest.mark.parametrize("bad", BAD_DEGREES)
 def test_a_bad_approximation_degree_is_refused_naming_the_option_and_range(bad):
     circuit = Circuit(1).rz(0.1, 0)
     with pytest.raises(ConfigError, match=r"approximation_degree must be a float in \(0, 1\]"):
         qloom.transpile(circuit, on=Backend("sim"), approximation_degree=bad)
+
+
+@pytest.mark.parametrize("bad", BAD_DEGREES)
+def test_execute_refuses_a_bad_approximation_degree_too(bad):
+    require_distribution("qloom-sim-numpy")  # a backend that executes
+    circuit = Circuit(1).rz(0.1, 0)
     with pytest.raises(ConfigError, match=r"approximation_degree must be a float in \(0, 1\]"):
         qloom.execute(circuit, on="numpy", shots=8, seed=1, approximation_degree=bad)
     with pytest.raises(ConfigError, match="approximation_degree"):
