@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -341,3 +342,30 @@ def test_a_pass_two_distributions_provide_is_shown_as_a_conflict(tmp_path, monke
     with use_registry(Registry(entry_points=eps, core_version="0.1.0")):
         (row,) = describe_pipeline("p").rows
     assert row.status == "conflict" and "qloom-a 1.0, qloom-b 1.0" in row.error
+
+
+def test_cli_show_fails_on_an_invalid_option_in_a_real_process(tmp_path):
+    """A pipeline with a bad option cannot run: `qloom pipeline show` says why and exits 1;
+    a pipeline whose parts are only missing or broken is a report and exits 0 (above)."""
+    import subprocess
+    import sys
+
+    require_distribution("qloom-routers")
+    config = tmp_path / "qloom.toml"
+    config.write_text(
+        '[pipelines.p]\npasses = [{ pass = "routers:sabre", bogus = 1 }]\n'
+        '[pipelines.fine]\npasses = [{ pass = "routers:sabre", trials = 2 }]\n'
+    )
+    env = {**os.environ, "QLOOM_CONFIG": str(config)}
+
+    def show(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "qloom", "pipeline", "show", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    bad = show("p")
+    assert bad.returncode == 1
+    assert "no option 'bogus'" in bad.stdout and "valid: trials=8" in bad.stdout
+    assert "pipeline 'p' cannot run: invalid options in routers:sabre" in bad.stderr
+    assert show("p", "--json").returncode == 1
+    fine = show("fine")
+    assert fine.returncode == 0 and fine.stderr == ""

@@ -109,3 +109,17 @@ def test_every_environment_variable_is_documented():
     assert used, "the core reads its settings from QLOOM_* variables"
     page = (DOCS / "configuration.md").read_text()
     assert not {name for name in used if f"`{name}`" not in page}
+
+
+def test_the_example_configuration_names_a_pipeline_it_defines():
+    """`examples/qloom.toml`'s comment tells users which --pipeline to give: it must exist."""
+    import re
+
+    import tomllib
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "qloom.toml"
+    text = path.read_text()
+    named = re.findall(r"--pipeline ([\w-]+)", text)
+    assert named, "the comment names no pipeline"
+    defined = set(tomllib.loads(text).get("pipelines", {}))
+    assert set(named) <= defined, f"{named} named, {sorted(defined)} defined"

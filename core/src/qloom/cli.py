@@ -389,7 +389,7 @@ def _cmd_pipeline_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_pipeline_show(args: argparse.Namespace) -> int:
-    from qloom.pipeline_view import describe_default, describe_pipeline
+    from qloom.pipeline_view import INVALID, describe_default, describe_pipeline
 
     if args.name is None and args.backend is None:
         raise QloomError(
@@ -400,10 +400,19 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
         view = describe_default(get_backend(args.backend, **parse_backend_options(args.options)))
     else:
         view = describe_pipeline(args.name)
+    # A bad option is the pipeline's own mistake: it cannot run, so the command fails. A
+    # missing or broken part is the installation's, reported in its row (`qloom plugins`).
+    invalid = [row.label for row in view.rows if row.status == INVALID]
     if args.json:
         print(view.to_json())
-        return 0
+        return 1 if invalid else 0
     print(view.table(defaults=args.defaults))
+    if invalid:
+        print(
+            f"pipeline '{view.name}' cannot run: invalid options in {', '.join(invalid)}",
+            file=sys.stderr,
+        )
+        return 1
     if args.name is not None and args.backend is not None:
         backend = get_backend(args.backend, **parse_backend_options(args.options))
         default = pipeline_for(backend).name
