@@ -83,7 +83,13 @@ def test_run_prints_counts(capsys, program):
     assert main(["run", str(program), "--on", "basis:3", "--shots", "8", "--seed", "1"]) == 0
     assert "011         8" in capsys.readouterr().out
     assert main(["run", str(program), "--on", "basis:3", "--shots", "8", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["counts"] == {"011": 8}
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"] == {"011": 8} and data["backend"] == "basis:3"
+    # what it takes to run it again: the seed drawn and the pipeline used
+    assert isinstance(data["seed"], int) and data["pipeline"] == "identity"
+    argv = ["run", str(program), "--on", "basis:3", "--shots", "8", "--seed", "5", "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 5
 
 
 def test_errors_are_one_line_with_exit_code_1(capsys, tmp_path):

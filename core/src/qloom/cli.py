@@ -436,7 +436,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
-        print(json.dumps({"backend": result.backend, "shots": result.shots, "counts": counts}))
+        data = {
+            "backend": result.backend,
+            "pipeline": result.metadata.get("pipeline"),
+            "seed": result.metadata.get("seed"),
+            "shots": result.shots,
+            "counts": counts,
+        }
+        print(json.dumps(data))
         return 0
     print(
         f"{args.file} on {result.backend}: {result.shots} shots "
