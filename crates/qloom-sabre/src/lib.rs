@@ -1020,10 +1020,17 @@ mod tests {
             assert_eq!((out.swaps, out.cost), (1, 3));
         }
         // A barrier (a free node) on 1 and 2 closes the block as well.
+        assert_eq!(swap_after_node_between(Kind::Free, vec![1, 2]), (1, 3));
+    }
+
+    /// Swaps and merged cost of routing gate (1, 2), then a `kind` node on `qubits`, then
+    /// gate (2, 0), on a line of 3 from the trivial layout: one swap toward (2, 0) follows
+    /// the block on (1, 2).
+    fn swap_after_node_between(kind: Kind, qubits: Vec<usize>) -> (u64, u64) {
         let dag = RoutingDag::new(
             3,
-            vec![Kind::Two, Kind::Free, Kind::Two],
-            Rows::from_nested(&[vec![1, 2], vec![1, 2], vec![2, 0]]),
+            vec![Kind::Two, kind, Kind::Two],
+            Rows::from_nested(&[vec![1, 2], qubits, vec![2, 0]]),
             Rows::from_nested(&[vec![1], vec![2], vec![]]),
         )
         .unwrap();
@@ -1036,30 +1043,14 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!((out.swaps, out.cost), (1, 3));
+        (out.swaps, out.cost)
     }
 
     #[test]
     fn a_one_qubit_node_between_keeps_the_block() {
         // A ONE node (a 1q gate a commutation-aware DAG keeps between groups) on physical
         // 1 after gate (1, 2): the swap toward gate (2, 0) still merges into that block.
-        let dag = RoutingDag::new(
-            3,
-            vec![Kind::Two, Kind::One, Kind::Two],
-            Rows::from_nested(&[vec![1, 2], vec![1], vec![2, 0]]),
-            Rows::from_nested(&[vec![1], vec![2], vec![]]),
-        )
-        .unwrap();
-        let out = route(
-            &dag,
-            &line(3),
-            &[0, 1, 2],
-            &costing(1.0),
-            &mut Mt19937::from_seed(0),
-            true,
-        )
-        .unwrap();
-        assert_eq!((out.swaps, out.cost), (1, 1));
+        assert_eq!(swap_after_node_between(Kind::One, vec![1]), (1, 1));
     }
 
     #[test]
