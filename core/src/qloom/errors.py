@@ -28,6 +28,7 @@ __all__ = [
     "SerializationError",
     "StoreError",
     "TaskCancelled",
+    "TaskRefused",
     "TaskError",
     "TaskTimeout",
     "UnknownPluginError",
@@ -367,6 +368,19 @@ class TaskCancelled(TaskError):
         self.task_id = task_id
         where = f"task {task_id} " if task_id else "task "
         super().__init__(f"{where}was cancelled: {reason}")
+
+    def _init_args(self) -> tuple[Any, ...]:
+        return (self.reason, self.task_id)
+
+
+class TaskRefused(TaskError):
+    """A ``qloom_task_vet`` hook refused the task before it was submitted."""
+
+    def __init__(self, reason: str, task_id: str | None = None) -> None:
+        self.reason = reason
+        self.task_id = task_id
+        where = f"task {task_id} " if task_id else "task "
+        super().__init__(f"{where}was refused: {reason}")
 
     def _init_args(self) -> tuple[Any, ...]:
         return (self.reason, self.task_id)

@@ -10,6 +10,7 @@ status events and its stop checks (``qloom.worker``) work the same everywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import uuid
 from abc import ABC, abstractmethod
@@ -25,6 +26,7 @@ from qloom.errors import ConfigError, SerializationError, TaskError
 __all__ = [
     "Executor",
     "SerialExecutor",
+    "TaskInfo",
     "TaskOptions",
     "call_as_task",
     "check_picklable",
@@ -46,6 +48,8 @@ class TaskOptions:
         retries: re-runs after the task raised; 0 by default (a failing pass fails once).
         max_worker_deaths: re-runs after its worker died; it then fails with ``WorkerDied``.
         resources: ``{"cpu": n, "mem": bytes}`` the task needs while it runs.
+        labels: what the task is about (``num_qubits``, ``num_ops``, ``pipeline``,
+            ``backend``, ...), handed to the task hooks as ``TaskInfo.labels``.
     """
 
     key: str | None = None
@@ -53,6 +57,7 @@ class TaskOptions:
     retries: int = 0
     max_worker_deaths: int = 3
     resources: Mapping[str, float] = field(default_factory=dict)
+    labels: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.timeout is not None and self.timeout <= 0:
@@ -70,9 +75,29 @@ class TaskOptions:
         """These options, with a fresh key if none was given."""
         if self.key is not None:
             return self
-        return TaskOptions(
-            new_key(), self.timeout, self.retries, self.max_worker_deaths, self.resources
-        )
+        return dataclasses.replace(self, key=new_key())
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """A task as the executor hooks see it (``qloom_task_vet``, ``qloom_task_submitted``).
+
+    Attributes:
+        task_id: the executor's key for the task.
+        executor: the executor's registered name (``serial``, ``threads``, ``dask``, ...).
+        function: the qualified name of the function the task runs.
+        options: how it is run (timeout, retries, resources, labels).
+    """
+
+    task_id: str
+    executor: str
+    function: str
+    options: TaskOptions
+
+    @property
+    def labels(self) -> Mapping[str, Any]:
+        """What the task is about, as its submitter labelled it (may be empty)."""
+        return self.options.labels
 
 
 def new_key(prefix: str = "task") -> str:

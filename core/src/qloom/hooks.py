@@ -13,6 +13,7 @@ from qloom.plugins import get_registry
 if TYPE_CHECKING:
     from qloom.backend import Backend
     from qloom.circuit import Circuit
+    from qloom.executor import TaskInfo
     from qloom.passes import PassContext
     from qloom.pipeline import Pipeline
 
@@ -64,6 +65,53 @@ class Hooks:
     def task_status_changed(self, task_id: str, status: str, detail: str | None = None) -> None:
         """See ``hookspecs.qloom_task_status_changed``."""
         self.manager.hook.qloom_task_status_changed(task_id=task_id, status=status, detail=detail)
+
+    def task_vet(self, task: TaskInfo) -> str | None:
+        """See ``hookspecs.qloom_task_vet``: the first refusal reason, or ``None`` to admit."""
+        answer = self.manager.hook.qloom_task_vet(task=task)
+        return None if answer is None else str(answer)
+
+    def task_submitted(self, task: TaskInfo) -> None:
+        """See ``hookspecs.qloom_task_submitted``."""
+        self.manager.hook.qloom_task_submitted(task=task)
+
+    def task_started(self, task_id: str, worker_id: str | None = None, attempt: int = 1) -> None:
+        """See ``hookspecs.qloom_task_started``."""
+        self.manager.hook.qloom_task_started(task_id=task_id, worker_id=worker_id, attempt=attempt)
+
+    def task_stage_changed(self, task_id: str, stage: str) -> None:
+        """See ``hookspecs.qloom_task_stage_changed``."""
+        self.manager.hook.qloom_task_stage_changed(task_id=task_id, stage=stage)
+
+    def task_finished(self, task_id: str, wall_time: float) -> None:
+        """See ``hookspecs.qloom_task_finished``."""
+        self.manager.hook.qloom_task_finished(task_id=task_id, wall_time=wall_time)
+
+    def task_failed(self, task_id: str, error: BaseException) -> None:
+        """See ``hookspecs.qloom_task_failed``."""
+        self.manager.hook.qloom_task_failed(task_id=task_id, error=error)
+
+    def task_retried(self, task_id: str, attempt: int, reason: str) -> None:
+        """See ``hookspecs.qloom_task_retried``."""
+        self.manager.hook.qloom_task_retried(task_id=task_id, attempt=attempt, reason=reason)
+
+    def task_cancelled(self, task_id: str, reason: str) -> None:
+        """See ``hookspecs.qloom_task_cancelled``."""
+        self.manager.hook.qloom_task_cancelled(task_id=task_id, reason=reason)
+
+    def worker_started(self, executor: str, worker_id: str) -> None:
+        """See ``hookspecs.qloom_worker_started``."""
+        self.manager.hook.qloom_worker_started(executor=executor, worker_id=worker_id)
+
+    def worker_lost(self, executor: str, worker_id: str, reason: str) -> None:
+        """See ``hookspecs.qloom_worker_lost``."""
+        self.manager.hook.qloom_worker_lost(executor=executor, worker_id=worker_id, reason=reason)
+
+    def worker_replaced(self, executor: str, old_worker_id: str, new_worker_id: str) -> None:
+        """See ``hookspecs.qloom_worker_replaced``."""
+        self.manager.hook.qloom_worker_replaced(
+            executor=executor, old_worker_id=old_worker_id, new_worker_id=new_worker_id
+        )
 
     def add_commands(self, subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         """See ``hookspecs.qloom_add_commands``."""

@@ -17,6 +17,7 @@ import pluggy
 if TYPE_CHECKING:
     from qloom.backend import Backend
     from qloom.circuit import Circuit
+    from qloom.executor import TaskInfo
     from qloom.passes import PassContext
     from qloom.pipeline import Pipeline
 
@@ -96,6 +97,107 @@ def qloom_task_status_changed(task_id: str, status: str, detail: str | None) -> 
         detail: the error message for ``FAILED``/``CANCELLED``, else ``None``.
 
     .. versionadded:: 0.1
+    """
+
+
+# --- executor hooks -----------------------------------------------------------------------
+# Called in the process that submitted the task (the client), whatever executor ran it:
+# events from worker processes or Dask workers travel back and are replayed here, so one
+# plugin sees every task of this process. ``task_id`` is the executor's task key.
+
+
+@hookspec(firstresult=True)
+def qloom_task_vet(task: TaskInfo) -> str | None:
+    """Admit or refuse a task before it is submitted: return a reason to refuse it.
+
+    The first non-``None`` answer wins: ``submit`` then raises ``TaskRefused`` with that
+    reason and the task never runs (e.g. a site policy refusing circuits over a size).
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_submitted(task: TaskInfo) -> None:
+    """Called when a task was accepted by an executor and queued.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_started(task_id: str, worker_id: str | None, attempt: int) -> None:
+    """Called when a task starts running (``attempt`` counts from 1; retries count up).
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_stage_changed(task_id: str, stage: str) -> None:
+    """Called when a running task enters a pipeline stage (``ROUTING``, ``PLACEMENT``, ...).
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_finished(task_id: str, wall_time: float) -> None:
+    """Called when a task returned its result (``wall_time``: seconds since it started).
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_failed(task_id: str, error: BaseException) -> None:
+    """Called when a task failed for good: it raised, ran out of time or lost its workers.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_retried(task_id: str, attempt: int, reason: str) -> None:
+    """Called when a task is run again (it raised with retries left, or its worker died).
+
+    Args:
+        attempt: the attempt about to run (2 for the first retry).
+        reason: why the last attempt ended.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_task_cancelled(task_id: str, reason: str) -> None:
+    """Called when a task was cancelled, queued or running.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_worker_started(executor: str, worker_id: str) -> None:
+    """Called when an executor's worker (thread, process, Dask worker) is up.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_worker_lost(executor: str, worker_id: str, reason: str) -> None:
+    """Called when a worker died or left; its tasks are retried or failed.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def qloom_worker_replaced(executor: str, old_worker_id: str, new_worker_id: str) -> None:
+    """Called when a lost worker was replaced by a fresh one.
+
+    .. versionadded:: 0.2
     """
 
 
