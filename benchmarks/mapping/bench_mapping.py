@@ -34,7 +34,7 @@ from checks import check_coupling, check_equivalence, check_natives, depth_2q
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
 TOPOLOGIES = ("hh127", "grid100", "hh27", "line32")
-PIPELINES = ("mapping", "mapping-best")
+PIPELINES = ("mapping", "mapping_best")
 QUICK_CIRCUITS = ("qft_n10", "qb_adder_n10", "qv_n8", "random_n8_d20", "qaoa3reg_n16_p2")
 QUICK_TOPOLOGIES = ("hh27", "grid100")
 QUICK_QUEKO = ("16QBT_10CYC_TFL_0", "20QBT_100CYC_QSE_0")

@@ -250,7 +250,7 @@ def test_compile_command_writes_circuits_and_reports_bad_files(tmp_path: Path, c
             "--on",
             "basis:3",
             "--pipeline",
-            "route-cfg",
+            "route_cfg",
             "--seed",
             "3",
             "--out",
@@ -272,7 +272,7 @@ def test_compile_command_writes_circuits_and_reports_bad_files(tmp_path: Path, c
 
 @pytest.fixture
 def route_config(tmp_path: Path) -> None:
-    (tmp_path / "qloom.toml").write_text('[pipelines.route-cfg]\npasses = ["placers:reverse"]\n')
+    (tmp_path / "qloom.toml").write_text('[pipelines.route_cfg]\npasses = ["placers:reverse"]\n')
 
 
 @settings(max_examples=50, derandomize=True, deadline=None)

@@ -235,7 +235,7 @@ def test_a_distribution_declaring_no_core_range_gets_a_warning(install):
 
 def test_broken_parts_are_reported_with_what_to_do():
     require_distribution("qloom-fixture-broken")
-    diagnosis = diagnose(only=["fixture-broken"])
+    diagnosis = diagnose(only=["fixture_broken"])
     [dist] = diagnosis.distributions
     assert "without a version range" in dist.problems[0].message  # it requires plain "qloom"
     missing = part(diagnosis, "backends:brokenimport")
@@ -247,7 +247,7 @@ def test_broken_parts_are_reported_with_what_to_do():
     exploding = part(diagnosis, "routers:brokenbuild")
     assert exploding.reason == "RuntimeError: router failed to initialise its lookup table"
     assert "QLOOM_DISABLE_PLUGINS=routers:brokenbuild" in exploding.problems[0].advice
-    assert part(diagnosis, "hooks:fixture-broken").status == "broken"
+    assert part(diagnosis, "hooks:fixture_broken").status == "broken"
     assert diagnosis.exit_code == 1
     text = diagnosis.render()
     assert "  routers:brokenbuild     BROKEN    RuntimeError: router failed" in text
@@ -371,7 +371,7 @@ def test_the_installed_good_fixture_passes_every_check():
         "backends:toyline": "ok",
         "placers:reverse": "ok",
         "pipelines:reverse": "ok",
-        "hooks:fixture-good": "ok",
+        "hooks:fixture_good": "ok",
     }
     assert diagnosis.exit_code == 0
 

@@ -45,13 +45,13 @@ def test_plugins_lists_the_good_and_reports_the_broken():
         "ok",
     )
     assert rows["placers", "reverse"]["status"] == "ok"
-    assert rows["pipelines", "fixture-hooked"]["status"] == "ok"
-    assert rows["hooks", "fixture-good"]["status"] == "ok"
+    assert rows["pipelines", "fixture_hooked"]["status"] == "ok"
+    assert rows["hooks", "fixture_good"]["status"] == "ok"
     broken = rows["backends", "brokenimport"]
     assert broken["status"] == "broken" and "qloom_nonexistent_dependency" in broken["error"]
     assert "calibration file is corrupt" in rows["backends", "brokenbuild"]["error"]
     assert "lookup table" in rows["routers", "brokenbuild"]["error"]
-    assert rows["hooks", "fixture-broken"]["status"] == "broken"
+    assert rows["hooks", "fixture_broken"]["status"] == "broken"
 
 
 def test_plugins_table_explains_what_to_do():
@@ -64,7 +64,7 @@ def test_plugins_table_explains_what_to_do():
 def test_disabling_a_distribution_hides_it():
     done = qloom_cli("plugins", "--json", env={"QLOOM_DISABLE_PLUGINS": "qloom-fixture-broken"})
     names = {r["name"] for r in json.loads(done.stdout)}
-    assert "toyline" in names and "brokenimport" not in names and "fixture-broken" not in names
+    assert "toyline" in names and "brokenimport" not in names and "fixture_broken" not in names
     done = qloom_cli("plugins", "--json", env={"QLOOM_DISABLE_PLUGINS": "*"})
     assert {r["distribution"] for r in json.loads(done.stdout)} == {"qloom"}
 

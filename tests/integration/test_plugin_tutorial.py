@@ -75,25 +75,25 @@ def test_every_step_ran(outputs: dict[str, str]) -> None:
 
 def test_the_renamed_template_is_found_by_name(outputs: dict[str, str]) -> None:
     listing = outputs["copy"]
-    row = next(line for line in listing.splitlines() if "drop-identity" in line)
-    assert row.split()[:5] == ["optimizers", "drop-identity", "qloom-myopt", "0.1.0", "ok"]
+    row = next(line for line in listing.splitlines() if "drop_identity" in line)
+    assert row.split()[:5] == ["optimizers", "drop_identity", "qloom-myopt", "0.1.0", "ok"]
     assert " passed" in outputs["template tests"]
 
 
 def test_the_new_pass_replaces_it(outputs: dict[str, str]) -> None:
     listing = outputs["the entry point"]
-    assert 'cancel-pairs = "qloom_myopt.passes:CancelPairs"' in listing
+    assert 'cancel_pairs = "qloom_myopt.passes:CancelPairs"' in listing
     row = next(line for line in listing.splitlines() if line.startswith("optimizers"))
-    assert row.split()[:5] == ["optimizers", "cancel-pairs", "qloom-myopt", "0.1.0", "ok"]
-    assert "drop-identity" not in listing
+    assert row.split()[:5] == ["optimizers", "cancel_pairs", "qloom-myopt", "0.1.0", "ok"]
+    assert "drop_identity" not in listing
 
 
 def test_its_tests_and_the_doctor_pass(outputs: dict[str, str]) -> None:
     text = outputs["the tests"]
     assert "5 passed" in text
-    assert "qloom-myopt" in text and "cancel-pairs" in text
+    assert "qloom-myopt" in text and "cancel_pairs" in text
 
 
 def test_it_is_used_by_name(outputs: dict[str, str]) -> None:
     assert "{'x': 1}" in outputs["use it"]
-    assert "cancel-pairs" in outputs["pipeline file"]
+    assert "cancel_pairs" in outputs["pipeline file"]

@@ -109,7 +109,7 @@ def test_qloom_plugins_lists_its_parts_and_nothing_is_broken(user_venv, tmp_path
     done = _run([str(user_venv / "qloom"), "plugins", "--json", "--strict"], tmp_path, 120)
     assert done.returncode == 0, _explain(done)
     rows = {(r["kind"], r["name"]): r for r in json.loads(done.stdout)}
-    for part in (("backends", "xyz"), ("optimizers", "xyz-merge-rz"), ("pipelines", "xyz-default")):
+    for part in (("backends", "xyz"), ("optimizers", "xyz_merge_rz"), ("pipelines", "xyz_default")):
         row = rows[part]
         assert (row["distribution"], row["version"], row["status"]) == (
             "qloom-hw-xyz",
@@ -136,7 +136,7 @@ def test_execute_from_python(user_venv, tmp_path):
     counts, metadata = result["counts"], result["metadata"]
     assert set(counts) == {"0000", "1111"} and sum(counts.values()) == 2000
     assert abs(counts["1111"] / 2000 - 0.5) < 0.05
-    assert metadata["pipeline"] == "xyz-default" and metadata["simulated"] is True
+    assert metadata["pipeline"] == "xyz_default" and metadata["simulated"] is True
 
 
 def test_qloom_run_on_the_command_line(user_venv, tmp_path):

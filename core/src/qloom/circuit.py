@@ -18,11 +18,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
+from qloom.builders import GateBuilders
 from qloom.errors import CircuitError, GateError
 from qloom.gates import GATES, unitary_params
 
 if TYPE_CHECKING:
+    from qloom.backend import Backend
     from qloom.layout import Layout
+    from qloom.result import Result
 
 __all__ = ["Circuit", "Operation", "Register"]
 
@@ -52,11 +55,13 @@ class Register(NamedTuple):
     size: int
 
 
-class Circuit:
+class Circuit(GateBuilders):
     """A quantum circuit: ``num_qubits``, ``num_clbits`` and ordered operations.
 
-    Build it fluently (``Circuit(2).h(0).cx(0, 1).measure_all()``) or with ``append``.
-    After ``qloom.transpile`` its ``layout`` says where each logical qubit went.
+    Build it fluently (``Circuit(2).h(0).cx(0, 1).rz(0.5, 1).measure_all()``: one method
+    per library gate, parameters then qubits) or with ``append``; compose another circuit
+    onto chosen qubits with ``extend(other, qubits=...)``. After ``qloom.transpile`` its
+    ``layout`` says where each logical qubit went; ``execute(on=...)`` runs it.
     """
 
     __slots__ = (
@@ -165,11 +170,60 @@ class Circuit:
             return params
         return self._shared_params.setdefault(params, params)
 
-    def extend(self, ops: Iterable[Operation]) -> Circuit:
-        """Append several operations, each checked like ``append``; none if one is refused."""
+    def extend(
+        self,
+        other: Circuit | Iterable[Operation],
+        qubits: Sequence[int] | None = None,
+        clbits: Sequence[int] | None = None,
+    ) -> Circuit:
+        """Append another circuit's operations (or any operations), in place, onto chosen bits.
+
+        Qiskit's ``compose(other, qubits=..., inplace=True)``: qubit ``i`` of ``other`` lands
+        on ``qubits[i]`` of this circuit, clbit ``j`` on ``clbits[j]``. Without ``qubits``
+        (``clbits``) the bits keep their numbers. A condition on a classical register of
+        ``other`` is carried over when its bits land exactly on one register of this circuit.
+        Every operation is checked like ``append``; none is added if one is refused.
+
+        Args:
+            other: a ``Circuit``, or ``Operation`` tuples.
+            qubits: where each qubit of ``other`` goes: as many as ``other`` has qubits
+                (for bare operations: enough to cover every qubit they use), distinct and in
+                range of this circuit.
+            clbits: where each clbit of ``other`` goes, likewise.
+
+        Returns:
+            This circuit, for chaining.
+
+        Raises:
+            CircuitError: ``qubits``/``clbits`` of the wrong length, repeated or out of
+                range; ``other`` wider than this circuit with no ``qubits``; an operation
+                this circuit refuses.
+        """
+        whole = isinstance(other, Circuit)
+        if isinstance(other, Circuit):
+            ops: list[Operation] = list(other._ops)
+            width, cwidth = other.num_qubits, other.num_clbits
+        else:
+            ops = list(other)
+            width = max((q + 1 for op in ops for q in op.qubits), default=0)
+            cwidth = max((c + 1 for op in ops for c in op.clbits), default=0)
+        qmap = _bit_map("qubit", qubits, width, self.num_qubits, whole)
+        cmap = _bit_map("clbit", clbits, cwidth, self.num_clbits, whole)
+        conditions = {}
+        if isinstance(other, Circuit):  # bare operations' conditions name our registers
+            conditions = _condition_map(ops, other.cregs, self.cregs, cmap)
         check = self.operation
         self._ops.extend(
-            [check(op.name, op.qubits, op.params, op.clbits, op.condition) for op in ops]
+            [
+                check(
+                    op.name,
+                    [qmap[q] for q in op.qubits] if qmap is not None else op.qubits,
+                    op.params,
+                    [cmap[c] for c in op.clbits] if cmap is not None else op.clbits,
+                    conditions.get(op.condition, op.condition),
+                )
+                for op in ops
+            ]
         )
         return self
 
@@ -260,9 +314,22 @@ class Circuit:
         """Reset ``qubit`` to |0>."""
         return self.append("reset", [qubit])
 
-    if TYPE_CHECKING:
-        # Builders for every library gate are attached below (c.h(0), c.rz(0.5, 1), ...).
-        def __getattr__(self, name: str) -> Any: ...
+    # -- running ----------------------------------------------------------------------------
+
+    def execute(self, on: str | Backend | None = None, **options: Any) -> Result:
+        """Transpile this circuit for a backend and run it: ``qloom.execute(self, on, ...)``.
+
+        Args:
+            on: backend name (``provider`` or ``provider:device``) or ``Backend``.
+            **options: the other arguments of ``qloom.execute`` (``shots``, ``seed``,
+                ``transpiler``, ``padding``, ...) and backend options.
+
+        Returns:
+            The counts over this circuit's classical bits, in logical qubit order.
+        """
+        import qloom.api  # upward call, by design: the user API sits above the circuit model
+
+        return qloom.api.execute(self, on, **options)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -369,25 +436,54 @@ class Circuit:
         return sorted(used)
 
 
-def _gate_builder(name: str, nparams: int, nqubits: int) -> Any:
-    def builder(self: Circuit, *args: Any) -> Circuit:
-        if len(args) != nparams + nqubits:
+def _bit_map(
+    kind: str, given: Sequence[int] | None, width: int, size: int, exact: bool
+) -> list[int] | None:
+    """Where ``extend`` sends each of ``width`` bits (``None``: nowhere new), checked."""
+    if given is None:
+        if width > size:
             raise CircuitError(
-                f"{name}() takes {nparams} parameters then {nqubits} qubits, "
-                f"got {len(args)} arguments"
+                f"the operations use {width} {kind}s, this circuit has {size}: "
+                f"give {kind}s=[...] to choose where they go"
             )
-        return self.append(name, args[nparams:], args[:nparams])
+        return None
+    mapped = [int(b) for b in given]
+    if (len(mapped) != width) if exact else (len(mapped) < width):
+        need = f"{width}" if exact else f"at least {width}"
+        raise CircuitError(f"{kind}s= needs {need} entries, one per {kind}, got {len(mapped)}")
+    bad = [b for b in mapped if not 0 <= b < size]
+    if bad:
+        raise CircuitError(f"{kind}s=: {kind} {bad[0]} out of range for {size} {kind}s")
+    if len(set(mapped)) != len(mapped):
+        twice = sorted({b for b in mapped if mapped.count(b) > 1})
+        raise CircuitError(f"{kind}s= repeats {kind} {twice[0]}: {mapped}")
+    return mapped
 
-    builder.__name__ = builder.__qualname__ = name
-    builder.__doc__ = f"Append '{name}' ({nparams} parameters, then {nqubits} qubits)."
-    return builder
 
-
-for _gate in GATES.values():
-    if _gate.is_unitary and _gate.num_qubits is not None and not hasattr(Circuit, _gate.name):
-        setattr(
-            Circuit, _gate.name, _gate_builder(_gate.name, _gate.num_params or 0, _gate.num_qubits)
-        )
+def _condition_map(
+    ops: Sequence[Operation],
+    theirs: Sequence[Register],
+    ours: Sequence[Register],
+    cmap: Sequence[int] | None,
+) -> dict[tuple[str, int] | None, tuple[str, int] | None]:
+    """What each condition of ``ops`` (on registers ``theirs``) becomes on ``ours``."""
+    used = {op.condition for op in ops if op.condition is not None}
+    their_bits = _creg_bits(theirs, 0)
+    ours_by_bits = {tuple(bits): name for name, bits in _creg_bits(ours, 0).items()}
+    out: dict[tuple[str, int] | None, tuple[str, int] | None] = {}
+    for name, value in sorted(used):
+        bits = their_bits.get(name)
+        if bits is None:
+            raise CircuitError(f"condition on unknown classical register '{name}'")
+        landed = tuple(cmap[b] for b in bits) if cmap is not None else tuple(bits)
+        target = ours_by_bits.get(landed)
+        if target is None:
+            raise CircuitError(
+                f"a condition on register '{name}' cannot be carried over: its clbits land "
+                f"on {list(landed)}, which is no classical register of this circuit"
+            )
+        out[(name, value)] = (target, value)
+    return out
 
 
 def _registers(

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -17,6 +18,7 @@ from qloom.api import ESP, execute, run_pipeline
 from qloom.config import find_config, get_backend, load_config, pipeline_for
 from qloom.errors import QloomError
 from qloom.hooks import hooks
+from qloom.names import convention_problem
 from qloom.plugins import KINDS, PluginInfo, Registry, get_registry
 
 __all__ = ["main"]
@@ -30,13 +32,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args.func(args) or 0)
     except QloomError as exc:
         print(f"qloom: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `qloom plugins | head`: the reader stopped early, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any
+) -> None:
+    """A ``FutureWarning`` (an old plugin name, ...) as one line, ``qloom: warning: ...``:
+    the file and line inside qloom that raised it mean nothing to a command-line user."""
+    if issubclass(category, FutureWarning):
+        print(f"qloom: warning: {message}", file=sys.stderr)
+    else:
+        _SHOW_WARNING(message, category, *args, **kwargs)
+
+
+_SHOW_WARNING = warnings.showwarning
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -203,8 +221,21 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
     else:
         _print_plugins(rows, sys.stdout)
+    _warn_about_names(rows)
     broken_count = sum(1 for r in rows if r["status"] in ("broken", "conflict"))
     return 1 if args.strict and broken_count else 0
+
+
+def _warn_about_names(rows: list[dict[str, str]]) -> None:
+    """One stderr line per listed name that breaks the naming convention (``qloom.names``),
+    naming who provides it: its maintainers can rename it, users can report it."""
+    seen: set[tuple[str, str, str]] = set()
+    for row in rows:
+        key = (row["kind"], row["name"], row["distribution"])
+        problem = convention_problem(row["kind"], row["name"])
+        if problem is not None and key not in seen:
+            seen.add(key)
+            print(f"qloom: warning: {problem} (provided by {row['distribution']})", file=sys.stderr)
 
 
 def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:

@@ -44,6 +44,7 @@ from qloom.errors import (
     QloomError,
     UnknownPluginError,
 )
+from qloom.names import resolve as resolve_name
 from qloom.options import check_options, signature_options
 from qloom.passes import STAGES, Pass
 
@@ -112,8 +113,8 @@ KNOWN_PACKAGES: dict[tuple[str, str], str] = {
     ("pipelines", "emulator"): "qloom-hw-emulator",
     **{(kind, "qiskit"): "qloom-qiskit" for kind in ("placers", "routers", "unrollers")},
     ("optimizers", "qiskit"): "qloom-qiskit",
-    ("optimizers", "drop-identity"): "qloom-template",
-    **{("pipelines", n): "qloom-placers" for n in ("mapping", "mapping-best")},
+    ("optimizers", "drop_identity"): "qloom-template",
+    **{("pipelines", n): "qloom-placers" for n in ("mapping", "mapping_best")},
     **{("pipelines", n): "qloom-levels" for n in ("O0", "O1", "O2", "O3")},
     **{("unrollers", n): "qloom-unrollers" for n in ("basis", "decompose")},
     **{
@@ -313,11 +314,15 @@ class Registry:
         return [info.name for info in self.infos(kind)]
 
     def info(self, kind: str, name: str) -> PluginInfo:
-        """Metadata of one part; raises ``UnknownPluginError`` listing what is installed."""
+        """Metadata of one part; raises ``UnknownPluginError`` listing what is installed.
+
+        An old hyphenated name finds the renamed part with a ``FutureWarning`` (``qloom.names``).
+        """
         for attempt in range(2):
-            for info in self.infos(kind):
-                if info.name == name:
-                    return info
+            by_name = {info.name: info for info in self.infos(kind)}
+            found = resolve_name(kind, name, by_name)
+            if found is not None:
+                return by_name[found]
             if attempt == 0 and self._given is None:
                 self.rescan()
         raise self._unknown(kind, name)
@@ -365,7 +370,7 @@ class Registry:
         if key in self._broken:
             raise self._broken[key].error
         info = self.info(kind, name)
-        conflict = self.conflict(kind, name)
+        conflict = self.conflict(kind, info.name)
         if conflict is not None:
             raise conflict
         try:
@@ -585,7 +590,7 @@ def _switched_off(info: PluginInfo, disabled: frozenset[str]) -> bool:
 def install_hint(kind: str, name: str) -> str | None:
     """``provided by qloom-routers: pip install ./plugins/routers`` for a part this project
     ships (see ``KNOWN_PACKAGES``), ``None`` for any other."""
-    package = KNOWN_PACKAGES.get((kind, name))
+    package = KNOWN_PACKAGES.get((kind, name)) or KNOWN_PACKAGES.get((kind, name.replace("-", "_")))
     return None if package is None else f"provided by {package}: {install_command(package)}"
 
 

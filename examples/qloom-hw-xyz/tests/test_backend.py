@@ -50,7 +50,7 @@ def test_natives_default_pipeline_and_properties():
     backend = qloom.get_backend("xyz:ring-8")
     assert isinstance(backend, XYZBackend)
     assert backend.natives == NATIVES == {"rz", "sx", "x", "cz"}
-    assert backend.default_pipeline == "xyz-default"
+    assert backend.default_pipeline == "xyz_default"
     assert backend.properties["vendor"] == "XYZ Quantum"
     assert backend.device is DEVICES["ring-8"]
 

@@ -1,4 +1,4 @@
-"""``xyz-default`` end to end: exact compilation, counts in logical order, user overrides."""
+"""``xyz_default`` end to end: exact compilation, counts in logical order, user overrides."""
 
 from __future__ import annotations
 
@@ -49,21 +49,21 @@ def restore_ladder_transpiler():
 
 
 def test_the_pipeline_is_registered_by_name():
-    pipeline = qloom.get_pipeline("xyz-default")
+    pipeline = qloom.get_pipeline("xyz_default")
     assert [step.label for step in pipeline.passes] == [
         "padding:auto",
         "unrollers:decompose",
         "placers:noise",
         "routers:sabre",
         "unrollers:basis",
-        "optimizers:xyz-merge-rz",
+        "optimizers:xyz_merge_rz",
     ]
 
 
 @pytest.mark.parametrize("device", DEVICE_NAMES)
 def test_execute_uses_it_by_default(device):
     result = qloom.execute(ghz(3), on=f"xyz:{device}", shots=10, seed=1)
-    assert result.metadata["pipeline"] == "xyz-default"
+    assert result.metadata["pipeline"] == "xyz_default"
 
 
 def test_set_transpiler_for_one_device_overrides_it(restore_ladder_transpiler):
@@ -76,7 +76,7 @@ def test_set_transpiler_for_one_device_overrides_it(restore_ladder_transpiler):
     assert result.metadata["pipeline"] == "trivial-xyz"
     assert result.layout.initial == (0, 1, 2)
     other = qloom.execute(ghz(3), on="xyz:ring-8", shots=10, seed=1)
-    assert other.metadata["pipeline"] == "xyz-default"
+    assert other.metadata["pipeline"] == "xyz_default"
 
 
 @pytest.mark.parametrize("device", DEVICE_NAMES)
@@ -91,7 +91,7 @@ def test_textbook_circuits_compile_exactly(device, circuit):
 def test_conformance_as_a_pipeline():
     measured = qft(3).copy()
     measured.measure_all()
-    check_pass("xyz-default", ["xyz:ladder-12", "xyz:ring-8"], [ghz(4), qft(4), measured])
+    check_pass("xyz_default", ["xyz:ladder-12", "xyz:ring-8"], [ghz(4), qft(4), measured])
 
 
 @settings(max_examples=100, deadline=None)
@@ -108,7 +108,7 @@ def test_random_circuits_compile_exactly(circuit, device, seed):
 
 
 def test_the_last_pass_merges_the_rz_translation_leaves():
-    full = qloom.get_pipeline("xyz-default").spec()
+    full = qloom.get_pipeline("xyz_default").spec()
     without = {**full, "name": "without-merge", "passes": full["passes"][:-1]}
     merged = qloom.transpile(qft(5), on="xyz:ladder-12", seed=3).count_ops()
     unmerged = qloom.transpile(qft(5), on="xyz:ladder-12", transpiler=without, seed=3).count_ops()

@@ -1,4 +1,4 @@
-"""``optimizers:xyz-merge-rz``: what it merges, what stops it, and that it keeps the meaning."""
+"""``optimizers:xyz_merge_rz``: what it merges, what stops it, and that it keeps the meaning."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_random_circuits_keep_their_meaning_and_lose_every_run(circuit):
 
 
 def test_found_by_name_with_its_options():
-    pipeline = qloom.get_pipeline({"passes": [{"pass": "optimizers:xyz-merge-rz", "atol": 1e-6}]})
+    pipeline = qloom.get_pipeline({"passes": [{"pass": "optimizers:xyz_merge_rz", "atol": 1e-6}]})
     [step] = pipeline.passes
     assert isinstance(step, MergeRZ) and step.atol == 1e-6
-    assert step.spec() == {"kind": "optimizers", "name": "xyz-merge-rz", "options": {"atol": 1e-6}}
+    assert step.spec() == {"kind": "optimizers", "name": "xyz_merge_rz", "options": {"atol": 1e-6}}

@@ -22,5 +22,5 @@ def test_conformance():
 
 
 def test_found_by_name_in_pipelines():
-    pipeline = qloom.get_pipeline({"passes": ["optimizers:drop-identity"]})
+    pipeline = qloom.get_pipeline({"passes": ["optimizers:drop_identity"]})
     assert isinstance(pipeline.passes[0], DropIdentity)

@@ -28,7 +28,7 @@ def installed() -> None:
     require_distribution("qloom-placers")
 
 
-@pytest.mark.parametrize("name", ["mapping", "mapping-best"])
+@pytest.mark.parametrize("name", ["mapping", "mapping_best"])
 def test_pipelines_are_installed_as_specs(name):
     pipeline = get_pipeline(name)
     assert [p.label for p in pipeline.passes] == [

@@ -41,6 +41,7 @@ from qloom.doctor.report import (
     Problem,
 )
 from qloom.errors import IncompatiblePluginError, QloomError
+from qloom.names import convention_problem, suggested_name
 from qloom.plugins import (
     CORE_DISTRIBUTION,
     DISABLE_ENV,
@@ -214,6 +215,14 @@ def _part_report(
 ) -> PartReport:
     info = part.info
     report = PartReport(info.kind, info.name, info.target, "loads")
+    naming = convention_problem(info.kind, info.name)
+    if naming is not None:
+        advice = (
+            f"the name is not snake_case: its maintainers should rename it "
+            f"'{suggested_name(info.name)}', keeping the old name as a second entry point "
+            "for one release"
+        )
+        report.problems.append(Problem(WARNING, naming, advice))
     if part.disabled:
         report.status = "disabled"
         report.reason = f"switched off by {DISABLE_ENV}"

@@ -1,8 +1,8 @@
 """qloom-hw-xyz: XYZ Quantum's devices as qloom backends.
 
-``qloom.execute(circuit, on="xyz:ladder-12")`` compiles with the ``xyz-default`` pipeline
+``qloom.execute(circuit, on="xyz:ladder-12")`` compiles with the ``xyz_default`` pipeline
 and runs the job (simulated in this example). Entry points: backend ``xyz``, pass
-``optimizers:xyz-merge-rz``, pipeline ``xyz-default``.
+``optimizers:xyz_merge_rz``, pipeline ``xyz_default``.
 """
 
 from qloom_hw_xyz.backend import XYZBackend, factory

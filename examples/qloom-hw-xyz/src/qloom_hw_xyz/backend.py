@@ -31,7 +31,7 @@ class XYZBackend(Backend):
             device.num_qubits,
             device.edges,
             NATIVES,
-            default_pipeline="xyz-default",
+            default_pipeline="xyz_default",
             properties={"vendor": "XYZ Quantum", "description": device.description},
             calibration=device.calibration if calibration is None else calibration,
         )

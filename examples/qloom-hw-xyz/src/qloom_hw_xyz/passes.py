@@ -1,4 +1,4 @@
-"""``optimizers:xyz-merge-rz``: one ``rz`` per qubit between pulses, none that does nothing.
+"""``optimizers:xyz_merge_rz``: one ``rz`` per qubit between pulses, none that does nothing.
 
 On XYZ devices ``rz`` is virtual, but each one is still an instruction of the job the
 control system compiles, and translation to the natives leaves many side by side (``h``
@@ -28,7 +28,7 @@ class MergeRZ(Pass):
     """
 
     kind = "optimizers"
-    name = "xyz-merge-rz"
+    name = "xyz_merge_rz"
 
     def __init__(self, *, atol: float = 1e-9) -> None:
         super().__init__(atol=atol)

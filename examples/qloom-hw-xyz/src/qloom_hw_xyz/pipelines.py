@@ -1,4 +1,4 @@
-"""``xyz-default``: the pipeline ``on="xyz:<device>"`` uses unless the user picks another."""
+"""``xyz_default``: the pipeline ``on="xyz:<device>"`` uses unless the user picks another."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def xyz_default() -> dict[str, Any]:
     translated to the natives, and the ``rz`` gates left side by side are merged.
     """
     return {
-        "name": "xyz-default",
+        "name": "xyz_default",
         "description": "noise-aware placement, SABRE routing, XYZ natives, merged rz",
         "passes": [
             "padding:auto",
@@ -23,6 +23,6 @@ def xyz_default() -> dict[str, Any]:
             "placers:noise",
             "routers:sabre",
             "unrollers:basis",
-            "optimizers:xyz-merge-rz",
+            "optimizers:xyz_merge_rz",
         ],
     }

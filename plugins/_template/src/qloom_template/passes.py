@@ -1,4 +1,4 @@
-"""``optimizers:drop-identity``: remove ``id`` gates, which do nothing."""
+"""``optimizers:drop_identity``: remove ``id`` gates, which do nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ class DropIdentity(Pass):
     """Remove every ``id`` gate (unconditioned ones; a conditioned ``id`` is kept as is)."""
 
     kind = "optimizers"
-    name = "drop-identity"
+    name = "drop_identity"
 
     def run(self, circuit: Circuit, context: PassContext) -> Circuit:
         out = circuit.copy_empty()

@@ -10,9 +10,7 @@ from qloom_hw_emulator.catalog import resolve_device
 from qloom_hw_emulator.limits import DeviceLimits
 from qloom_hw_emulator.model import Device
 from qloom_hw_emulator.noise import compact, error_sites, sample_noisy
-from qloom_sim_numpy import NumpyBackend
-from qloom_sim_numpy.memory import check_size
-from qloom_sim_numpy.simulate import DEFAULT_MAX_QUBITS
+from qloom_sim_numpy import DEFAULT_MAX_QUBITS, NumpyBackend, check_size
 
 __all__ = ["EmulatorBackend"]
 

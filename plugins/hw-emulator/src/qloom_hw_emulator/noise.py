@@ -21,8 +21,7 @@ import numpy as np
 
 from qloom import Circuit, Operation
 from qloom.gates import GATES, gate_matrix
-from qloom_sim_numpy.program import Condition, condition_of, register_bits, terminal_flags
-from qloom_sim_numpy.sampling import counts_key
+from qloom_sim_numpy import Condition, condition_of, counts_key, register_bits, terminal_flags
 
 __all__ = ["BATCH_AMPLITUDES", "ErrorSite", "compact", "error_sites", "sample_noisy"]
 

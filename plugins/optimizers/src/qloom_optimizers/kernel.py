@@ -30,7 +30,7 @@ from qloom_optimizers.matrices import is_diagonal, matrix_of, unitary_op
 from qloom_optimizers.resynthesis import resynthesis
 from qloom_optimizers.rules import INVERSE_PAIRS, ROTATIONS, SELF_INVERSE, SYMMETRIC, X_LIKE
 from qloom_optimizers.runs import synthesize_run
-from qloom_unrollers.translate import accepted_directions
+from qloom_unrollers import accepted_directions
 
 __all__ = ["ArrayCircuit"]
 

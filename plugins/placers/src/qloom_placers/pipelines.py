@@ -1,6 +1,6 @@
 """The mapping pipelines: padding, placement and routing, as plain specs.
 
-``mapping`` is the everyday choice; ``mapping-best`` spends more trials for fewer SWAPs.
+``mapping`` is the everyday choice; ``mapping_best`` spends more trials for fewer SWAPs.
 Both first look for a layout needing no SWAP at all (VF2), and fall back to SABRE.
 """
 
@@ -17,9 +17,9 @@ def mapping() -> dict[str, Any]:
 
 
 def mapping_best() -> dict[str, Any]:
-    """``mapping-best``: as ``mapping`` with more layout and routing trials."""
+    """``mapping_best``: as ``mapping`` with more layout and routing trials."""
     return _spec(
-        "mapping-best",
+        "mapping_best",
         "as mapping, with more SABRE layout and routing trials",
         placer={"trials": 64, "iterations": 4, "budget": 400_000},
         router={"trials": 32},

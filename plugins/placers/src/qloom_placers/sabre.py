@@ -28,8 +28,16 @@ from qloom import Circuit, ConfigError, MappingError, PassContext
 from qloom_kernels import SabreNoRoom, sabre_place
 from qloom_placers.base import Placer
 from qloom_placers.paths import long_path
-from qloom_routers import MULTI, Coupling, Heuristic, RoutingDag
-from qloom_routers.engine import knobs, mapping_errors, native_dag, native_device
+from qloom_routers import (
+    MULTI,
+    Coupling,
+    Heuristic,
+    RoutingDag,
+    knobs,
+    mapping_errors,
+    native_dag,
+    native_device,
+)
 
 __all__ = ["SabrePlacer"]
 

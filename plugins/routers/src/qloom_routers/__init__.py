@@ -2,7 +2,8 @@
 
 ``routers:basic`` (shortest-path reference) and ``routers:sabre`` (SABRE with lookahead,
 decay, release valve and seeded trials). The search engine (``route``) is public so placers
-can count swaps for candidate layouts without building circuits.
+can count swaps for candidate layouts without building circuits; ``knobs``, ``native_dag``,
+``native_device`` and ``mapping_errors`` hand the same kernels to ``placers:sabre``.
 """
 
 from qloom_routers.base import Router
@@ -11,7 +12,15 @@ from qloom_routers.coupling import UNREACHABLE, Coupling
 from qloom_routers.dag import FREE, MULTI, ONE, TWO, RoutingDag
 from qloom_routers.direction import DirectionFixer, is_symmetric
 from qloom_routers.emit import emit
-from qloom_routers.engine import RouteResult, route, route_best
+from qloom_routers.engine import (
+    RouteResult,
+    knobs,
+    mapping_errors,
+    native_dag,
+    native_device,
+    route,
+    route_best,
+)
 from qloom_routers.heuristic import Heuristic
 from qloom_routers.passes import SabreRouter
 
@@ -31,6 +40,10 @@ __all__ = [
     "SabreRouter",
     "emit",
     "is_symmetric",
+    "knobs",
+    "mapping_errors",
+    "native_dag",
+    "native_device",
     "route",
     "route_best",
 ]

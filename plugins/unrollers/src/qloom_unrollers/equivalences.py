@@ -18,7 +18,7 @@ from functools import cache
 from qloom.gates import GATES
 from qloom.qasm2.exporter import GATE_DEFINITIONS
 
-__all__ = ["EquivalenceLibrary", "Rule", "Step", "standard_library"]
+__all__ = ["EquivalenceLibrary", "Rule", "Step", "rule", "standard_library"]
 
 Step = tuple[str, tuple[int, ...], tuple[float, ...]]
 """One gate of an expansion: name, qubit positions within the rule's gate, parameters."""
