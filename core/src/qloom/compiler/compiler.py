@@ -23,7 +23,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, overload
 
-from qloom import worker
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.compiler.checks import (
@@ -34,6 +33,7 @@ from qloom.compiler.checks import (
     check_seed,
     check_timeout,
 )
+from qloom.compiler.follow import TaskFollower
 from qloom.compiler.store import TaskRecord, TaskStore
 from qloom.compiler.wire import (
     circuit_from_data,
@@ -43,11 +43,12 @@ from qloom.compiler.wire import (
 )
 from qloom.compiler.work import compile_request, plugin_versions
 from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
-from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled
+from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled, TaskRefused
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
 from qloom.layout import Layout
 from qloom.passes import derive_seed
+from qloom.plugins import get_registry
 
 __all__ = ["STORE_ENV", "Batch", "BatchError", "CompileResult", "Compiler", "Task"]
 
@@ -188,7 +189,10 @@ class Compiler:
             self.store.close()
             raise
         self.executor_name = executor if isinstance(executor, str) else type(executor).__name__
-        self._unsubscribe = worker.subscribe(self._on_event)
+        # its tasks' running statuses come from the executor hooks, like any plugin's
+        self._follower = TaskFollower(self._is_live, self._on_running)
+        self._hook_manager = get_registry().hook_manager()
+        self._hook_manager.register(self._follower)
 
     # -- submitting -----------------------------------------------------------------------
 
@@ -258,6 +262,9 @@ class Compiler:
             ArgumentError: an argument out of range or of the wrong type (a negative seed,
                 a timeout that is not a finite number above 0, ...), before anything is
                 queued; it names the task (the circuit, or the batch) and the argument.
+            TaskRefused: a ``qloom_task_vet`` hook refused the task (it never runs; it is
+                kept in the store as ``FAILED``). In a batch, the tasks queued before the
+                refused one are cancelled.
             SerializationError: ``backend_options`` or the pipeline spec holds a value that
                 is not plain JSON data (a numpy number, a set, NaN, ...).
         """
@@ -286,11 +293,17 @@ class Compiler:
             return self._submit_one(circuit, name, spec, _seed(seed), None, options)
         batch_id = _new_id("batch")
         root = _seed(seed)
-        tasks = tuple(
-            self._submit_one(c, name, spec, _batch_seed(root, i), batch_id, options)
-            for i, c in enumerate(circuit)
-        )
-        return Batch(batch_id, tasks)
+        tasks: list[Task] = []
+        try:
+            for i, c in enumerate(circuit):
+                tasks.append(
+                    self._submit_one(c, name, spec, _batch_seed(root, i), batch_id, options)
+                )
+        except TaskRefused as refused:
+            for queued in tasks:
+                self.cancel(queued, f"task {refused.task_id} of its batch was refused")
+            raise
+        return Batch(batch_id, tuple(tasks))
 
     def _submit_one(
         self,
@@ -326,6 +339,13 @@ class Compiler:
             retries=options["retries"],
             max_worker_deaths=options["max_worker_deaths"],
             resources=options["resources"],
+            labels={
+                "num_qubits": circuit.num_qubits,
+                "num_ops": len(circuit),
+                "pipeline": spec.get("name"),
+                "backend": backend,
+                "batch": parent,
+            },
         )
         try:
             future = self.executor.submit(compile_request, request, options=task_options)
@@ -558,7 +578,7 @@ class Compiler:
         for task_id, live in pending.items():
             if not live.ended.wait(10.0):
                 self.store.finish(task_id, "CANCELLED", detail="the Compiler was closed")
-        self._unsubscribe()
+        self._hook_manager.unregister(self._follower)
         self.store.close()
 
     def __enter__(self) -> Compiler:
@@ -578,11 +598,12 @@ class Compiler:
         if self._closed:
             raise QloomError("this Compiler was closed; open a new one to submit")
 
-    def _on_event(self, key: str, status: str, detail: str | None) -> None:
-        if key not in self._live:  # not ours, or already ended
-            return
-        if self.store.set_status(key, status, detail):
-            self._announce(key, status, detail)
+    def _is_live(self, task_id: str) -> bool:
+        return task_id in self._live  # ours, and not ended
+
+    def _on_running(self, task_id: str, status: str) -> None:
+        if self.store.set_status(task_id, status):
+            self._announce(task_id, status)
 
     def _announce(self, task_id: str, status: str, detail: str | None = None) -> None:
         hooks().task_status_changed(task_id, status, detail)
