@@ -109,13 +109,11 @@ def test_the_compiler_labels_its_tasks_and_a_vet_hook_refuses_by_size():
         ok = compiler.submit(ones(3), on="basis:5", transpiler=ROUTE, seed=1)
         with pytest.raises(TaskRefused, match="4 qubits is over") as refused:
             compiler.submit(ones(4), on="basis:5", transpiler=ROUTE, seed=1)
-        with pytest.raises(TaskRefused):  # a batch: the circuits before it are cancelled
-            compiler.submit([ones(2), ones(4)], on="basis:5", transpiler=ROUTE, seed=1)
         assert compiler.status(ok) == "DONE"
         record = compiler.info(str(refused.value.task_id))
         assert record.status == "FAILED" and "TaskRefused" in (record.detail or "")
     submitted = [e[1]["task"] for e in seen.events if e[0] == "task_submitted"]
-    assert submitted[0].task_id == ok.id
+    assert [t.task_id for t in submitted] == [ok.id]
     assert dict(submitted[0].labels) == {
         "num_qubits": 3,
         "num_ops": len(ones(3)),
@@ -123,8 +121,17 @@ def test_the_compiler_labels_its_tasks_and_a_vet_hook_refuses_by_size():
         "backend": "basis:5",
         "batch": None,
     }
-    assert [e[0] for e in seen.events if e[0] == "task_started"] == ["task_started"] * 2
-    assert all(t.labels["num_qubits"] <= 3 for t in submitted)
+    assert str(refused.value.task_id) not in [t for e in seen.events for t in e[1].values()]
+
+
+def test_a_refused_circuit_of_a_batch_fails_alone():
+    with registered(RefuseOver(3)), Compiler() as compiler:
+        outcomes = compiler.compile(
+            [ones(2), ones(4), ones(3)], on="basis:5", transpiler=ROUTE, seed=1, errors="return"
+        )
+    assert isinstance(outcomes[1], TaskRefused)
+    assert outcomes[1].reason == "4 qubits is over this site's limit of 3"
+    assert [type(o).__name__ for o in outcomes] == ["CompileResult", "TaskRefused", "CompileResult"]
 
 
 def test_the_compiler_follows_its_tasks_as_a_hook_plugin():

@@ -262,9 +262,10 @@ class Compiler:
             ArgumentError: an argument out of range or of the wrong type (a negative seed,
                 a timeout that is not a finite number above 0, ...), before anything is
                 queued; it names the task (the circuit, or the batch) and the argument.
-            TaskRefused: a ``qloom_task_vet`` hook refused the task (it never runs; it is
-                kept in the store as ``FAILED``). In a batch, the tasks queued before the
-                refused one are cancelled.
+            TaskRefused: a ``qloom_task_vet`` hook refused the circuit (it never runs; it
+                is kept in the store as ``FAILED``). In a batch, a refused circuit does not
+                raise: its task ends ``FAILED`` with the ``TaskRefused`` (``result`` raises
+                it) and the other circuits run.
             SerializationError: ``backend_options`` or the pipeline spec holds a value that
                 is not plain JSON data (a numpy number, a set, NaN, ...).
         """
@@ -293,17 +294,11 @@ class Compiler:
             return self._submit_one(circuit, name, spec, _seed(seed), None, options)
         batch_id = _new_id("batch")
         root = _seed(seed)
-        tasks: list[Task] = []
-        try:
-            for i, c in enumerate(circuit):
-                tasks.append(
-                    self._submit_one(c, name, spec, _batch_seed(root, i), batch_id, options)
-                )
-        except TaskRefused as refused:
-            for queued in tasks:
-                self.cancel(queued, f"task {refused.task_id} of its batch was refused")
-            raise
-        return Batch(batch_id, tuple(tasks))
+        tasks = tuple(
+            self._submit_one(c, name, spec, _batch_seed(root, i), batch_id, options)
+            for i, c in enumerate(circuit)
+        )
+        return Batch(batch_id, tasks)
 
     def _submit_one(
         self,
@@ -349,6 +344,11 @@ class Compiler:
         )
         try:
             future = self.executor.submit(compile_request, request, options=task_options)
+        except TaskRefused as exc:
+            self._end(task.id, None, exc)
+            if parent is None:
+                raise
+            return task  # one refused circuit of a batch: the others still run
         except BaseException as exc:
             self._end(task.id, None, exc)
             raise
