@@ -5,13 +5,16 @@ third-party plugin found through the ``qloom`` entry-point group."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qloom import Compiler, hookimpl
 from qloom.errors import TaskRefused
-from qloom.executor import SerialExecutor, TaskOptions
+from qloom.executor import Executor, SerialExecutor, TaskOptions, call_as_task
 from qloom.plugins import get_registry
 from support import require_distribution, tasks
 from support.circuits import ones
@@ -161,4 +164,45 @@ def test_a_plugin_installed_through_the_entry_point_group_observes_tasks():
         ("submitted", "t-third-party"),
         ("started", "t-third-party"),
         ("finished", "t-third-party"),
+    ]
+
+
+class Legacy(Executor):
+    """An executor written for qloom 0.1: it runs tasks through ``call_as_task`` and calls
+    no task hook, so its events reach only ``qloom.worker.dispatch``."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="legacy")
+
+    @property
+    def size(self) -> int:
+        return 1
+
+    def submit(
+        self, fn: Callable[..., Any], /, *args: Any, options: TaskOptions | None = None, **kw: Any
+    ) -> Future[Any]:
+        opts = (options or TaskOptions()).with_key()
+        return self._pool.submit(call_as_task, opts.key or "", opts.timeout, fn, args, kw)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait)
+
+
+def test_the_compiler_still_follows_an_executor_that_calls_no_hook():
+    seen: list[tuple[str, str]] = []
+
+    class Statuses:
+        @hookimpl
+        def qloom_task_status_changed(self, task_id: str, status: str) -> None:
+            seen.append((task_id, status))
+
+    get_registry().register("executors", "legacy", Legacy)
+    with registered(Statuses()), Compiler("legacy") as compiler:
+        task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=1)
+        compiler.result(task)
+    assert [s for t, s in seen if t == task.id] == [
+        "QUEUED",
+        "RUNNING",
+        "RUNNING: PLACEMENT",
+        "DONE",
     ]

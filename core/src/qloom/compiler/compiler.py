@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, overload
 
+from qloom import worker
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.compiler.checks import (
@@ -193,6 +194,8 @@ class Compiler:
         self._follower = TaskFollower(self._is_live, self._on_running)
         self._hook_manager = get_registry().hook_manager()
         self._hook_manager.register(self._follower)
+        # an executor written for qloom 0.1 only emits the raw status stream
+        self._unsubscribe = worker.subscribe(self._follower.raw_event)
 
     # -- submitting -----------------------------------------------------------------------
 
@@ -578,6 +581,7 @@ class Compiler:
         for task_id, live in pending.items():
             if not live.ended.wait(10.0):
                 self.store.finish(task_id, "CANCELLED", detail="the Compiler was closed")
+        self._unsubscribe()
         self._hook_manager.unregister(self._follower)
         self.store.close()
 
@@ -637,6 +641,7 @@ class Compiler:
         self._announce(task_id, status, detail)
         with self._lock:  # ended: the store answers for it from now on
             live = self._live.pop(task_id, None)
+        self._follower.forget(task_id)
         if live is not None:
             live.ended.set()
         if self._on_any_end is not None:

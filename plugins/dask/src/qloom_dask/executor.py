@@ -577,7 +577,11 @@ class DaskExecutor(Executor):
         """The supervisor's thread: announce workers new to the hooks (and whom they replace)."""
         if self._closed:
             return
-        workers = self._client.scheduler_info()["workers"]
+        try:
+            workers = self._client.scheduler_info()["workers"]
+        except Exception:  # closing, or the scheduler is gone: the next event asks again
+            _log.debug("could not list the workers", exc_info=True)
+            return
         for address, info in workers.items():
             if address in self._workers:
                 continue
