@@ -1,9 +1,9 @@
 """``threads``: tasks on a pool of threads in this process.
 
 Nothing is pickled; each task's status events go straight to the executor's
-``TaskEvents`` (the task hooks, then ``qloom.worker`` subscribers), its worker id being the
-name of the pool thread running it. Tasks
-start in submission order (FIFO); a task asking for ``cpu=k`` holds ``k`` threads.
+``TaskEvents`` (the task hooks, then ``qloom.worker`` subscribers), the worker being named
+by the pool thread running it. Tasks start in submission order (FIFO); a task asking for
+``cpu=k`` holds ``k`` threads.
 
 Threads cannot be killed, so stopping a running task is cooperative:
 
