@@ -98,3 +98,24 @@ def test_hook_plugin_sees_passes():
     before = len(hooks.FINISHED)
     qloom.transpile(Circuit(2).cx(0, 1), on="toyline:2", seed=1)
     assert hooks.FINISHED[before:] == ["placers:reverse"]
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_an_installed_plugin_refuses_wide_circuits_in_qloom_compile(tmp_path: Path, executor: str):
+    """A third-party ``qloom_task_vet`` hook, found through the entry-point group, refuses
+    the circuit over its limit; ``qloom compile`` reports it and compiles the others."""
+    narrow, wide = tmp_path / "narrow.qasm", tmp_path / "wide.qasm"
+    narrow.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncx q[0],q[1];\n')
+    wide.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[4];\ncx q[2],q[3];\n')
+    args = ["compile", str(narrow), str(wide), "--on", "toyline:4", "--seed", "1"]
+    args += ["--executor", executor, "--workers", "1", "--no-progress"]
+    allowed = qloom_cli(*args)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    refused = qloom_cli(*args, env={"QLOOM_FIXTURE_MAX_QUBITS": "3"})
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    rows = {line.split()[0]: line for line in refused.stdout.splitlines()[1:]}
+    assert rows["narrow.qasm"].split()[1] == "DONE"
+    assert rows["wide.qasm"].split()[1] == "FAILED"
+    assert "TaskRefused: task " in rows["wide.qasm"]
+    assert "fixture-good refuses 4 qubits (its limit is 3)" in rows["wide.qasm"]
+    assert "1 compiled, 1 failed" in refused.stderr

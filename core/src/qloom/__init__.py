@@ -38,12 +38,13 @@ from qloom.errors import (
     SerializationError,
     StoreError,
     TaskCancelled,
+    TaskRefused,
     TaskTimeout,
     UnknownPluginError,
     VersionMismatch,
     WorkerDied,
 )
-from qloom.executor import Executor, SerialExecutor, TaskOptions
+from qloom.executor import Executor, SerialExecutor, TaskInfo, TaskOptions
 from qloom.hookspecs import hookimpl
 from qloom.layout import Layout
 from qloom.passes import Pass, PassContext
@@ -100,7 +101,9 @@ __all__ = [
     "StoreError",
     "Task",
     "TaskCancelled",
+    "TaskInfo",
     "TaskOptions",
+    "TaskRefused",
     "TaskTimeout",
     "UnknownPluginError",
     "VersionMismatch",

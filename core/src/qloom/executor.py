@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 from qloom import worker
 from qloom.errors import ConfigError, SerializationError, TaskError
+from qloom.task_events import TaskEvents, error_line
 
 __all__ = [
     "Executor",
@@ -111,9 +113,13 @@ def call_as_task(
     fn: Callable[..., T],
     args: tuple[Any, ...],
     kwargs: Mapping[str, Any],
+    sink: worker.Sink | None = None,
 ) -> T:
-    """Run ``fn(*args, **kwargs)`` as task ``key``: what every executor runs on a worker."""
-    with worker.running(key, timeout):
+    """Run ``fn(*args, **kwargs)`` as task ``key``: what every executor runs on a worker.
+
+    ``sink`` receives the task's status events (default: the process's sink).
+    """
+    with worker.running(key, timeout, sink):
         return fn(*args, **kwargs)
 
 
@@ -209,6 +215,7 @@ class SerialExecutor(Executor):
         if workers not in (None, 1):
             raise ConfigError(f"the serial executor has exactly 1 worker, not {workers}")
         self._closed = False
+        self._events = TaskEvents("serial")
 
     @property
     def size(self) -> int:
@@ -225,18 +232,24 @@ class SerialExecutor(Executor):
         if self._closed:
             raise RuntimeError("cannot submit to an executor that was shut down")
         opts = (options or TaskOptions()).with_key()
+        key = opts.key or ""
+        info = self._events.vet(fn, opts)
         future: Future[T] = Future()
+        self._events.submitted(info, future)
         future.set_running_or_notify_cancel()
-        for attempt in range(opts.retries + 1):
+        here = threading.current_thread().name
+        for attempt in range(1, opts.retries + 2):
+            sink = self._events.sink(here, attempt)
             try:
-                result = call_as_task(opts.key or "", opts.timeout, fn, args, kwargs)
+                result = call_as_task(key, opts.timeout, fn, args, kwargs, sink)
             except TaskError as exc:  # stopped, not failed: never retried
                 future.set_exception(exc)
                 break
             except BaseException as exc:  # the caller sees it through future.result()
-                if attempt == opts.retries or not isinstance(exc, Exception):
+                if attempt > opts.retries or not isinstance(exc, Exception):
                     future.set_exception(exc)
                     break
+                self._events.retried(key, attempt + 1, error_line(exc))
             else:
                 future.set_result(result)
                 break

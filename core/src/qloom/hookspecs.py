@@ -103,7 +103,10 @@ def qloom_task_status_changed(task_id: str, status: str, detail: str | None) -> 
 # --- executor hooks -----------------------------------------------------------------------
 # Called in the process that submitted the task (the client), whatever executor ran it:
 # events from worker processes or Dask workers travel back and are replayed here, so one
-# plugin sees every task of this process. ``task_id`` is the executor's task key.
+# plugin sees every task of this process. ``task_id`` is the executor's task key (for a
+# Compiler task, the Compiler's task id). Implementations must be quick: they run on the
+# executor's own threads (its dispatcher, Dask's event loop). One that raises is logged and
+# does not stop the task; only ``qloom_task_vet``'s errors reach the caller of ``submit``.
 
 
 @hookspec(firstresult=True)
@@ -113,13 +116,21 @@ def qloom_task_vet(task: TaskInfo) -> str | None:
     The first non-``None`` answer wins: ``submit`` then raises ``TaskRefused`` with that
     reason and the task never runs (e.g. a site policy refusing circuits over a size).
 
+    Args:
+        task: the task's ``TaskInfo``: its id, the executor's name, the function's
+            qualified name and its ``TaskOptions`` (``task.labels``: ``num_qubits``,
+            ``num_ops``, ``pipeline``, ``backend`` for a Compiler task).
+
     .. versionadded:: 0.2
     """
 
 
 @hookspec
 def qloom_task_submitted(task: TaskInfo) -> None:
-    """Called when a task was accepted by an executor and queued.
+    """Called when a task was accepted by an executor and queued, before it can start.
+
+    Args:
+        task: the task's ``TaskInfo`` (as for ``qloom_task_vet``).
 
     .. versionadded:: 0.2
     """
@@ -127,7 +138,13 @@ def qloom_task_submitted(task: TaskInfo) -> None:
 
 @hookspec
 def qloom_task_started(task_id: str, worker_id: str | None, attempt: int) -> None:
-    """Called when a task starts running (``attempt`` counts from 1; retries count up).
+    """Called when an attempt of a task starts running on a worker.
+
+    Args:
+        task_id: the task.
+        worker_id: the executor's name for the worker: the thread's name (``serial``,
+            ``threads``), ``pid <n>`` (``processes``), the worker's address (``dask``).
+        attempt: counts from 1; each retry (after an exception or a worker death) adds 1.
 
     .. versionadded:: 0.2
     """
@@ -135,7 +152,12 @@ def qloom_task_started(task_id: str, worker_id: str | None, attempt: int) -> Non
 
 @hookspec
 def qloom_task_stage_changed(task_id: str, stage: str) -> None:
-    """Called when a running task enters a pipeline stage (``ROUTING``, ``PLACEMENT``, ...).
+    """Called when a running task enters a pipeline stage (before each of its passes).
+
+    Args:
+        task_id: the task.
+        stage: ``PADDING``, ``PLACEMENT``, ``ROUTING``, ``UNROLLING``, ``OPTIMIZATION``,
+            ``PIPELINE`` (or what the task itself emitted).
 
     .. versionadded:: 0.2
     """
@@ -143,7 +165,11 @@ def qloom_task_stage_changed(task_id: str, stage: str) -> None:
 
 @hookspec
 def qloom_task_finished(task_id: str, wall_time: float) -> None:
-    """Called when a task returned its result (``wall_time``: seconds since it started).
+    """Called when a task returned its result.
+
+    Args:
+        task_id: the task.
+        wall_time: seconds since its first attempt started, as seen by the client.
 
     .. versionadded:: 0.2
     """
@@ -152,6 +178,11 @@ def qloom_task_finished(task_id: str, wall_time: float) -> None:
 @hookspec
 def qloom_task_failed(task_id: str, error: BaseException) -> None:
     """Called when a task failed for good: it raised, ran out of time or lost its workers.
+
+    Args:
+        task_id: the task.
+        error: what its future raises (the task's own exception, ``TaskTimeout``,
+            ``WorkerDied``, ...).
 
     .. versionadded:: 0.2
     """
@@ -162,8 +193,9 @@ def qloom_task_retried(task_id: str, attempt: int, reason: str) -> None:
     """Called when a task is run again (it raised with retries left, or its worker died).
 
     Args:
+        task_id: the task.
         attempt: the attempt about to run (2 for the first retry).
-        reason: why the last attempt ended.
+        reason: why the last attempt ended (``ValueError: ...``, ``its worker pid 12 died``).
 
     .. versionadded:: 0.2
     """
@@ -171,7 +203,11 @@ def qloom_task_retried(task_id: str, attempt: int, reason: str) -> None:
 
 @hookspec
 def qloom_task_cancelled(task_id: str, reason: str) -> None:
-    """Called when a task was cancelled, queued or running.
+    """Called when a task was cancelled, queued or running (or by ``shutdown``).
+
+    Args:
+        task_id: the task.
+        reason: the reason given to ``cancel``.
 
     .. versionadded:: 0.2
     """
@@ -179,7 +215,13 @@ def qloom_task_cancelled(task_id: str, reason: str) -> None:
 
 @hookspec
 def qloom_worker_started(executor: str, worker_id: str) -> None:
-    """Called when an executor's worker (thread, process, Dask worker) is up.
+    """Called when a worker of an executor is up and can take tasks.
+
+    ``processes`` and ``dask`` call it (spares included); threads never come and go.
+
+    Args:
+        executor: the executor's name (``processes``, ``dask``).
+        worker_id: ``pid <n>`` (``processes``) or the worker's address (``dask``).
 
     .. versionadded:: 0.2
     """
@@ -187,7 +229,13 @@ def qloom_worker_started(executor: str, worker_id: str) -> None:
 
 @hookspec
 def qloom_worker_lost(executor: str, worker_id: str, reason: str) -> None:
-    """Called when a worker died or left; its tasks are retried or failed.
+    """Called when a worker died, was killed (to stop a task) or left; its task is retried
+    or failed.
+
+    Args:
+        executor: the executor's name.
+        worker_id: the worker, as ``qloom_worker_started`` named it.
+        reason: how it was lost (``it died (exit code -9)``, ``killed to stop task ...``).
 
     .. versionadded:: 0.2
     """
@@ -195,7 +243,13 @@ def qloom_worker_lost(executor: str, worker_id: str, reason: str) -> None:
 
 @hookspec
 def qloom_worker_replaced(executor: str, old_worker_id: str, new_worker_id: str) -> None:
-    """Called when a lost worker was replaced by a fresh one.
+    """Called when a lost worker's place was taken by another one.
+
+    Args:
+        executor: the executor's name.
+        old_worker_id: the lost worker.
+        new_worker_id: the worker in its place (``processes``: a warm spare, when there
+            is one; ``dask``: the worker its nanny started).
 
     .. versionadded:: 0.2
     """

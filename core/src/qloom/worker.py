@@ -51,6 +51,7 @@ class _Running:
     key: str
     timeout: float | None
     deadline: float | None
+    sink: Sink | None
 
 
 _current: ContextVar[_Running | None] = ContextVar("qloom_task", default=None)
@@ -94,13 +95,18 @@ def set_sink(sink: Sink | None) -> None:
 
 
 def emit(status: str, detail: str | None = None, key: str | None = None) -> None:
-    """Report ``status`` for ``key`` (default: the task running in this context)."""
+    """Report ``status`` for ``key`` (default: the task running in this context).
+
+    It goes to the running task's own sink if its executor gave one, else to this
+    process's sink, else to ``dispatch``.
+    """
+    run = _current.get()
     if key is None:
-        run = _current.get()
         if run is None:
             return
         key = run.key
-    (_sink or dispatch)(key, status, detail)
+    sink = run.sink if run is not None and run.sink is not None else _sink
+    (sink or dispatch)(key, status, detail)
 
 
 def current_task() -> str | None:
@@ -110,10 +116,14 @@ def current_task() -> str | None:
 
 
 @contextmanager
-def running(key: str, timeout: float | None = None) -> Iterator[None]:
-    """Run the body as task ``key``: it emits ``RUNNING``; ``checkpoint`` enforces ``timeout``."""
+def running(key: str, timeout: float | None = None, sink: Sink | None = None) -> Iterator[None]:
+    """Run the body as task ``key``: it emits ``RUNNING``; ``checkpoint`` enforces ``timeout``.
+
+    ``sink``, if given, receives the body's events instead of the process's sink (an
+    executor running tasks in this process passes its own, to know which run they are of).
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
-    token = _current.set(_Running(key, timeout, deadline))
+    token = _current.set(_Running(key, timeout, deadline, sink))
     try:
         emit("RUNNING")
         checkpoint()

@@ -31,6 +31,7 @@ from qloom.errors import (
     RemoteError,
     SerializationError,
     TaskCancelled,
+    TaskRefused,
     TaskTimeout,
     VersionMismatch,
     WorkerDied,
@@ -38,6 +39,7 @@ from qloom.errors import (
 from qloom.executor import TaskOptions
 from qloom_dask import DaskExecutor, versions
 from support import tasks, timing
+from support.task_hooks import Event, RefuseOver, recording, registered
 
 LIMIT = 60.0
 """Seconds any one wait may take before the test fails (generous: on a loaded machine a
@@ -139,6 +141,82 @@ def test_status_events_reach_subscribers_in_the_client(local: DaskExecutor) -> N
         ("staged", "RUNNING: place"),
         ("staged", "RUNNING: route"),
     ]
+
+
+# -- executor hooks -----------------------------------------------------------------------
+
+
+def _seen(name: str, task_id: str | None = None) -> Callable[[list[Event]], bool]:
+    return lambda ev: any(n == name and task_id in (None, e.get("task_id")) for n, e in ev)
+
+
+def test_task_hooks_see_submitted_started_stages_finished(local: DaskExecutor) -> None:
+    key = "hooks-stages"
+    with recording() as seen:
+        future = local.submit(
+            tasks.emit_stages,
+            ["place", "route"],
+            options=TaskOptions(key=key, labels={"pipeline": "p"}),
+        )
+        assert future.result(timeout=LIMIT) == ["place", "route"]
+        seen.wait_for(_seen("task_finished", key), LIMIT)
+    assert seen.names(key) == [
+        "task_submitted",
+        "task_started",
+        "task_stage_changed",
+        "task_stage_changed",
+        "task_finished",
+    ]
+    events = seen.of(key)
+    assert events[0][1]["task"].executor == "dask" and events[0][1]["task"].labels == {
+        "pipeline": "p"
+    }
+    started_on = events[1][1]
+    assert started_on["attempt"] == 1
+    assert started_on["worker_id"] in local.client.scheduler_info()["workers"]
+
+
+def test_a_vet_hook_refuses_a_dask_task_before_dask_sees_it(
+    local: DaskExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "ran"
+    with registered(RefuseOver(1)), pytest.raises(TaskRefused, match="2 qubits is over"):
+        local.submit(tasks.touch, str(marker), options=TaskOptions(labels={"num_qubits": 2}))
+    assert not marker.exists()
+
+
+def test_a_killed_dask_worker_is_lost_replaced_and_its_task_retried(
+    local: DaskExecutor, tmp_path: Path
+) -> None:
+    """R1 seen through the hooks: the worker running a task is SIGKILLed."""
+    key = "hooks-victim"
+    mark, release = tmp_path / "started", tmp_path / "release"
+    with recording() as seen:
+        future = local.submit(tasks.wait_for, str(mark), str(release), options=TaskOptions(key=key))
+        seen.wait_for(_seen("task_started", key), LIMIT)
+        victim = seen.of(key)[1][1]["worker_id"]
+        pid = local.client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        seen.wait_for(_seen("task_retried", key), LIMIT)
+        release.touch()
+        assert future.result(timeout=LIMIT) == "released"
+        seen.wait_for(_seen("worker_replaced"), LIMIT)
+    assert seen.names(key) == [
+        "task_submitted",
+        "task_started",
+        "task_retried",
+        "task_started",
+        "task_finished",
+    ]
+    events = seen.of(key)
+    assert events[2][1] == {"task_id": key, "attempt": 2, "reason": f"its worker {victim} died"}
+    assert events[3][1]["attempt"] == 2 and events[3][1]["worker_id"] != victim
+    workers = seen.workers()
+    lost = [e for n, e in workers if n == "worker_lost"]
+    replaced = [e for n, e in workers if n == "worker_replaced"]
+    assert lost[0]["worker_id"] == victim and lost[0]["executor"] == "dask"
+    assert replaced[0]["old"] == victim and replaced[0]["new"] != victim
+    assert ("worker_started", replaced[0]["new"]) in [(n, e.get("worker_id")) for n, e in workers]
 
 
 def test_an_unpicklable_argument_is_refused_at_submit_by_name(local: DaskExecutor) -> None:

@@ -34,6 +34,7 @@ from qloom.compiler.checks import (
     check_seed,
     check_timeout,
 )
+from qloom.compiler.follow import TaskFollower
 from qloom.compiler.store import TaskRecord, TaskStore
 from qloom.compiler.wire import (
     circuit_from_data,
@@ -43,11 +44,12 @@ from qloom.compiler.wire import (
 )
 from qloom.compiler.work import compile_request, plugin_versions
 from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
-from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled
+from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled, TaskRefused
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
 from qloom.layout import Layout
 from qloom.passes import derive_seed
+from qloom.plugins import get_registry
 
 __all__ = ["STORE_ENV", "Batch", "BatchError", "CompileResult", "Compiler", "Task"]
 
@@ -188,7 +190,12 @@ class Compiler:
             self.store.close()
             raise
         self.executor_name = executor if isinstance(executor, str) else type(executor).__name__
-        self._unsubscribe = worker.subscribe(self._on_event)
+        # its tasks' running statuses come from the executor hooks, like any plugin's
+        self._follower = TaskFollower(self._is_live, self._on_running)
+        self._hook_manager = get_registry().hook_manager()
+        self._hook_manager.register(self._follower)
+        # an executor written for qloom 0.1 only emits the raw status stream
+        self._unsubscribe = worker.subscribe(self._follower.raw_event)
 
     # -- submitting -----------------------------------------------------------------------
 
@@ -258,6 +265,10 @@ class Compiler:
             ArgumentError: an argument out of range or of the wrong type (a negative seed,
                 a timeout that is not a finite number above 0, ...), before anything is
                 queued; it names the task (the circuit, or the batch) and the argument.
+            TaskRefused: a ``qloom_task_vet`` hook refused the circuit (it never runs; it
+                is kept in the store as ``FAILED``). In a batch, a refused circuit does not
+                raise: its task ends ``FAILED`` with the ``TaskRefused`` (``result`` raises
+                it) and the other circuits run.
             SerializationError: ``backend_options`` or the pipeline spec holds a value that
                 is not plain JSON data (a numpy number, a set, NaN, ...).
         """
@@ -326,9 +337,21 @@ class Compiler:
             retries=options["retries"],
             max_worker_deaths=options["max_worker_deaths"],
             resources=options["resources"],
+            labels={
+                "num_qubits": circuit.num_qubits,
+                "num_ops": len(circuit),
+                "pipeline": spec.get("name"),
+                "backend": backend,
+                "batch": parent,
+            },
         )
         try:
             future = self.executor.submit(compile_request, request, options=task_options)
+        except TaskRefused as exc:
+            self._end(task.id, None, exc)
+            if parent is None:
+                raise
+            return task  # one refused circuit of a batch: the others still run
         except BaseException as exc:
             self._end(task.id, None, exc)
             raise
@@ -559,6 +582,7 @@ class Compiler:
             if not live.ended.wait(10.0):
                 self.store.finish(task_id, "CANCELLED", detail="the Compiler was closed")
         self._unsubscribe()
+        self._hook_manager.unregister(self._follower)
         self.store.close()
 
     def __enter__(self) -> Compiler:
@@ -578,11 +602,12 @@ class Compiler:
         if self._closed:
             raise QloomError("this Compiler was closed; open a new one to submit")
 
-    def _on_event(self, key: str, status: str, detail: str | None) -> None:
-        if key not in self._live:  # not ours, or already ended
-            return
-        if self.store.set_status(key, status, detail):
-            self._announce(key, status, detail)
+    def _is_live(self, task_id: str) -> bool:
+        return task_id in self._live  # ours, and not ended
+
+    def _on_running(self, task_id: str, status: str) -> None:
+        if self.store.set_status(task_id, status):
+            self._announce(task_id, status)
 
     def _announce(self, task_id: str, status: str, detail: str | None = None) -> None:
         hooks().task_status_changed(task_id, status, detail)
@@ -616,6 +641,7 @@ class Compiler:
         self._announce(task_id, status, detail)
         with self._lock:  # ended: the store answers for it from now on
             live = self._live.pop(task_id, None)
+        self._follower.forget(task_id)
         if live is not None:
             live.ended.set()
         if self._on_any_end is not None:

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from qloom import worker
 from qloom.errors import ConfigError, TaskCancelled, TaskError, TaskTimeout, WorkerDied
 from qloom.executor import Executor, TaskOptions, check_picklable
+from qloom.task_events import TaskEvents, error_line
 from qloom_dask.failures import TaskFailure
 from qloom_dask.supervisor import Stop, Supervisor
 from qloom_dask.versions import check_versions
@@ -118,8 +118,11 @@ class DaskExecutor(Executor):
     ``max_worker_deaths`` allows. An existing cluster keeps its own ``allowed-failures``
     (Dask's default is 3): each ``KilledWorker`` it reports counts as that many + 1 deaths.
 
-    Status events travel as Dask events on a topic of this executor; ``qloom.worker``
-    subscribers are called on the Dask client's event-loop thread, so they must be quick.
+    Status events travel as Dask events on a topic of this executor and become the task
+    hooks (then ``qloom.worker`` subscribers) on the Dask client's event-loop thread, so
+    those must be quick. The worker hooks name a worker by its address; they follow the
+    scheduler's ``add-worker``/``remove-worker`` events, and a worker whose nanny starts a
+    new one is ``replaced`` by it.
 
     Attributes:
         address: the scheduler's address.
@@ -192,6 +195,9 @@ class DaskExecutor(Executor):
         self._reserved: dict[int, _Reserved] = {}
         self._reservations = itertools.count()
         self._closed = False
+        self._events = TaskEvents("dask")
+        self._workers: dict[str, str | None] = {}  # address -> nanny, as the hooks know them
+        self._lost: dict[str, str] = {}  # nanny -> its lost worker, until a new one is up
         self._cluster: distributed.LocalCluster | None = None
         self._declared: list[dict[str, float]] = []
         self._capacity = (workers or 2) * threads_per_worker
@@ -231,6 +237,7 @@ class DaskExecutor(Executor):
             self._supervisor.close()
             self._close_client()
             raise
+        self._supervisor.soon(self._look_at_workers)  # those up before the subscription
 
     @property
     def size(self) -> int:
@@ -265,12 +272,15 @@ class DaskExecutor(Executor):
         key = opts.key or ""
         check_picklable(key, args, kwargs)
         task = _Task(key, fn, args, dict(kwargs), opts, self._dask_resources(key, opts))
+        info = self._events.vet(fn, opts)
         task.future.set_running_or_notify_cancel()  # only ``cancel`` below may stop it
         with self._lock:
             if key in self._tasks:
                 raise ConfigError(f"a task with key {key!r} is already running on this executor")
             self._tasks[key] = task
             self._by_future[task.future] = task
+        self._events.submitted(info, task.future)
+        with self._lock:
             self._waiting.append(task)
         self._pump()
         return task.future
@@ -396,6 +406,7 @@ class DaskExecutor(Executor):
                 task.failures += 1
                 self._waiting.appendleft(task)
         if again:
+            self._events.retried(task.key, task.attempt + 1, error_line(error))
             self._pump()
         else:
             self._finish(task, error=error)
@@ -409,6 +420,7 @@ class DaskExecutor(Executor):
             if again:
                 self._waiting.appendleft(task)
         if again:
+            self._events.retried(task.key, task.attempt + 1, f"its worker {last} died")
             self._pump()
         else:
             self._finish(task, error=WorkerDied(task.key, task.deaths, last))
@@ -474,7 +486,13 @@ class DaskExecutor(Executor):
         if late:
             self._supervisor.stop(Stop(owner, "started after it was stopped", None, *where))
         if live:
-            worker.dispatch(message["key"], message["status"], message["detail"])
+            self._events.status(
+                message["key"],
+                message["status"],
+                message["detail"],
+                worker_id=message["worker"],
+                attempt=attempt,
+            )
 
     # -- hard stops (the supervisor's thread) ----------------------------------------------
 
@@ -542,11 +560,54 @@ class DaskExecutor(Executor):
     def _on_cluster_event(self, event: tuple[float, Any]) -> None:
         """Dask's event loop: a scheduler event; a new worker may replace a killed one."""
         _, message = event
-        if isinstance(message, Mapping) and message.get("action") == "add-worker":
+        if not isinstance(message, Mapping):
+            return
+        if message.get("action") == "add-worker":
+            self._supervisor.soon(self._look_at_workers)
             with self._lock:
                 waiting = bool(self._reserved)
             if waiting:
                 self._supervisor.soon(self._check_replacements)
+        elif message.get("action") == "remove-worker" and "worker" in message:
+            gone = str(message["worker"])
+            expected = bool(message.get("expected"))
+            self._supervisor.soon(partial(self._worker_left, gone, expected))
+
+    def _look_at_workers(self) -> None:
+        """The supervisor's thread: announce workers new to the hooks (and whom they replace)."""
+        if self._closed:
+            return
+        try:
+            workers = self._client.scheduler_info()["workers"]
+        except Exception:  # closing, or the scheduler is gone: the next event asks again
+            _log.debug("could not list the workers", exc_info=True)
+            return
+        for address, info in workers.items():
+            if address in self._workers:
+                continue
+            nanny = info.get("nanny")
+            self._workers[address] = nanny
+            self._events.worker_started(address)
+            old = self._lost.pop(nanny, None) if nanny else None
+            if old is not None:
+                self._events.worker_replaced(old, address)
+
+    def _worker_left(self, address: str, expected: bool) -> None:
+        """The supervisor's thread: a worker the hooks know left the cluster."""
+        if address not in self._workers:
+            return
+        nanny = self._workers.pop(address)
+        with self._lock:
+            killed = address in self._killed
+        if killed:
+            reason = "killed to stop a task (its nanny starts a new one)"
+        elif expected:
+            reason = "it was retired or closed"
+        else:
+            reason = "it died or stopped answering the scheduler"
+        self._events.worker_lost(address, reason)
+        if nanny:
+            self._lost[nanny] = address
 
     def _check_replacements(self) -> None:
         """Release the threads of killed workers whose nannies started a new worker."""

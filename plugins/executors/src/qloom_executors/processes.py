@@ -22,8 +22,11 @@ runs which task:
 - Workers exit when this process dies, even by SIGKILL (``_lifeline``).
 - ``cancel`` of a running task and a timeout kill its process (a pass that never checks
   is stopped too), start a replacement and settle the future at once.
-- Status events travel on the worker's pipe and are handed to ``qloom.worker.dispatch``
-  in this process, on the dispatcher thread, before the task's future is settled.
+- Status events travel on the worker's pipe and are handed to the executor's
+  ``TaskEvents`` in this process (the task hooks, then ``qloom.worker`` subscribers), on
+  the dispatcher thread, before the task's future is settled. The worker hooks name a
+  worker ``pid <n>``: started once it has imported qloom (spares included), lost when it
+  dies or is killed, replaced by the process that takes its slot.
 - Errors keep their type and ``__cause__`` chain; the worker's traceback is attached
   last in the chain as ``RemoteTraceback``.
 
@@ -53,7 +56,6 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from qloom import worker
 from qloom.errors import (
     ConfigError,
     ExecutorError,
@@ -64,6 +66,7 @@ from qloom.errors import (
     WorkerDied,
 )
 from qloom.executor import Executor, TaskOptions, check_picklable
+from qloom.task_events import TaskEvents, error_line
 from qloom_executors._child import serve, unpack_error
 from qloom_executors._common import (
     SHUTDOWN_REASON,
@@ -195,6 +198,7 @@ class ProcessExecutor(Executor):
         self._pending: deque[_Task] = deque()
         self._stopping = False
         self._start_failures = 0
+        self._events = TaskEvents("processes")
         self._thread = threading.Thread(
             target=self._dispatch, name="qloom-processes-dispatcher", daemon=True
         )
@@ -244,15 +248,18 @@ class ProcessExecutor(Executor):
         opts = (options or TaskOptions()).with_key()
         key = opts.key or ""
         slots = slots_needed(opts, self._size)
+        info = self._events.vet(fn, opts)
         payload = _pack_call(key, fn, args, kwargs)
         future: Future[T] = Future()
         task = _Task(key, opts, payload, slots, future)
         self._tasks[future] = task
         future.add_done_callback(self._forget)
+        self._events.submitted(info, future)
         try:
             self._post("submit", task)
         except RuntimeError:
             self._tasks.pop(future, None)
+            settle_error(future, TaskCancelled(SHUTDOWN_REASON, key))
             raise
         return future
 
@@ -365,10 +372,14 @@ class ProcessExecutor(Executor):
         kind = message[0]
         slot.heard = time.monotonic()
         if kind == "event":
-            worker.dispatch(*message[1:])
+            key, status, detail = message[1:]
+            task = slot.task
+            attempt = task.attempts if task is not None and task.key == key else None
+            self._events.status(key, status, detail, worker_id=_name(slot), attempt=attempt)
         elif kind == "ready":
             slot.ready = True
             self._start_failures = 0
+            self._events.worker_started(_name(slot))
         elif kind == "done":
             self._finish(slot, *message[1:])
 
@@ -395,10 +406,11 @@ class ProcessExecutor(Executor):
         ):
             task.failures += 1
             self._pending.appendleft(task)
+            self._events.retried(task.key, task.attempts + 1, error_line(error))
             return
         settle_error(task.future, error)
 
-    def _lost(self, slot: _Slot) -> None:
+    def _lost(self, slot: _Slot, reason: str | None = None) -> None:
         """``slot``'s worker died: replace it, rerun its task or fail it with ``WorkerDied``.
 
         One that died while starting is restarted after a pause (``_start_failed``).
@@ -408,11 +420,14 @@ class ProcessExecutor(Executor):
         if not slot.ready:
             self._start_failed(slot)
             return
+        self._events.worker_lost(_name(slot), reason or f"it died (exit code {slot.exitcode})")
         if slot.index is None:  # a spare
             self._spares.remove(slot)
             self._spares.append(self._spawn(None))
+            self._events.worker_replaced(_name(slot), _name(self._spares[-1]))
             return
         replacement = self._replace(slot)
+        self._events.worker_replaced(_name(slot), _name(replacement))
         task = slot.task
         if task is None:
             return
@@ -429,6 +444,7 @@ class ProcessExecutor(Executor):
         else:
             task.avoid = slot.index
             self._pending.appendleft(task)
+            self._events.retried(task.key, task.attempts + 1, f"its worker {_name(slot)} died")
 
     def _pump(self) -> None:
         """Start queued tasks, oldest first, while enough ready workers are free."""
@@ -520,7 +536,7 @@ class ProcessExecutor(Executor):
                 now - slot.heard,
             )
             _kill(slot)
-            self._lost(slot)
+            self._lost(slot, f"no heartbeat for {now - slot.heard:.1f} s (heartbeat_timeout)")
 
     def _time_left(self) -> float | None:
         """Seconds until the dispatcher must look again without being woken."""
@@ -550,8 +566,9 @@ class ProcessExecutor(Executor):
         self._release(task)
         _kill(runner)
         _close(runner)
+        self._events.worker_lost(_name(runner), f"killed to stop task {task.key}")
         if not self._stopping:
-            self._replace(runner)
+            self._events.worker_replaced(_name(runner), _name(self._replace(runner)))
 
     def _release(self, task: _Task) -> None:
         for slot in task.held:
@@ -661,6 +678,11 @@ def _pack_call(
             f"{type(exc).__name__}: {exc}; a worker process imports functions by module and "
             "name, so define them at module level",
         ) from exc
+
+
+def _name(slot: _Slot) -> str:
+    """The worker id the hooks see: ``pid <n>``."""
+    return f"pid {slot.pid}"
 
 
 def _kill(slot: _Slot) -> None:

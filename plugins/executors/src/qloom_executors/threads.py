@@ -1,7 +1,9 @@
 """``threads``: tasks on a pool of threads in this process.
 
-Nothing is pickled and status events reach ``qloom.worker`` subscribers directly. Tasks
-start in submission order (FIFO); a task asking for ``cpu=k`` holds ``k`` threads.
+Nothing is pickled; each task's status events go straight to the executor's
+``TaskEvents`` (the task hooks, then ``qloom.worker`` subscribers), the worker being named
+by the pool thread running it. Tasks start in submission order (FIFO); a task asking for
+``cpu=k`` holds ``k`` threads.
 
 Threads cannot be killed, so stopping a running task is cooperative:
 
@@ -28,6 +30,7 @@ from typing import Any, TypeVar
 from qloom import worker
 from qloom.errors import TaskCancelled, TaskError, TaskTimeout
 from qloom.executor import Executor, TaskOptions, call_as_task
+from qloom.task_events import TaskEvents, error_line
 from qloom_executors._common import (
     SHUTDOWN_REASON,
     settle_error,
@@ -76,6 +79,7 @@ class ThreadExecutor(Executor):
         self._tasks: dict[Future[Any], _Task] = {}
         self._timers: set[threading.Timer] = set()
         self._closed = False
+        self._events = TaskEvents("threads")
 
     @property
     def size(self) -> int:
@@ -91,10 +95,15 @@ class ThreadExecutor(Executor):
     ) -> Future[T]:
         opts = (options or TaskOptions()).with_key()
         slots = slots_needed(opts, self._size)
+        if self._closed:
+            raise RuntimeError("cannot submit to an executor that was shut down")
+        info = self._events.vet(fn, opts)
         future: Future[T] = Future()
         task = _Task(opts.key or "", opts, fn, args, kwargs, slots, future)
+        self._events.submitted(info, future)
         with self._lock:
             if self._closed:
+                settle_error(future, TaskCancelled(SHUTDOWN_REASON, task.key))
                 raise RuntimeError("cannot submit to an executor that was shut down")
             self._tasks[future] = task
             future.add_done_callback(self._forget)
@@ -176,13 +185,17 @@ class ThreadExecutor(Executor):
                     task.attempt += 1
                     task.running = True
                     self._watch(task)
+                sink = self._events.sink(threading.current_thread().name, task.attempt)
                 try:
-                    result = call_as_task(task.key, task.options.timeout, self._body, (task,), {})
+                    result = call_as_task(
+                        task.key, task.options.timeout, self._body, (task,), {}, sink
+                    )
                 except TaskError as exc:  # cancelled or timed out: never retried
                     settle_error(task.future, exc)
                 except Exception as exc:
                     if task.failures < task.options.retries:
                         task.failures += 1
+                        self._events.retried(task.key, task.attempt + 1, error_line(exc))
                         continue
                     settle_error(task.future, exc)
                 except BaseException as exc:  # as ThreadPoolExecutor: it goes to the future

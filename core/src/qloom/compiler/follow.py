@@ -1,0 +1,72 @@
+"""How a ``Compiler`` follows its running tasks: as a plugin of the executor hooks.
+
+The executors call ``qloom_task_started`` and ``qloom_task_stage_changed`` in this process
+for every task, whatever engine runs it; the Compiler registers one ``TaskFollower`` on the
+hook manager and records, for its own tasks, ``RUNNING`` and ``RUNNING: <STAGE>`` in its
+store (then ``qloom_task_status_changed``). How a task ended is recorded from its future,
+which holds the result.
+
+An executor written for qloom 0.1 calls no task hooks; its tasks' statuses still reach
+``qloom.worker.dispatch``. ``TaskFollower.raw_event`` takes that stream and records the
+events of the tasks no hook has announced (``qloom_task_submitted`` marks the others).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from qloom.hookspecs import hookimpl
+from qloom.task_events import RUNNING, STAGE_PREFIX
+
+if TYPE_CHECKING:
+    from qloom.executor import TaskInfo
+
+__all__ = ["TaskFollower"]
+
+
+class TaskFollower:
+    """Hook implementations that pass the running statuses of some tasks to ``record``.
+
+    Args:
+        mine: whether a task id is one to follow (the Compiler's, not yet ended).
+        record: ``record(task_id, status)`` stores the status and announces it.
+    """
+
+    def __init__(self, mine: Callable[[str], bool], record: Callable[[str, str], None]) -> None:
+        self._mine = mine
+        self._record = record
+        self._hooked: set[str] = set()  # tasks whose executor calls the task hooks
+        self._lock = threading.Lock()
+
+    def forget(self, task_id: str) -> None:
+        """The task ended: nothing more is recorded for it."""
+        with self._lock:
+            self._hooked.discard(task_id)
+
+    def raw_event(self, task_id: str, status: str, detail: str | None) -> None:
+        """A ``qloom.worker`` status event: recorded only for a task no hook announced."""
+        with self._lock:
+            hooked = task_id in self._hooked
+        if not hooked and self._mine(task_id) and status.startswith(RUNNING):
+            self._record(task_id, status)
+
+    @hookimpl
+    def qloom_task_submitted(self, task: TaskInfo) -> None:
+        """The executor announces this task through the hooks: follow it by them alone."""
+        if self._mine(task.task_id):
+            with self._lock:
+                self._hooked.add(task.task_id)
+
+    @hookimpl
+    def qloom_task_started(self, task_id: str) -> None:
+        """An attempt of the task started: it is ``RUNNING``."""
+        if self._mine(task_id):
+            self._record(task_id, RUNNING)
+
+    @hookimpl
+    def qloom_task_stage_changed(self, task_id: str, stage: str) -> None:
+        """The task entered a stage: it is ``RUNNING: <STAGE>``."""
+        if self._mine(task_id):
+            self._record(task_id, f"{STAGE_PREFIX}{stage}")
