@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write the per-pass report as JSON here ('-' for stdout; the summary then "
         "goes to stderr)",
     )
+    add_progress_options(transpile)
     transpile.set_defaults(func=_cmd_transpile)
 
     _add_pipeline_command(sub)
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_common(run)
     run.add_argument("--shots", type=int, default=1024, help="number of shots (default 1024)")
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_progress_options(run)
     run.set_defaults(func=_cmd_run)
 
     from qloom.compiler.cli import add_compile_command
@@ -143,6 +145,33 @@ def qasm_options(args: argparse.Namespace) -> dict[str, Any]:
         "allow_outside": getattr(args, "allow_outside_includes", False),
         "limits": limits,
     }
+
+
+def add_progress_options(parser: argparse.ArgumentParser, *, no_progress: bool = False) -> None:
+    """``--progress`` and ``-q``/``--quiet`` (and ``--no-progress`` if asked): whether a
+    command shows its progress on stderr; ``args.progress`` is True, False or None (only on a
+    terminal). See ``qloom.progress``."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const=True,
+        default=None,
+        help="show progress on stderr even when it is not a terminal (default: on a "
+        "terminal, once the command has run for a second)",
+    )
+    group.add_argument(
+        "-q", "--quiet", dest="progress", action="store_const", const=False, help="no progress"
+    )
+    if no_progress:
+        group.add_argument(
+            "--no-progress",
+            dest="progress",
+            action="store_const",
+            const=False,
+            help="no progress (same as --quiet)",
+        )
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -267,6 +296,7 @@ def load_circuit_file(path: Path, **reader: Any) -> Any:
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
+    from qloom.progress import count_passes, pass_progress
     from qloom.report import (
         PassRecorder,
         TranspileReport,
@@ -288,7 +318,8 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     watch: AbstractContextManager[PassRecorder | None] = (
         recording() if args.report or args.report_json else nullcontext()
     )
-    with watch as recorder, counting_routed_swaps() as routed:
+    shown = pass_progress(count_passes(pipeline), show=args.progress)
+    with watch as recorder, counting_routed_swaps() as routed, shown:
         outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
@@ -424,16 +455,20 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from qloom.progress import count_passes, pass_progress
+
     backend = get_backend(args.backend, **parse_backend_options(args.options))
     circuit = load_circuit_file(args.file, **qasm_options(args))
-    result = execute(
-        circuit,
-        on=backend,
-        transpiler=args.pipeline,
-        shots=args.shots,
-        seed=args.seed,
-        padding=args.padding,
-    )
+    pipeline = pipeline_for(backend, args.pipeline)
+    with pass_progress(count_passes(pipeline), show=args.progress):
+        result = execute(
+            circuit,
+            on=backend,
+            transpiler=pipeline,
+            shots=args.shots,
+            seed=args.seed,
+            padding=args.padding,
+        )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
         data = {
