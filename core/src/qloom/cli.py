@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write the per-pass report as JSON here ('-' for stdout; the summary then "
         "goes to stderr)",
     )
+    transpile.add_argument(
+        "--full", action="store_true", help="print long layouts in full (default: 4 lines)"
+    )
     add_progress_options(transpile)
     transpile.set_defaults(func=_cmd_transpile)
 
@@ -296,6 +299,7 @@ def load_circuit_file(path: Path, **reader: Any) -> Any:
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
+    from qloom.drawing.wrap import DEFAULT_LIST_LINES, wrap_list
     from qloom.progress import count_passes, pass_progress
     from qloom.report import (
         PassRecorder,
@@ -335,8 +339,13 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     if ESP in outcome.properties:
         print(SuccessEstimate(**outcome.properties[ESP]).summary(), file=out)
     if not outcome.layout.is_trivial():
-        print(f"initial layout: {list(outcome.layout.initial)}", file=out)
-        print(f"final layout:   {list(outcome.layout.final)}", file=out)
+        limit = None if args.full else DEFAULT_LIST_LINES
+        for label, values in (
+            ("initial layout: ", outcome.layout.initial),
+            ("final layout:   ", outcome.layout.final),
+        ):
+            lines = wrap_list(label, values, max_lines=limit, how_to_see_all="--full shows all")
+            print("\n".join(lines), file=out)
     if recorder is not None:
         report = TranspileReport.from_outcome(circuit, outcome, recorder.records)
         if args.report:
