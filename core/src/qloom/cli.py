@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_doctor_arguments(doctor)
     doctor.set_defaults(func=run_doctor)
+    new = plugin_commands.add_parser(
+        "new", help="write a fresh plugin (one optimizer pass, its tests) to start from"
+    )
+    new.add_argument("name", help="the plugin's name, snake_case (e.g. my_opt)")
+    new.add_argument(
+        "--dir", type=Path, default=None, help="the folder to create (default ./qloom-NAME)"
+    )
+    new.set_defaults(func=_cmd_plugins_new)
 
     transpile = sub.add_parser("transpile", help="transpile an OpenQASM 2 file for a backend")
     _add_common(transpile)
@@ -237,6 +245,21 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         _print_plugins(rows, sys.stdout)
     broken_count = sum(1 for r in rows if r["status"] in ("broken", "conflict"))
     return 1 if args.strict and broken_count else 0
+
+
+def _cmd_plugins_new(args: argparse.Namespace) -> int:
+    from qloom.scaffold import PluginNames, new_plugin
+
+    folder, written = new_plugin(args.name, args.dir)
+    names = PluginNames.of(args.name)
+    print(
+        f"wrote {names.distribution} (package {names.package}, optimizers:{names.name}) "
+        f"to {folder}:"
+    )
+    for path in written:
+        print(f"  {path.as_posix()}")
+    print(f"next: cd {folder} && pip install -e '.[test]' && qloom plugins && pytest -q")
+    return 0
 
 
 def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:
