@@ -387,7 +387,10 @@ def batch_progress(
 
     Args:
         total: the tasks expected (the batch's size); ``None``: unknown.
-        show, delay, stream, manager: as for ``pass_progress``.
+        show: ``True`` always, ``False`` never, ``None`` when ``stream`` is a terminal.
+        delay: seconds before it appears; default ``progress_delay()``.
+        stream: where to draw; default ``sys.stderr``.
+        manager: the hook manager to listen on; default the current registry's.
 
     Yields:
         The display (``counts()`` says how many tasks are in each status).
