@@ -44,8 +44,7 @@ def add_draw_command(subparsers: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="refuse to draw more than N characters (default: 2,000,000; with --full "
-        "200,000,000)",
+        help="refuse to draw more than N characters (default: 2,000,000; with --full 200,000,000)",
     )
     size = draw.add_mutually_exclusive_group()
     size.add_argument(
