@@ -112,6 +112,7 @@ class _Display:
         self._stream = stream
         self._bar: Any = None
         self._drawn = 0.0
+        self._opened = 0.0
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -121,6 +122,7 @@ class _Display:
 
     def open(self) -> None:
         """Start: show the bar now (``delay == 0``) or from a thread after the delay."""
+        self._opened = time.time()  # the elapsed time shown counts from here
         if self._delay <= 0:
             self._show()
         self._ticker = threading.Thread(target=self._tick, name="qloom-progress", daemon=True)
@@ -162,15 +164,23 @@ class _Display:
                 return
             self._bar = tqdm(
                 total=self.total,
-                desc=self.desc,
+                desc=self._status(),
                 unit=self.unit,
                 file=self._stream,
                 leave=False,
                 dynamic_ncols=True,
-                bar_format="{desc}: {n_fmt}/{total_fmt} " + self.units + " |{bar}| {elapsed}"
-                "{postfix}",
+                # tqdm's {desc} holds what changes: the elapsed time (ours, from open(), not
+                # from when the bar appeared after the delay) and line()
+                bar_format=f"{self.desc}: {{n_fmt}}/{{total_fmt}} {self.units} |{{bar}}| {{desc}}",
             )
             self._draw()
+
+    def _status(self) -> str:
+        """``00:41 ROUTING routers:sabre``: the elapsed time, then ``line()``."""
+        from tqdm import tqdm
+
+        elapsed = tqdm.format_interval(time.time() - self._opened)
+        return f"{elapsed} {self.line()}".rstrip()
 
     def _draw(self) -> None:
         bar = self._bar
@@ -178,7 +188,7 @@ class _Display:
             self.total = self.done  # a loop ran passes more often than the spec lists
         bar.total = self.total
         bar.n = self.done
-        bar.set_postfix_str(self.line(), refresh=False)
+        bar.set_description_str(self._status(), refresh=False)
         bar.refresh()
         self._drawn = time.monotonic()
 
