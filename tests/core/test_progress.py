@@ -230,3 +230,12 @@ def test_delay_from_the_environment(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv(DELAY_ENV, bad)
         with pytest.raises(ConfigError, match=DELAY_ENV):
             progress_delay()
+
+
+def test_elapsed_time_counts_from_the_start_not_from_the_delay():
+    out = io.StringIO()
+    with batch_progress(2, show=True, delay=0, stream=out) as display:
+        display._opened -= 125  # as if the command had started 2 min 5 s ago
+        hooks().task_finished("a", 0.1)
+    assert "compiling: 1/2 circuits" in out.getvalue()
+    assert "| 02:05" in out.getvalue()
