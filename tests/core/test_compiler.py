@@ -222,7 +222,8 @@ def test_unknown_backend_fails_at_submit_naming_what_is_installed():
         compiler.submit(ones(3), on="basiss:3")
 
 
-def test_progress_bar_on_request(capsys: pytest.CaptureFixture[str]):
+def test_progress_bar_on_request(capsys: pytest.CaptureFixture[str], monkeypatch):
+    monkeypatch.setenv("QLOOM_PROGRESS_DELAY", "0")  # shown at once, not after a second
     with Compiler(progress=True) as compiler:
         compiler.compile([ones(3), ones(2)], on="basis:3", transpiler=ROUTE, seed=1)
     assert "compiling" in capsys.readouterr().err

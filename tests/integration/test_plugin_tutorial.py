@@ -73,10 +73,10 @@ def test_every_step_ran(outputs: dict[str, str]) -> None:
     assert list(outputs) == [step.argument for step in _steps()]
 
 
-def test_the_renamed_template_is_found_by_name(outputs: dict[str, str]) -> None:
-    listing = outputs["copy"]
-    row = next(line for line in listing.splitlines() if "drop_identity" in line)
-    assert row.split()[:5] == ["optimizers", "drop_identity", "qloom-myopt", "0.1.0", "ok"]
+def test_the_new_plugin_is_found_by_name(outputs: dict[str, str]) -> None:
+    listing = outputs["new"]
+    row = next(line for line in listing.splitlines() if line.startswith("optimizers  myopt"))
+    assert row.split()[:5] == ["optimizers", "myopt", "qloom-myopt", "0.1.0", "ok"]
     assert " passed" in outputs["template tests"]
 
 
@@ -85,7 +85,7 @@ def test_the_new_pass_replaces_it(outputs: dict[str, str]) -> None:
     assert 'cancel_pairs = "qloom_myopt.passes:CancelPairs"' in listing
     row = next(line for line in listing.splitlines() if line.startswith("optimizers"))
     assert row.split()[:5] == ["optimizers", "cancel_pairs", "qloom-myopt", "0.1.0", "ok"]
-    assert "drop_identity" not in listing
+    assert not any(line.split()[:2] == ["optimizers", "myopt"] for line in listing.splitlines())
 
 
 def test_its_tests_and_the_doctor_pass(outputs: dict[str, str]) -> None:

@@ -77,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_doctor_arguments(doctor)
     doctor.set_defaults(func=run_doctor)
+    new = plugin_commands.add_parser(
+        "new", help="write a fresh plugin (one optimizer pass, its tests) to start from"
+    )
+    new.add_argument("name", help="the plugin's name, snake_case (e.g. my_opt)")
+    new.add_argument(
+        "--dir", type=Path, default=None, help="the folder to create (default ./qloom-NAME)"
+    )
+    new.set_defaults(func=_cmd_plugins_new)
 
     transpile = sub.add_parser("transpile", help="transpile an OpenQASM 2 file for a backend")
     _add_common(transpile)
@@ -94,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
         help="write the per-pass report as JSON here ('-' for stdout; the summary then "
         "goes to stderr)",
     )
+    transpile.add_argument(
+        "--full", action="store_true", help="print long layouts in full (default: 4 lines)"
+    )
+    add_progress_options(transpile)
     transpile.set_defaults(func=_cmd_transpile)
 
     _add_pipeline_command(sub)
@@ -104,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_common(run)
     run.add_argument("--shots", type=int, default=1024, help="number of shots (default 1024)")
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_progress_options(run)
     run.set_defaults(func=_cmd_run)
 
     from qloom.compiler.cli import add_compile_command
@@ -161,6 +174,33 @@ def qasm_options(args: argparse.Namespace) -> dict[str, Any]:
         "allow_outside": getattr(args, "allow_outside_includes", False),
         "limits": limits,
     }
+
+
+def add_progress_options(parser: argparse.ArgumentParser, *, no_progress: bool = False) -> None:
+    """``--progress`` and ``-q``/``--quiet`` (and ``--no-progress`` if asked): whether a
+    command shows its progress on stderr; ``args.progress`` is True, False or None (only on a
+    terminal). See ``qloom.progress``."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const=True,
+        default=None,
+        help="show progress on stderr even when it is not a terminal (default: on a "
+        "terminal, once the command has run for a second)",
+    )
+    group.add_argument(
+        "-q", "--quiet", dest="progress", action="store_const", const=False, help="no progress"
+    )
+    if no_progress:
+        group.add_argument(
+            "--no-progress",
+            dest="progress",
+            action="store_const",
+            const=False,
+            help="no progress (same as --quiet)",
+        )
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -236,6 +276,19 @@ def _warn_about_names(rows: list[dict[str, str]]) -> None:
         if problem is not None and key not in seen:
             seen.add(key)
             print(f"qloom: warning: {problem} (provided by {row['distribution']})", file=sys.stderr)
+def _cmd_plugins_new(args: argparse.Namespace) -> int:
+    from qloom.scaffold import PluginNames, new_plugin
+
+    folder, written = new_plugin(args.name, args.dir)
+    names = PluginNames.of(args.name)
+    print(
+        f"wrote {names.distribution} (package {names.package}, optimizers:{names.name}) "
+        f"to {folder}:"
+    )
+    for path in written:
+        print(f"  {path.as_posix()}")
+    print(f"next: cd {folder} && pip install -e '.[test]' && qloom plugins && pytest -q")
+    return 0
 
 
 def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:
@@ -298,6 +351,8 @@ def load_circuit_file(path: Path, **reader: Any) -> Any:
 
 def _cmd_transpile(args: argparse.Namespace) -> int:
     from qloom import qasm2
+    from qloom.drawing.wrap import DEFAULT_LIST_LINES, wrap_list
+    from qloom.progress import count_passes, pass_progress
     from qloom.report import (
         PassRecorder,
         TranspileReport,
@@ -319,7 +374,8 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     watch: AbstractContextManager[PassRecorder | None] = (
         recording() if args.report or args.report_json else nullcontext()
     )
-    with watch as recorder, counting_routed_swaps() as routed:
+    shown = pass_progress(count_passes(pipeline), show=args.progress)
+    with watch as recorder, counting_routed_swaps() as routed, shown:
         outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
@@ -335,8 +391,13 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     if ESP in outcome.properties:
         print(SuccessEstimate(**outcome.properties[ESP]).summary(), file=out)
     if not outcome.layout.is_trivial():
-        print(f"initial layout: {list(outcome.layout.initial)}", file=out)
-        print(f"final layout:   {list(outcome.layout.final)}", file=out)
+        limit = None if args.full else DEFAULT_LIST_LINES
+        for label, values in (
+            ("initial layout: ", outcome.layout.initial),
+            ("final layout:   ", outcome.layout.final),
+        ):
+            lines = wrap_list(label, values, max_lines=limit, how_to_see_all="--full shows all")
+            print("\n".join(lines), file=out)
     if recorder is not None:
         report = TranspileReport.from_outcome(circuit, outcome, recorder.records)
         if args.report:
@@ -455,16 +516,20 @@ def _cmd_pipeline_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from qloom.progress import count_passes, pass_progress
+
     backend = get_backend(args.backend, **parse_backend_options(args.options))
     circuit = load_circuit_file(args.file, **qasm_options(args))
-    result = execute(
-        circuit,
-        on=backend,
-        transpiler=args.pipeline,
-        shots=args.shots,
-        seed=args.seed,
-        padding=args.padding,
-    )
+    pipeline = pipeline_for(backend, args.pipeline)
+    with pass_progress(count_passes(pipeline), show=args.progress):
+        result = execute(
+            circuit,
+            on=backend,
+            transpiler=pipeline,
+            shots=args.shots,
+            seed=args.seed,
+            padding=args.padding,
+        )
     counts = dict(sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])))
     if args.json:
         data = {

@@ -16,7 +16,7 @@ __all__ = ["add_compile_command"]
 
 def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``qloom compile`` to the CLI's sub-commands."""
-    from qloom.cli import add_qasm_options, add_target_options
+    from qloom.cli import add_progress_options, add_qasm_options, add_target_options
 
     parser = sub.add_parser(
         "compile",
@@ -33,7 +33,7 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
     parser.add_argument("--timeout", type=float, default=None, help="per-circuit timeout, s")
     parser.add_argument("--store", help="SQLite file keeping tasks and results")
     parser.add_argument("--out", type=Path, help="folder for the transpiled files and report")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_options(parser, no_progress=True)
     parser.set_defaults(func=_cmd_compile)
 
 
@@ -58,7 +58,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         workers=args.workers,
         store=args.store,
         timeout=args.timeout,
-        progress=False if args.no_progress else None,
+        progress=args.progress,
     ) as compiler:
         outcomes = compiler.compile(
             circuits,

@@ -12,11 +12,10 @@ import functools
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,7 @@ from qloom.hooks import hooks
 from qloom.layout import Layout
 from qloom.passes import derive_seed
 from qloom.plugins import get_registry
+from qloom.progress import batch_progress
 
 __all__ = ["STORE_ENV", "Batch", "BatchError", "CompileResult", "Compiler", "Task"]
 
@@ -175,7 +175,6 @@ class Compiler:
         self.progress = progress
         self.session = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._live: dict[str, _Live] = {}  # tasks submitted here that have not ended
-        self._on_any_end: Callable[[], None] | None = None  # compile()'s progress bar
         self._lock = threading.Lock()
         self._closed = False
         self._mark_interrupted()
@@ -513,13 +512,9 @@ class Compiler:
         if isinstance(circuits, Circuit):
             return self.result(self.submit(circuits, on, transpiler, seed, **options))
         circuits = list(circuits)
-        with _progress(len(circuits), self.progress) as tick:
-            self._on_any_end = tick
-            try:
-                batch = self.submit(circuits, on, transpiler, seed, **options)
-                outcomes = self.results(batch)
-            finally:
-                self._on_any_end = None
+        with batch_progress(len(circuits), show=self.progress):
+            batch = self.submit(circuits, on, transpiler, seed, **options)
+            outcomes = self.results(batch)
         failed = {i: o for i, o in enumerate(outcomes) if isinstance(o, BaseException)}
         if failed and errors == "raise":
             kept = [None if isinstance(o, BaseException) else o for o in outcomes]
@@ -644,8 +639,6 @@ class Compiler:
         self._follower.forget(task_id)
         if live is not None:
             live.ended.set()
-        if self._on_any_end is not None:
-            self._on_any_end()
 
     def _mark_interrupted(self) -> None:
         """Tasks left unfinished by a process that is gone can never end: say so."""
@@ -722,27 +715,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-class _progress:
-    """A tqdm bar for ``total`` circuits on a terminal (or when forced); else nothing."""
-
-    def __init__(self, total: int, show: bool | None) -> None:
-        self.total = total
-        self.show = sys.stderr.isatty() if show is None else show
-        self.bar: Any = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if self.show:
-            from tqdm import tqdm  # type: ignore[import-untyped]
-
-            self.bar = tqdm(total=self.total, desc="compiling", unit="circuit", file=sys.stderr)
-        return self.tick
-
-    def tick(self) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ __all__ = ["add_draw_command"]
 
 def add_draw_command(subparsers: Any) -> None:
     """Add ``qloom draw FILE.qasm`` to the ``qloom`` command's subparsers."""
-    from qloom.cli import add_qasm_options, add_target_options
+    from qloom.cli import add_progress_options, add_qasm_options, add_target_options
 
     draw = subparsers.add_parser(
         "draw",
@@ -43,10 +44,22 @@ def add_draw_command(subparsers: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="refuse a diagram larger than N characters (default: 2,000,000)",
+        help="refuse to draw more than N characters (default: 2,000,000; with --full 200,000,000)",
+    )
+    size = draw.add_mutually_exclusive_group()
+    size.add_argument(
+        "--max-lines",
+        type=int,
+        default=None,
+        metavar="N",
+        help="print the pages that fit in N lines, then what was left out (default 500)",
+    )
+    size.add_argument(
+        "--full", action="store_true", help="print every page, however long the diagram"
     )
     add_target_options(draw)
     add_qasm_options(draw)
+    add_progress_options(draw)
     draw.add_argument(
         "--coupling",
         type=Path,
@@ -58,26 +71,40 @@ def add_draw_command(subparsers: Any) -> None:
 
 def _cmd_draw(args: argparse.Namespace) -> int:
     from qloom.cli import load_circuit_file, qasm_options
-    from qloom.drawing.text import DEFAULT_MAX_CHARS, check_drawable, draw_text
+    from qloom.drawing.text import (
+        DEFAULT_MAX_CHARS,
+        DEFAULT_MAX_LINES,
+        FULL_MAX_CHARS,
+        check_drawable,
+        text_diagram,
+    )
 
     if args.coupling is not None and not args.backend:
         raise QloomError(
             "--coupling draws the layout chosen for a device: add --on BACKEND, "
             "e.g. --on emulator:heavy-hex-27"
         )
-    max_chars = DEFAULT_MAX_CHARS if args.max_chars is None else args.max_chars
+    if args.max_lines is not None and args.max_lines < 1:
+        raise QloomError(f"--max-lines must be 1 or more, got {args.max_lines}")
+    max_chars = args.max_chars
+    if max_chars is None:
+        max_chars = FULL_MAX_CHARS if args.full else DEFAULT_MAX_CHARS
+    max_lines = None if args.full else args.max_lines or DEFAULT_MAX_LINES
     circuit = load_circuit_file(args.file, **qasm_options(args))
     check_drawable(circuit, max_chars)  # before transpiling a circuit it cannot draw
     if args.backend:
         circuit = _transpiled(circuit, args)
-    text = draw_text(
+    diagram = text_diagram(
         circuit,
         ascii=args.ascii,
         width=args.width,
         idle_wires=args.idle_wires,
         max_chars=max_chars,
+        max_lines=max_lines,
     )
-    print(text)
+    how = "qloom draw --full prints it all, --width N folds wider"
+    for line in diagram.lines(max_lines, how):  # page by page: memory stays one page's
+        sys.stdout.write(line + "\n")
     return 0
 
 
@@ -85,6 +112,7 @@ def _transpiled(circuit: Any, args: argparse.Namespace) -> Any:
     from qloom.api import transpile
     from qloom.cli import parse_backend_options
     from qloom.config import get_backend, pipeline_for
+    from qloom.progress import count_passes, pass_progress
 
     backend = get_backend(args.backend, **parse_backend_options(args.options))
     if args.coupling is not None and backend.connectivity is None:
@@ -94,7 +122,8 @@ def _transpiled(circuit: Any, args: argparse.Namespace) -> Any:
         )
     pipeline = pipeline_for(backend, args.pipeline)
     seed = secrets.randbits(63) if args.seed is None else args.seed  # printed, to redo it
-    out = transpile(circuit, on=backend, transpiler=pipeline, seed=seed, padding=args.padding)
+    with pass_progress(count_passes(pipeline), show=args.progress):
+        out = transpile(circuit, on=backend, transpiler=pipeline, seed=seed, padding=args.padding)
     print(f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {seed})")
     if args.coupling is not None:
         from qloom.drawing.coupling import draw_coupling

@@ -9,9 +9,10 @@ border or a wire becomes the right junction without special cases.
 
 from __future__ import annotations
 
+import functools
 import math
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,26 @@ if TYPE_CHECKING:
     from qloom.circuit import Circuit, Operation
     from qloom.layout import Layout
 
-__all__ = ["DEFAULT_MAX_CHARS", "check_drawable", "draw_text", "format_param"]
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_LINES",
+    "FULL_MAX_CHARS",
+    "TextDiagram",
+    "check_drawable",
+    "draw_text",
+    "format_param",
+    "text_diagram",
+]
 
 DEFAULT_MAX_CHARS = 2_000_000
 """The largest diagram ``draw_text`` builds, in characters (about 2 MB of text)."""
+
+FULL_MAX_CHARS = 200_000_000
+"""The bound ``qloom draw --full`` uses unless given ``--max-chars`` (it prints page by
+page, so memory stays that of one page)."""
+
+DEFAULT_MAX_LINES = 500
+"""How many lines ``qloom draw`` prints before it stops with a summary (``--full``: all)."""
 
 _NONE, _SINGLE, _DOUBLE = 0, 1, 2
 Strokes = tuple[int, int, int, int]  # up, down, left, right
@@ -307,24 +324,39 @@ def _quantum_pieces(op: Operation, rows: list[int], style: _Style) -> list[_Piec
 
 
 class _Canvas:
-    """A grid of cells, each a glyph or line strokes, rendered to text at the end."""
+    """A grid of cells, each a glyph or line strokes, rendered to text at the end.
 
-    def __init__(self, num_rows: int, num_cols: int) -> None:
-        self.strokes = [[[0, 0, 0, 0] for _ in range(num_cols)] for _ in range(num_rows)]
-        self.glyphs: list[list[str | None]] = [[None] * num_cols for _ in range(num_rows)]
+    Sparse: a row is its wire (or blank) repeated, and only the cells an element touched are
+    kept, so drawing costs what the gates draw, not rows x columns of Python objects.
+    """
+
+    def __init__(self, base: Sequence[int], num_cols: int) -> None:
+        self.base = list(base)  # per row: the weight of the wire along it (0: a gap row)
+        self.num_cols = num_cols
+        self.strokes: list[dict[int, list[int]]] = [{} for _ in self.base]
+        self.glyphs: list[dict[int, str]] = [{} for _ in self.base]
+
+    def _cell(self, row: int, col: int) -> list[int]:
+        cell = self.strokes[row].get(col)
+        if cell is None:
+            weight = self.base[row]
+            cell = self.strokes[row][col] = [0, 0, weight, weight]
+        return cell
 
     def add(self, row: int, col: int, strokes: Strokes) -> None:
-        cell = self.strokes[row][col]
+        cell = self._cell(row, col)
         for i, weight in enumerate(strokes):
-            cell[i] = max(cell[i], weight)
+            if weight > cell[i]:
+                cell[i] = weight
 
     def set(self, row: int, col: int, strokes: Strokes) -> None:
         self.strokes[row][col] = list(strokes)
-        self.glyphs[row][col] = None
+        self.glyphs[row].pop(col, None)
 
     def text(self, row: int, col: int, text: str) -> None:
+        glyphs = self.glyphs[row]
         for i, char in enumerate(text):
-            self.glyphs[row][col + i] = char
+            glyphs[col + i] = char
 
     def vline(self, col: int, first: int, last: int, weight: int) -> None:
         """A vertical line from row ``first`` down to row ``last``, joining both ends."""
@@ -337,12 +369,19 @@ class _Canvas:
 
     def render(self, style: _Style) -> list[str]:
         lines = []
-        for row, (strokes_row, glyph_row) in enumerate(zip(self.strokes, self.glyphs, strict=True)):
+        for row, (weight, strokes_row, glyph_row) in enumerate(
+            zip(self.base, self.strokes, self.glyphs, strict=True)
+        ):
             on_wire = row % 2 == 1
-            chars = [
-                glyph if glyph is not None else _line_char(_strokes(strokes), style, on_wire)
-                for strokes, glyph in zip(strokes_row, glyph_row, strict=True)
-            ]
+            fill = _line_char((0, 0, weight, weight), style.ascii, on_wire)
+            if not strokes_row and not glyph_row:
+                lines.append(fill * self.num_cols)
+                continue
+            chars = [fill] * self.num_cols
+            for col, cell in strokes_row.items():
+                chars[col] = _line_char(_strokes(cell), style.ascii, on_wire)
+            for col, glyph in glyph_row.items():
+                chars[col] = glyph
             lines.append("".join(chars))
         return lines
 
@@ -351,13 +390,14 @@ def _strokes(cell: list[int]) -> Strokes:
     return (cell[0], cell[1], cell[2], cell[3])
 
 
-def _line_char(strokes: Strokes, style: _Style, on_wire: bool) -> str:
+@functools.cache
+def _line_char(strokes: Strokes, ascii: bool, on_wire: bool) -> str:
     up, down, left, right = strokes
     if not any(strokes):
         return " "
     vertical = max(up, down)
     horizontal = max(left, right)
-    if style.ascii:
+    if ascii:
         if not vertical:
             return "=" if horizontal == _DOUBLE else "-"
         # A line through a wire, or a box side a wire enters, reads as "|"; corners and
@@ -460,12 +500,12 @@ def _render_section(
 ) -> list[str]:
     lead = 0 if first else len(style.fold_in)
     total = lead + sum(w + 1 for w in widths) + 1
-    canvas = _Canvas(2 * len(wires) + 1, total)
+    base = [0] * (2 * len(wires) + 1)
     for wire, classical in enumerate(wires.classical):
-        weight = _DOUBLE if classical else _SINGLE
-        for col in range(total):
-            canvas.add(2 * wire + 1, col, (0, 0, weight, weight))
-        if not first:
+        base[2 * wire + 1] = _DOUBLE if classical else _SINGLE
+    canvas = _Canvas(base, total)
+    if not first:
+        for wire in range(len(wires)):
             canvas.text(2 * wire + 1, 0, style.fold_in)
     x = lead + 1
     for column, width in zip(columns, widths, strict=True):
@@ -496,6 +536,7 @@ def draw_text(
     idle_wires: bool = False,
     cregbundle: bool = True,
     max_chars: int = DEFAULT_MAX_CHARS,
+    max_lines: int | None = None,
 ) -> str:
     """Draw ``circuit`` as a text diagram, one line per qubit and classical register.
 
@@ -526,7 +567,12 @@ def draw_text(
         max_chars: refuse a diagram larger than this many characters (grid cells, padding
             included). Checked before any drawing: a circuit with more than a third that
             many operations, bits or qubits is refused at once (each draws 3 or more
-            characters), the rest once its gates are packed into columns.
+            characters), the rest once its gates are packed into columns. With
+            ``max_lines``, only what is drawn counts.
+        max_lines: draw only the pages (sections) that fit in this many lines, then say
+            what was left out and the circuit's size (qubits, operations, two-qubit gates,
+            depth); ``None`` draws every page. ``qloom draw`` uses ``DEFAULT_MAX_LINES``
+            unless given ``--full``.
 
     Returns:
         The diagram, lines joined by newlines (no trailing newline).
@@ -534,6 +580,39 @@ def draw_text(
     Raises:
         CircuitError: ``layout`` is for a different number of qubits than ``circuit``.
         QloomError: the diagram would be larger than ``max_chars``.
+    """
+    diagram = text_diagram(
+        circuit,
+        ascii=ascii,
+        width=width,
+        layout=layout,
+        idle_wires=idle_wires,
+        cregbundle=cregbundle,
+        max_chars=max_chars,
+        max_lines=max_lines,
+    )
+    return "\n".join(diagram.lines(max_lines, "draw_text(..., max_lines=None) draws it all"))
+
+
+def text_diagram(
+    circuit: Circuit,
+    *,
+    ascii: bool = False,
+    width: int | None = None,
+    layout: Layout | None = None,
+    idle_wires: bool = False,
+    cregbundle: bool = True,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_lines: int | None = None,
+) -> TextDiagram:
+    """``circuit`` laid out for ``draw_text`` (same arguments), its pages drawn on demand.
+
+    ``max_chars`` bounds what ``lines(max_lines)`` will draw: with ``max_lines`` only the
+    pages that fit count, so a huge circuit's first pages can be drawn under a small bound.
+
+    Raises:
+        CircuitError: ``layout`` is for a different number of qubits than ``circuit``.
+        QloomError: what would be drawn is larger than ``max_chars``.
     """
     check_drawable(circuit, max_chars)
     style = _ASCII if ascii else _UNICODE
@@ -545,34 +624,117 @@ def draw_text(
             f"{circuit.num_qubits}; pass the layout of this circuit's transpilation"
         )
     wires = _wires(circuit, layout, idle_wires, cregbundle)
-    if not len(wires):
-        return ""
     elements = [e for e in (_element(op, wires, style) for op in circuit) if e is not None]
     columns = _columns(elements, len(wires))
     widths = [max(e.min_width() for e in column) for column in columns]
     if width is None:
         width = shutil.get_terminal_size(fallback=(80, 24)).columns
-    label_width = max(len(label) for label in wires.labels)
+    label_width = max((len(label) for label in wires.labels), default=0)
     room = max(width - label_width, 1) if width > 0 else 0
     sections = _fold(widths, room, len(style.fold_in) + len(style.fold_out))
-    cells = (2 * len(wires) + 1) * (
-        sum(w + 1 for w in widths) + len(sections) * (label_width + 1 + len(style.fold_in))
-    )
+    diagram = TextDiagram(circuit, wires, style, columns, widths, sections, label_width)
+    cells = diagram.cells(diagram.pages_within(max_lines))
     if cells > max_chars:
         raise _too_large(f"its diagram would be about {cells} characters", max_chars)
-    lines: list[str] = []
-    for number, (start, stop) in enumerate(sections):
-        if number:
-            lines.append("")
-        lines += _render_section(
-            columns[start:stop],
-            widths[start:stop],
-            wires,
-            style,
+    return diagram
+
+
+@dataclass
+class TextDiagram:
+    """A circuit's text diagram as pages: sections of columns folded to the width, each
+    repeating the wire labels, drawn one at a time (``page(i)``, ``lines()``)."""
+
+    circuit: Circuit
+    _wires: _Wires
+    _style: _Style
+    _columns: list[list[_Element]]
+    _widths: list[int]
+    _sections: list[tuple[int, int]]
+    _label_width: int
+
+    @property
+    def num_pages(self) -> int:
+        """How many pages (sections) the whole diagram has; 0 when nothing is drawn."""
+        return len(self._sections) if len(self._wires) else 0
+
+    @property
+    def page_height(self) -> int:
+        """The most lines a page has (two per wire and one more)."""
+        return 2 * len(self._wires) + 1 if len(self._wires) else 0
+
+    def pages_within(self, max_lines: int | None) -> int:
+        """How many pages ``lines(max_lines)`` draws (at least part of the first)."""
+        if max_lines is None or not self.num_pages:
+            return self.num_pages
+        return min(self.num_pages, max(1, (max_lines + 1) // (self.page_height + 1)))
+
+    def cells(self, pages: int) -> int:
+        """About how many characters the first ``pages`` pages are (padding included)."""
+        chosen = self._sections[:pages]
+        columns = sum(w + 1 for start, stop in chosen for w in self._widths[start:stop])
+        margin = self._label_width + 1 + len(self._style.fold_in)
+        return self.page_height * (columns + len(chosen) * margin)
+
+    def page(self, number: int) -> list[str]:
+        """The lines of page ``number`` (0-based)."""
+        start, stop = self._sections[number]
+        return _render_section(
+            self._columns[start:stop],
+            self._widths[start:stop],
+            self._wires,
+            self._style,
             first=number == 0,
-            last=number == len(sections) - 1,
+            last=number == len(self._sections) - 1,
         )
-    return "\n".join(lines)
+
+    def lines(self, max_lines: int | None = None, how_to_see_all: str = "") -> Iterator[str]:
+        """The diagram's lines, pages separated by a blank line, drawn as they are asked for.
+
+        Args:
+            max_lines: stop after the pages that fit in this many lines (at least the first
+                page's first ``max_lines`` lines) and end with ``summary()`` of what was
+                left out; ``None``: every page.
+            how_to_see_all: said after the summary (``--full draws it all``).
+        """
+        shown = self.pages_within(max_lines)
+        for number in range(shown):
+            if number:
+                yield ""
+            page = self.page(number)
+            if max_lines is not None and len(page) > max_lines:
+                yield from page[:max_lines]
+                yield from self.summary(0, (max_lines, len(page)), how_to_see_all)
+                return
+            yield from page
+        if shown < self.num_pages:
+            yield from self.summary(shown, None, how_to_see_all)
+
+    def summary(
+        self, pages: int, cut: tuple[int, int] | None = None, how_to_see_all: str = ""
+    ) -> list[str]:
+        """What a drawing of the first ``pages`` pages leaves out (or, with ``cut`` =
+        ``(drawn, of)``, of the first ``drawn`` lines of page 1's ``of``), and the circuit's
+        size: qubits, operations, two-qubit gates, depth."""
+        metrics = self.circuit.metrics()
+        total_columns = len(self._widths)
+        lines_total = self.num_pages * (self.page_height + 1) - 1
+        if cut is not None:
+            drawn = (
+                f"drew the first {cut[0]} of {cut[1]} lines "
+                f"of page 1 of {self.num_pages:,} ({len(self._wires)} wires)"
+            )
+        else:
+            last_column = self._sections[pages - 1][1] if pages else 0
+            drawn = (
+                f"drew {pages} of {self.num_pages:,} pages (columns 1-{last_column} of "
+                f"{total_columns:,}, about {lines_total:,} lines in all)"
+            )
+        size = (
+            f"the circuit: {metrics['qubits']} qubits, {metrics['ops']:,} operations, "
+            f"{metrics['n2q']:,} two-qubit gates, depth {metrics['depth']:,}"
+        )
+        tail = f"; {how_to_see_all}" if how_to_see_all else ""
+        return ["", f"... {drawn}", f"... {size}{tail}"]
 
 
 def check_drawable(circuit: Circuit, max_chars: int = DEFAULT_MAX_CHARS) -> None:
