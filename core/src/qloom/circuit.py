@@ -56,7 +56,8 @@ class Circuit:
     """A quantum circuit: ``num_qubits``, ``num_clbits`` and ordered operations.
 
     Build it fluently (``Circuit(2).h(0).cx(0, 1).measure_all()``) or with ``append``.
-    After ``qloom.transpile`` its ``layout`` says where each logical qubit went.
+    After ``qloom.transpile`` its ``layout`` says where each logical qubit went and its
+    ``provenance`` how it was made (a record ``qloom.replay`` reruns).
     """
 
     __slots__ = (
@@ -68,6 +69,7 @@ class Circuit:
         "name",
         "num_clbits",
         "num_qubits",
+        "provenance",
         "qregs",
     )
 
@@ -88,6 +90,9 @@ class Circuit:
         self.qregs = _registers(qregs, "q", self.num_qubits)
         self.cregs = _registers(cregs, "c", self.num_clbits)
         self.layout: Layout | None = None
+        self.provenance: dict[str, Any] | None = None
+        """How ``qloom.transpile`` made this circuit (``qloom.provenance``); ``None`` on
+        circuits it did not make, and not carried by ``copy``."""
         self._ops: list[Operation] = []
         self._shared_qubits: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._shared_params: dict[tuple[Any, ...], tuple[Any, ...]] = {}
