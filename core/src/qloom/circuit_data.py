@@ -19,21 +19,23 @@ __all__ = ["circuit_from_data", "circuit_to_data"]
 
 def circuit_to_data(circuit: Circuit) -> dict[str, Any]:
     """``circuit`` as lists and numbers (``unitary`` matrices as ``[re, im]`` pairs)."""
-    ops = []
-    for op in circuit:
-        params: list[Any] = (
-            [[float(z.real), float(z.imag)] for z in map(complex, op.params)]
-            if op.name == "unitary"
-            else [float(p) for p in op.params]
+    ops: list[list[Any]] = []
+    append = ops.append
+    for name, qubits, params, clbits, condition in circuit:
+        if not (params or clbits or condition):  # most operations: a gate and its qubits
+            append([name, list(qubits)])
+            continue
+        values: list[Any] = (
+            [[float(z.real), float(z.imag)] for z in map(complex, params)]
+            if name == "unitary"
+            else [float(p) for p in params]
         )
-        entry: list[Any] = [op.name, list(op.qubits)]
-        if params or op.clbits or op.condition:
-            entry.append(params)
-        if op.clbits or op.condition:
-            entry.append(list(op.clbits))
-        if op.condition:
-            entry.append(list(op.condition))
-        ops.append(entry)
+        entry: list[Any] = [name, list(qubits), values]
+        if clbits or condition:
+            entry.append(list(clbits))
+        if condition:
+            entry.append(list(condition))
+        append(entry)
     data: dict[str, Any] = {
         "num_qubits": circuit.num_qubits,
         "num_clbits": circuit.num_clbits,

@@ -10,6 +10,7 @@ can rerun the transpilation from the record alone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata as md
 import json
@@ -58,6 +59,18 @@ def installed_version(distribution: str) -> str | None:
         return md.version(distribution)
     except md.PackageNotFoundError:
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_at_start() -> tuple[tuple[str, str], ...]:
+    """The core's and ``LIBRARIES``' versions, read once per process (a metadata lookup
+    costs about a millisecond; a replay reads them afresh with ``installed_version``)."""
+    names = (CORE_DISTRIBUTION, *LIBRARIES)
+    return tuple((n, v) for n in names if (v := installed_version(n)) is not None)
+
+
+def _library_versions() -> dict[str, str]:
+    return {n: v for n, v in _installed_at_start() if n in LIBRARIES}
 
 
 def build_record(
@@ -113,9 +126,7 @@ def build_record(
         "options": {"padding": padding, "approximation_degree": approximation_degree},
         "distributions": _distributions(parts),
         "parts": dict(sorted(parts.items())),
-        "libraries": {
-            name: version for name in LIBRARIES if (version := installed_version(name)) is not None
-        },
+        "libraries": _library_versions(),
         "python": platform.python_version(),
         "backend": snapshot,
         "input": _input(circuit),
@@ -124,7 +135,6 @@ def build_record(
             "encoding": CIRCUIT_ENCODING,
             "num_qubits": output.num_qubits,
             "ops": len(output),
-            "n2q": output.count_2q(),
         },
         "replayable": not why_not,
     }
@@ -229,7 +239,7 @@ def _note_part(parts: dict[str, str], kind: str, name: str) -> None:
 
 def _distributions(parts: Mapping[str, str]) -> dict[str, str]:
     """``{distribution: version}`` of the core and of every distribution named in ``parts``."""
-    versions = {CORE_DISTRIBUTION: installed_version(CORE_DISTRIBUTION) or "?"}
+    versions = {CORE_DISTRIBUTION: dict(_installed_at_start()).get(CORE_DISTRIBUTION, "?")}
     registry = get_registry()
     for label, distribution in parts.items():
         if distribution in versions or distribution in (UNKNOWN_DISTRIBUTION, "<runtime>"):

@@ -250,7 +250,7 @@ def _replay_one(
 
 
 def _size(output: Mapping[str, Any]) -> str:
-    return f"{output.get('ops', '?')} ops, {output.get('n2q', '?')} two-qubit gates"
+    return f"{output.get('ops', '?')} operations"
 
 
 def _input(record: Mapping[str, Any], given: Circuit | None) -> tuple[Circuit | None, str]:
