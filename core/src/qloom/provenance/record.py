@@ -94,7 +94,8 @@ def build_record(
         backend: the target as it was used.
         pipeline: the pipeline that ran.
         seed: the root seed.
-        padding, approximation_degree: the user's overrides, as passed to the passes.
+        padding: the user's padding override, as passed to the passes.
+        approximation_degree: the user's approximation degree, as passed to the passes.
         properties: the passes' shared ``context.properties`` (which trial each ``Trials``
             entry kept is read from there).
         requested: the name the backend was asked by (``emulator:line-32``, a device
