@@ -170,6 +170,9 @@ def test_replay_of_a_transpilation_is_byte_identical():
     out = qloom.transpile(sample(), on=DEVICE, seed=8)
     report = replay(roundtrip(out.provenance))
     assert report.identical and report.exit_code == 0
+    assert replay(out).identical  # the circuit itself carries its record
+    with pytest.raises(ProvenanceError, match="Circuit carries no provenance record"):
+        replay(out.copy())
     assert report.backend_source == "name" and report.versions == []
     assert report.circuit is not None
     assert circuit_to_data(report.circuit) == circuit_to_data(out)

@@ -140,6 +140,22 @@ def test_replay_refuses_oversized_and_malformed_files(tmp_path, record_file):
     assert done.returncode == 2 and "no such file" in done.stderr
 
 
+def test_a_record_without_its_input_replays_with_input(tmp_path, record_file, program):
+    def drop(record: dict[str, Any]) -> None:
+        record["input"]["circuit"] = None
+        record["input"]["omitted"] = "too large"
+
+    edit(record_file, drop)
+    done = qloom("replay", record_file, cwd=tmp_path)
+    assert done.returncode == 2 and "not in the record (too large)" in done.stdout
+    done = qloom("replay", record_file, "--input", program, cwd=tmp_path)
+    assert done.returncode == 0 and "identical" in done.stdout, done.stdout + done.stderr
+    other = tmp_path / "other.qasm"
+    other.write_text(PROGRAM.replace("h q[0];", "x q[0];"))
+    done = qloom("replay", record_file, "--input", other, cwd=tmp_path)
+    assert done.returncode == 2 and "given input circuit does not match" in done.stdout
+
+
 def test_run_json_carries_a_record_that_replays(tmp_path, program):
     done = qloom(
         "run", program, "--on", DEVICE, "--seed", "3", "--shots", "32", "--json", cwd=tmp_path

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from qloom.api import run_pipeline
 from qloom.backend import Backend
@@ -39,6 +39,7 @@ from qloom.provenance.snapshot import (
 
 __all__ = [
     "BackendSource",
+    "HasProvenance",
     "ReplayReport",
     "VersionDifference",
     "replay",
@@ -147,8 +148,15 @@ def version_differences(recorded: Mapping[str, str]) -> list[VersionDifference]:
     return out
 
 
+class HasProvenance(Protocol):
+    """A transpiled ``Circuit``, a ``Result`` or a ``CompileResult``: anything with a record."""
+
+    @property
+    def provenance(self) -> Mapping[str, Any] | None: ...
+
+
 def replay(
-    record: str | Path | Mapping[str, Any],
+    record: str | Path | Mapping[str, Any] | HasProvenance,
     *,
     circuit: Circuit | None = None,
     backend: BackendSource = "auto",
@@ -157,7 +165,8 @@ def replay(
     """Rerun the transpilation a provenance record describes and compare the outputs.
 
     Args:
-        record: a record (``result.provenance``), a result holding one, or a JSON file.
+        record: a record (``circuit.provenance``), a result holding one (a transpiled
+            ``Circuit``, a ``Result``, a ``CompileResult``, or its JSON data), or a JSON file.
         circuit: the input circuit, for a record that holds only its digest (an input
             over ``MAX_INPUT_BYTES``); it must match that digest.
         backend: where the backend comes from (see ``BackendSource``).
@@ -170,6 +179,11 @@ def replay(
         ProvenanceError: the record cannot be read (missing, too large, malformed), or the
             file holds several records (use ``replay_all``).
     """
+    if not isinstance(record, (str, Path, Mapping)):
+        held = record.provenance
+        if held is None:
+            raise ProvenanceError(f"{type(record).__name__} carries no provenance record")
+        record = held
     records = read_records(record, max_bytes)
     if len(records) != 1:
         raise ProvenanceError(
