@@ -3,6 +3,8 @@
 Work is never shipped as live objects: a worker rebuilds the circuit from this data, the
 backend from its name and options, and the pipeline from its spec, using its own installed
 plugins. The same data is what the task store keeps and what request keys are hashed from.
+The circuit codec lives in ``qloom.circuit_data`` (provenance records use it too) and is
+re-exported here.
 """
 
 from __future__ import annotations

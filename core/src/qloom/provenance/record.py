@@ -14,9 +14,9 @@ import functools
 import hashlib
 import importlib.metadata as md
 import json
-import platform
+import sys
+import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from qloom.backend import Backend
@@ -120,7 +120,7 @@ def build_record(
     snapshot["distribution"] = parts.get(f"backends:{provider}")
     record: dict[str, Any] = {
         "format": FORMAT,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "seed": int(seed),
         "pipeline": spec,
         "passes": passes,
@@ -128,7 +128,7 @@ def build_record(
         "distributions": _distributions(parts),
         "parts": dict(sorted(parts.items())),
         "libraries": _library_versions(),
-        "python": platform.python_version(),
+        "python": ".".join(map(str, sys.version_info[:3])),
         "backend": snapshot,
         "input": _input(circuit),
         "output": {
