@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,33 @@ def test_replay_of_a_compiler_result_is_byte_identical(executor):
         report = replay(roundtrip(record))
         assert report.identical, report.text()
         assert circuit_to_data(report.circuit) == circuit_to_data(result.circuit)
+
+
+def test_replay_on_the_processes_executor_reproduces_the_bytes():
+    require_distribution("qloom-executors")
+    from qloom.config import get_executor
+
+    records = [
+        roundtrip(qloom.transpile(c, on=DEVICE, transpiler="O2", seed=17).provenance)
+        for c in (sample(), qft(5))
+    ]
+    executor = get_executor("processes", workers=2)
+    try:
+        for record in records:
+            report = replay(record, executor=executor)
+            assert report.identical, report.text()
+            assert report.provenance is not None and report.provenance["seed"] == 17
+            assert report.worker is not None  # it ran in a worker process, not here
+            assert int(report.worker.rpartition(":")[2]) != os.getpid()
+    finally:
+        executor.shutdown()
+
+
+def test_replay_on_an_executor_needs_the_backend_by_name():
+    record = roundtrip(qloom.transpile(sample(), on=DEVICE, seed=4).provenance)
+    report = replay(record, backend="snapshot", executor="serial")
+    assert report.exit_code == 2 and "needs the backend by name" in report.reason
+    assert replay(record, executor="serial").identical
 
 
 def test_a_result_served_from_the_store_keeps_its_record(tmp_path):

@@ -206,3 +206,9 @@ def test_compile_on_processes_then_replay_every_row(tmp_path, program):
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     lines = [line for line in replayed.stdout.splitlines() if ": identical:" in line]
     assert [line.split(":")[0] for line in lines] == [str(program), str(second)]
+    on_workers = qloom(
+        "replay", out / "report.json", "--executor", "processes", "--workers", "2", cwd=tmp_path
+    )
+    assert on_workers.returncode == 0, on_workers.stdout + on_workers.stderr
+    assert on_workers.stdout.count(": identical:") == 2
+    assert on_workers.stdout.count("replayed on worker") == 2

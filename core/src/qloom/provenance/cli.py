@@ -7,8 +7,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from qloom.config import get_executor
 from qloom.errors import QloomError
+from qloom.executor import Executor
 
 __all__ = ["add_replay_command"]
 
@@ -44,6 +47,12 @@ def add_replay_command(sub: argparse._SubParsersAction) -> None:  # type: ignore
     parser.add_argument(
         "-o", "--output", type=Path, help="write the replayed circuit (OpenQASM 2) here"
     )
+    parser.add_argument(
+        "--executor",
+        help="transpile through a Compiler on this executor (serial, threads, processes, "
+        "dask) instead of in this process; its workers rebuild backend and pipeline",
+    )
+    parser.add_argument("--workers", type=int, default=None, help="workers of --executor")
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     parser.add_argument(
         "--max-bytes",
@@ -59,20 +68,30 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     from qloom.provenance.load import ProvenanceError
     from qloom.provenance.rerun import ReplayReport, replay, replay_all
 
+    executor: Executor | None = None
     try:
+        if args.executor is not None:
+            options = {} if args.workers is None else {"workers": args.workers}
+            executor = get_executor(args.executor, **options)
+        common: dict[str, Any] = {
+            "backend": args.backend,
+            "executor": executor,
+            "max_bytes": args.max_bytes,
+        }
         reports: list[ReplayReport]
         if args.input is not None:
             from qloom.cli import load_circuit_file
 
             given = load_circuit_file(args.input)
-            reports = [
-                replay(args.result, circuit=given, backend=args.backend, max_bytes=args.max_bytes)
-            ]
+            reports = [replay(args.result, circuit=given, **common)]
         else:
-            reports = replay_all(args.result, backend=args.backend, max_bytes=args.max_bytes)
+            reports = replay_all(args.result, **common)
     except (ProvenanceError, QloomError) as exc:
         print(f"qloom: error: cannot replay: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if executor is not None:
+            executor.shutdown()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:

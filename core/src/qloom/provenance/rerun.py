@@ -21,6 +21,7 @@ from qloom.circuit import Circuit
 from qloom.circuit_data import circuit_from_data, circuit_to_data
 from qloom.config import get_backend
 from qloom.errors import QloomError
+from qloom.executor import Executor
 from qloom.pipeline import Pipeline
 from qloom.plugins import get_registry
 from qloom.provenance import record as _record
@@ -83,6 +84,7 @@ class ReplayReport:
         recorded_output, replayed_output: the output digests (sha256).
         circuit: the replayed output, when the transpilation ran.
         provenance: the replay's own record, when the transpilation ran.
+        worker: ``host:pid`` of the worker that replayed it on an executor, else ``None``.
     """
 
     status: str
@@ -96,6 +98,7 @@ class ReplayReport:
     replayed_output: str | None = None
     circuit: Circuit | None = None
     provenance: dict[str, Any] | None = None
+    worker: str | None = None
 
     @property
     def identical(self) -> bool:
@@ -119,6 +122,7 @@ class ReplayReport:
             "backend_differences": list(self.backend_differences),
             "recorded_output": self.recorded_output,
             "replayed_output": self.replayed_output,
+            "worker": self.worker,
             "provenance": self.provenance,
         }
 
@@ -127,6 +131,8 @@ class ReplayReport:
         lines = [f"{self.where}: {self.status}: {self.reason}"]
         if self.backend_source:
             lines.append(f"  backend rebuilt from its {self.backend_source}")
+        if self.worker:
+            lines.append(f"  replayed on worker {self.worker}")
         for line in self.backend_differences:
             lines.append(f"  backend differs from the snapshot: {line}")
         if self.versions:
@@ -160,6 +166,7 @@ def replay(
     *,
     circuit: Circuit | None = None,
     backend: BackendSource = "auto",
+    executor: str | Executor | None = None,
     max_bytes: int = MAX_RECORD_BYTES,
 ) -> ReplayReport:
     """Rerun the transpilation a provenance record describes and compare the outputs.
@@ -170,6 +177,10 @@ def replay(
         circuit: the input circuit, for a record that holds only its digest (an input
             over ``MAX_INPUT_BYTES``); it must match that digest.
         backend: where the backend comes from (see ``BackendSource``).
+        executor: ``None`` transpiles in this process; an executor name (``processes``,
+            ``dask``, ...) or ``Executor`` transpiles through a ``Compiler`` on it, whose
+            workers rebuild backend and pipeline from their own plugins (the backend must
+            then be rebuilt by name).
         max_bytes: refuse record files larger than this.
 
     Returns:
@@ -191,24 +202,29 @@ def replay(
             "qloom.provenance.rerun.replay_all replays each"
         )
     where = "record" if isinstance(record, Mapping) else str(record)
-    return _replay_one(records[0], where, circuit, backend)
+    return _replay_one(records[0], where, circuit, backend, executor)
 
 
 def replay_all(
     source: str | Path | Mapping[str, Any],
     *,
     backend: BackendSource = "auto",
+    executor: str | Executor | None = None,
     max_bytes: int = MAX_RECORD_BYTES,
 ) -> list[ReplayReport]:
     """``replay`` every record of a file (``qloom compile``'s ``report.json`` holds many)."""
     return [
-        _replay_one(found, where, None, backend)
+        _replay_one(found, where, None, backend, executor)
         for where, found in read_labelled(source, max_bytes)
     ]
 
 
 def _replay_one(
-    record: dict[str, Any], where: str, given: Circuit | None, source: BackendSource
+    record: dict[str, Any],
+    where: str,
+    given: Circuit | None,
+    source: BackendSource,
+    executor: str | Executor | None,
 ) -> ReplayReport:
     report = ReplayReport(CANNOT, "", where, recorded_output=record["output"]["sha256"])
     report.versions = version_differences(record["distributions"])
@@ -231,23 +247,17 @@ def _replay_one(
     if target is None:
         report.reason = problem
         return report
-    options = record.get("options") or {}
     try:
-        outcome = run_pipeline(
-            circuit,
-            target,
-            pipeline,
-            record["seed"],
-            options.get("padding"),
-            options.get("approximation_degree"),
-            requested=snapshot.get("requested"),
-            backend_options=snapshot.get("options") or {},
-        )
+        if executor is None:
+            out = _run_here(circuit, target, pipeline, record)
+        else:
+            out, report.worker = _run_on(executor, circuit, how, record)
     except QloomError as exc:
         report.reason = f"the transpilation raised {type(exc).__name__}: {exc}"
         return report
-    report.circuit, report.provenance = outcome.circuit, outcome.provenance
-    recorded, now = record["output"], outcome.provenance["output"]
+    assert out.provenance is not None
+    report.circuit, report.provenance = out, out.provenance
+    recorded, now = record["output"], out.provenance["output"]
     report.replayed_output = now["sha256"]
     if now["sha256"] == recorded["sha256"]:
         report.status = IDENTICAL
@@ -261,6 +271,53 @@ def _replay_one(
     if not (report.versions or report.libraries or differences):
         report.reason += "; no installed version and nothing of the backend differs"
     return report
+
+
+def _run_here(
+    circuit: Circuit, target: Backend, pipeline: Pipeline, record: Mapping[str, Any]
+) -> Circuit:
+    """Transpile in this process, as ``qloom.transpile`` did."""
+    options, snapshot = record.get("options") or {}, record["backend"]
+    return run_pipeline(
+        circuit,
+        target,
+        pipeline,
+        record["seed"],
+        options.get("padding"),
+        options.get("approximation_degree"),
+        requested=snapshot.get("requested"),
+        backend_options=snapshot.get("options") or {},
+    ).circuit
+
+
+def _run_on(
+    executor: str | Executor, circuit: Circuit, how: str | None, record: Mapping[str, Any]
+) -> tuple[Circuit, str | None]:
+    """Transpile through a ``Compiler`` on ``executor``: its workers rebuild the backend by
+    name and the pipeline from the spec, as for any compile request. Returns the output
+    and the worker (``host:pid``) that made it."""
+    from qloom.compiler import Compiler
+
+    options, snapshot = record.get("options") or {}, record["backend"]
+    if how != "name":
+        raise QloomError(
+            "replaying on an executor needs the backend by name (workers rebuild it from its "
+            "name), and this one is rebuilt from the recorded snapshot; replay without one"
+        )
+    if options.get("approximation_degree") is not None:
+        raise QloomError(
+            "the Compiler takes no approximation_degree; replay this record without an executor"
+        )
+    with Compiler(executor, reuse=False, progress=False) as compiler:
+        result = compiler.compile(
+            circuit,
+            str(snapshot.get("requested") or snapshot["name"]),
+            record["pipeline"],
+            record["seed"],
+            padding=options.get("padding"),
+            backend_options=dict(snapshot.get("options") or {}),
+        )
+    return result.circuit, result.metadata.get("worker")
 
 
 def _size(output: Mapping[str, Any]) -> str:
