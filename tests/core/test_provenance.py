@@ -265,6 +265,16 @@ def test_a_changed_plugin_that_changes_the_output_is_named(monkeypatch):
     assert "no installed version" not in report.reason
 
 
+def test_a_different_output_with_the_same_versions_says_so(monkeypatch):
+    record = roundtrip(qloom.transpile(qft(8), on=DEVICE, transpiler="O1", seed=4).provenance)
+    from qloom_optimizers.optimize import Optimize
+
+    monkeypatch.setattr(Optimize, "run", lambda self, circuit, context: circuit)
+    report = replay(record)
+    assert report.status == "different" and report.versions == []
+    assert report.reason.endswith("no installed version and nothing of the backend differs")
+
+
 def test_a_tampered_input_is_detected():
     record = roundtrip(qloom.transpile(sample(), on=DEVICE, seed=4).provenance)
     record["input"]["circuit"]["ops"][0][0] = "x"  # h -> x
