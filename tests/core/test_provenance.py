@@ -393,6 +393,10 @@ def test_a_record_over_the_size_bound_is_refused(tmp_path):
         (lambda r: r["backend"].update(edges=[[0, "1"]]), r"backend'\.edges"),
         (lambda r: r["input"].update(sha256="abc"), r"input\.sha256"),
         (lambda r: r.update(distributions={"qloom": 1}), r"field 'distributions'"),
+        (lambda r: r["backend"].update(num_qubits=10**9), r"num_qubits: should be an integer"),
+        (lambda r: r["backend"]["edges"].append([0, 27]), r"edges: .* qubits below 27"),
+        (lambda r: r["input"]["circuit"].update(num_qubits=10**9), r"input\.circuit\.num_qubits"),
+        (lambda r: r["input"]["circuit"].update(ops=None), r"'input\.circuit' should be"),
     ],
 )
 def test_a_malformed_record_is_refused_with_the_field(mutate, message):

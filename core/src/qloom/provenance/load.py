@@ -21,6 +21,7 @@ from qloom.provenance.record import FORMAT
 __all__ = [
     "MAX_DEPTH",
     "MAX_PIPELINE_DEPTH",
+    "MAX_QUBITS",
     "MAX_RECORDS",
     "MAX_RECORD_BYTES",
     "ProvenanceError",
@@ -40,6 +41,10 @@ MAX_PIPELINE_DEPTH = 16
 
 MAX_RECORDS = 10_000
 """Most records one file may hold."""
+
+MAX_QUBITS = 100_000
+"""Most qubits (and clbits) a record's input circuit or backend snapshot may have: a replay
+builds them, so a record must not ask for a billion (the OpenQASM reader's default bound)."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -173,9 +178,27 @@ def check_record(record: Any, where: str = "record") -> dict[str, Any]:
         if not _SHA256.fullmatch(entry["sha256"]):
             raise ProvenanceError(f"{where}: field '{side}.sha256' is not a sha256 hex digest")
     circuit = record["input"].get("circuit")
-    if circuit is not None and not isinstance(circuit, Mapping):
-        raise ProvenanceError(f"{where}: field 'input.circuit' should be an object or null")
+    if circuit is not None:
+        if not isinstance(circuit, Mapping) or not isinstance(circuit.get("ops"), list):
+            raise ProvenanceError(
+                f"{where}: field 'input.circuit' should be a circuit (with 'ops') or null"
+            )
+        for key in ("num_qubits", "num_clbits"):
+            if not _count(circuit.get(key, 0)):
+                raise ProvenanceError(
+                    f"{where}: field 'input.circuit.{key}' should be an integer from 0 to "
+                    f"{MAX_QUBITS}"
+                )
     return dict(record)
+
+
+def _qubit(value: Any, width: int) -> bool:
+    return type(value) is int and 0 <= value < width
+
+
+def _count(value: Any) -> bool:
+    """Whether ``value`` is a qubit count a replay may build: an int in [0, MAX_QUBITS]."""
+    return type(value) is int and 0 <= value <= MAX_QUBITS
 
 
 def _check_pipeline(spec: Any, where: str, depth: int) -> None:
@@ -199,18 +222,21 @@ def _check_backend(snapshot: Any, where: str) -> None:
     if not isinstance(snapshot, Mapping) or not isinstance(snapshot.get("name"), str):
         raise ProvenanceError(f"{where}: should be a backend snapshot with a 'name'")
     num_qubits = snapshot.get("num_qubits")
-    if num_qubits is not None and (
-        isinstance(num_qubits, bool) or not isinstance(num_qubits, int) or num_qubits < 0
-    ):
-        raise ProvenanceError(f"{where}.num_qubits: should be a non-negative integer or null")
+    if num_qubits is not None and not _count(num_qubits):
+        raise ProvenanceError(
+            f"{where}.num_qubits: should be an integer from 0 to {MAX_QUBITS}, or null"
+        )
     edges = snapshot.get("edges")
+    width = MAX_QUBITS if num_qubits is None else num_qubits
     if edges is not None and not (
         isinstance(edges, list)
         and all(
-            isinstance(e, list) and len(e) == 2 and all(type(q) is int for q in e) for e in edges
+            isinstance(e, list) and len(e) == 2 and all(_qubit(q, width) for q in e) for e in edges
         )
     ):
-        raise ProvenanceError(f"{where}.edges: should be a list of [a, b] integer pairs or null")
+        raise ProvenanceError(
+            f"{where}.edges: should be a list of [a, b] pairs of qubits below {width}, or null"
+        )
     natives = snapshot.get("natives")
     if natives is not None and not (
         isinstance(natives, list) and all(isinstance(n, str) for n in natives)
