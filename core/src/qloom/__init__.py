@@ -49,6 +49,7 @@ from qloom.hookspecs import hookimpl
 from qloom.layout import Layout
 from qloom.passes import Pass, PassContext
 from qloom.pipeline import Pipeline
+from qloom.provenance.rerun import ReplayReport, replay
 from qloom.result import Result
 
 __version__ = "0.1.0"
@@ -95,6 +96,7 @@ __all__ = [
     "QasmLimitError",
     "QloomError",
     "Register",
+    "ReplayReport",
     "Result",
     "SerialExecutor",
     "SerializationError",
@@ -115,6 +117,7 @@ __all__ = [
     "get_pipeline",
     "hookimpl",
     "qasm2",
+    "replay",
     "set_backend",
     "set_transpiler",
     "transpile",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from qloom.errors import QloomError
 from qloom.layout import Layout
 from qloom.passes import PassContext, derive_seed
 from qloom.pipeline import Pipeline
+from qloom.provenance.record import build_record
 from qloom.result import Result
 from qloom.success import estimated_success
 
@@ -25,7 +27,11 @@ probability (``SuccessEstimate.to_dict()``), present when the backend has a cali
 
 @dataclass
 class TranspileOutcome:
-    """Everything a transpilation produced: enough to reproduce and report it."""
+    """Everything a transpilation produced: enough to reproduce and report it.
+
+    ``provenance`` is its record (``qloom.provenance``): pipeline as run, per-pass seeds,
+    distributions, backend snapshot, input and output digests; ``qloom.replay`` reruns it.
+    """
 
     circuit: Circuit
     layout: Layout
@@ -34,6 +40,7 @@ class TranspileOutcome:
     seed: int
     pass_times: list[dict[str, Any]] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
 def run_pipeline(
@@ -43,6 +50,9 @@ def run_pipeline(
     seed: int | None = None,
     padding: str | None = None,
     approximation_degree: float | None = None,
+    *,
+    requested: str | None = None,
+    backend_options: Mapping[str, Any] | None = None,
 ) -> TranspileOutcome:
     """Run ``pipeline`` on ``circuit`` for ``backend``, then check the backend accepts it.
 
@@ -53,6 +63,10 @@ def run_pipeline(
     ``padding`` overrides the backend's default padding strategy for pipelines that pad
     with ``padding:auto``; ``approximation_degree`` is carried to the passes in the
     ``PassContext`` (see ``transpile``).
+
+    The outcome's ``provenance`` record (also set as ``circuit.provenance`` on the output)
+    names the backend by ``requested`` with ``backend_options``, the name and options it was
+    built from, when given, so a replay can rebuild it by name.
 
     Raises:
         ConfigError: ``approximation_degree`` is not in (0, 1].
@@ -83,8 +97,21 @@ def run_pipeline(
     if backend.calibration:
         virtual = backend.properties.get("virtual_gates", ())
         properties[ESP] = estimated_success(out, backend.calibration, virtual).to_dict()
+    record = build_record(
+        circuit,
+        out,
+        backend,
+        pipeline,
+        root,
+        padding=padding,
+        approximation_degree=approximation_degree,
+        properties=properties,
+        requested=requested,
+        backend_options=backend_options,
+    )
+    out.provenance = record
     return TranspileOutcome(
-        out, layout, backend.name, pipeline.spec(), root, pass_times, properties
+        out, layout, backend.name, pipeline.spec(), root, pass_times, properties, record
     )
 
 
@@ -113,15 +140,24 @@ def transpile(
             no change beyond double precision.
 
     Returns:
-        The transpiled circuit over physical qubits, with ``.layout`` set.
+        The transpiled circuit over physical qubits, with ``.layout`` set, and
+        ``.provenance``: the record of how it was made, which ``qloom.replay`` reruns.
 
     Raises:
         ConfigError: ``approximation_degree`` is not in (0, 1].
     """
     backend = get_backend(on, **backend_options)
     pipeline = pipeline_for(backend, transpiler)
+    requested = on if isinstance(on, str) else None
     return run_pipeline(
-        circuit, backend, pipeline, seed, padding, approximation_degree
+        circuit,
+        backend,
+        pipeline,
+        seed,
+        padding,
+        approximation_degree,
+        requested=requested,
+        backend_options=backend_options,
     ).circuit
 
 
@@ -139,7 +175,8 @@ def execute(
 
     A circuit without measurements is measured on every qubit first (register ``meas``), so
     bit ``i`` of each outcome is logical qubit ``i`` whatever layout the transpiler chose.
-    ``padding`` and ``approximation_degree`` are as in ``transpile``.
+    ``padding`` and ``approximation_degree`` are as in ``transpile``; the result's
+    ``provenance`` is the transpilation's record (sampling is not part of it).
     """
     if shots < 1:
         raise QloomError(f"shots must be at least 1, got {shots}")
@@ -154,9 +191,20 @@ def execute(
         circuit.measure_all()
     root = secrets.randbits(63) if seed is None else int(seed)
     pipeline = pipeline_for(backend, transpiler)
-    outcome = run_pipeline(circuit, backend, pipeline, root, padding, approximation_degree)
+    requested = on if isinstance(on, str) else None
+    outcome = run_pipeline(
+        circuit,
+        backend,
+        pipeline,
+        root,
+        padding,
+        approximation_degree,
+        requested=requested,
+        backend_options=backend_options,
+    )
     result = backend.run(outcome.circuit, shots, derive_seed(root, "execute"))
     result.layout = outcome.layout
+    result.provenance = outcome.provenance
     result.metadata.setdefault("seed", root)
     result.metadata.setdefault("pipeline", outcome.pipeline["name"])
     return result

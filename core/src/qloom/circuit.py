@@ -61,7 +61,8 @@ class Circuit(GateBuilders):
     Build it fluently (``Circuit(2).h(0).cx(0, 1).rz(0.5, 1).measure_all()``: one method
     per library gate, parameters then qubits) or with ``append``; compose another circuit
     onto chosen qubits with ``extend(other, qubits=...)``. After ``qloom.transpile`` its
-    ``layout`` says where each logical qubit went; ``execute(on=...)`` runs it.
+    ``layout`` says where each logical qubit went; ``execute(on=...)`` runs it,
+    and its ``provenance`` says how it was made (a record ``qloom.replay`` reruns).
     """
 
     __slots__ = (
@@ -73,6 +74,7 @@ class Circuit(GateBuilders):
         "name",
         "num_clbits",
         "num_qubits",
+        "provenance",
         "qregs",
     )
 
@@ -93,6 +95,9 @@ class Circuit(GateBuilders):
         self.qregs = _registers(qregs, "q", self.num_qubits)
         self.cregs = _registers(cregs, "c", self.num_clbits)
         self.layout: Layout | None = None
+        self.provenance: dict[str, Any] | None = None
+        """How ``qloom.transpile`` made this circuit (``qloom.provenance``); ``None`` on
+        circuits it did not make, and not carried by ``copy``."""
         self._ops: list[Operation] = []
         self._shared_qubits: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._shared_params: dict[tuple[Any, ...], tuple[Any, ...]] = {}

@@ -1,5 +1,5 @@
 """The ``qloom`` command: ``plugins``, ``pipeline``, ``transpile``, ``run`` (``execute``),
-``compile`` and plugin commands."""
+``compile``, ``draw``, ``replay`` and plugin commands."""
 
 from __future__ import annotations
 
@@ -106,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="print long layouts in full (default: 4 lines)"
     )
     add_progress_options(transpile)
+    transpile.add_argument(
+        "--provenance",
+        metavar="PATH",
+        help="write the provenance record (JSON) here, for `qloom replay PATH`",
+    )
     transpile.set_defaults(func=_cmd_transpile)
 
     _add_pipeline_command(sub)
@@ -121,9 +126,11 @@ def _parser() -> argparse.ArgumentParser:
 
     from qloom.compiler.cli import add_compile_command
     from qloom.drawing.cli import add_draw_command
+    from qloom.provenance.cli import add_replay_command
 
     add_compile_command(sub)
     add_draw_command(sub)
+    add_replay_command(sub)
     hooks().add_commands(sub)
     return parser
 
@@ -368,7 +375,8 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
             "-o - and --report-json - both write to stdout; send one of them to a file"
         )
     out = sys.stderr if json_to_stdout else sys.stdout
-    backend = get_backend(args.backend, **parse_backend_options(args.options))
+    backend_options = parse_backend_options(args.options)
+    backend = get_backend(args.backend, **backend_options)
     circuit = load_circuit_file(args.file, **qasm_options(args))
     pipeline = pipeline_for(backend, args.pipeline)
     watch: AbstractContextManager[PassRecorder | None] = (
@@ -376,7 +384,15 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
     )
     shown = pass_progress(count_passes(pipeline), show=args.progress)
     with watch as recorder, counting_routed_swaps() as routed, shown:
-        outcome = run_pipeline(circuit, backend, pipeline, args.seed, args.padding)
+        outcome = run_pipeline(
+            circuit,
+            backend,
+            pipeline,
+            args.seed,
+            args.padding,
+            requested=args.backend,
+            backend_options=backend_options,
+        )
     wall = sum(t["wall"] for t in outcome.pass_times)
     print(
         f"{args.file} on {backend.name} with pipeline '{pipeline.name}' (seed {outcome.seed}, "
@@ -407,6 +423,9 @@ def _cmd_transpile(args: argparse.Namespace) -> int:
         elif args.report_json:
             Path(args.report_json).write_text(report.to_json() + "\n", encoding="utf-8")
             print(f"wrote {args.report_json}", file=out)
+    if args.provenance:
+        Path(args.provenance).write_text(json.dumps(outcome.provenance) + "\n", encoding="utf-8")
+        print(f"wrote {args.provenance}", file=out)
     if args.output == "-":
         sys.stdout.write(qasm2.dumps(outcome.circuit))
     elif args.output:
@@ -538,6 +557,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "seed": result.metadata.get("seed"),
             "shots": result.shots,
             "counts": counts,
+            "provenance": result.provenance,
         }
         print(json.dumps(data))
         return 0

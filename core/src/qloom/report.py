@@ -304,6 +304,8 @@ class TranspileReport:
             empty when no pass removed any.
         success: the output's estimated success probability on a calibrated backend
             (``SuccessEstimate.to_dict()``, see ``qloom.success``), else ``None``.
+        provenance: the transpilation's provenance record (``qloom.provenance``), which
+            ``qloom replay`` reruns from the report's JSON.
     """
 
     backend: str
@@ -314,6 +316,7 @@ class TranspileReport:
     output: dict[str, int] = field(default_factory=dict)
     removed_identities: dict[str, float] = field(default_factory=dict)
     success: dict[str, Any] | None = None
+    provenance: dict[str, Any] | None = None
 
     @classmethod
     def from_outcome(
@@ -332,6 +335,7 @@ class TranspileReport:
             output=outcome.circuit.metrics(),
             removed_identities=dict(outcome.properties.get("removed_identities", {})),
             success=None if success is None else dict(success),
+            provenance=outcome.provenance or None,
         )
 
     @property
@@ -349,7 +353,8 @@ class TranspileReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready data: backend, pipeline, seed, input, passes, output, totals,
-        removed_identities, and ``estimated_success`` when the backend has a calibration."""
+        removed_identities, ``estimated_success`` when the backend has a calibration, and
+        ``provenance`` when the report has a record."""
         data = {
             "backend": self.backend,
             "pipeline": self.pipeline,
@@ -362,6 +367,8 @@ class TranspileReport:
         }
         if self.success is not None:
             data["estimated_success"] = dict(self.success)
+        if self.provenance is not None:
+            data["provenance"] = self.provenance
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -380,6 +387,7 @@ class TranspileReport:
             output=dict(data["output"]),
             removed_identities=dict(data.get("removed_identities", {})),
             success=data.get("estimated_success"),
+            provenance=data.get("provenance"),
         )
 
     @classmethod
@@ -488,5 +496,14 @@ def transpile_with_report(
     backend = get_backend(on, **backend_options)
     pipeline = pipeline_for(backend, transpiler)
     with recording() as recorder:
-        outcome = run_pipeline(circuit, backend, pipeline, seed, padding, approximation_degree)
+        outcome = run_pipeline(
+            circuit,
+            backend,
+            pipeline,
+            seed,
+            padding,
+            approximation_degree,
+            requested=on if isinstance(on, str) else None,
+            backend_options=backend_options,
+        )
     return outcome.circuit, TranspileReport.from_outcome(circuit, outcome, recorder.records)

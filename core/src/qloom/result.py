@@ -27,6 +27,9 @@ class Result:
         seed: the seed used for sampling, for reproduction.
         layout: the transpiler's layout (physical placement), for reference.
         metadata: anything else the backend or transpiler recorded.
+        provenance: the record of the transpilation that made the circuit run
+            (``qloom.provenance``), when ``qloom.execute`` ran it; ``qloom.replay``
+            reruns it.
     """
 
     counts: dict[str, int]
@@ -35,6 +38,7 @@ class Result:
     seed: int | None = None
     layout: Layout | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] | None = None
 
     def probabilities(self) -> dict[str, float]:
         """Observed frequency of each outcome."""

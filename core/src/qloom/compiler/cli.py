@@ -119,6 +119,7 @@ def _row(path: Path, outcome: CompileResult | BaseException, out: Path | None) -
         "wall_time": meta["wall_time"],
         "initial_layout": list(outcome.layout.initial),
         "final_layout": list(outcome.layout.final),
+        "provenance": outcome.provenance,  # `qloom replay report.json` reruns every row
     }
     if out is not None:
         target = out / f"{path.stem}.qasm"

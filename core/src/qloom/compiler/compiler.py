@@ -102,6 +102,13 @@ class CompileResult:
     layout: Layout
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def provenance(self) -> dict[str, Any] | None:
+        """The compilation's provenance record (``qloom.provenance``), which
+        ``qloom.replay`` reruns; ``None`` for results stored before records existed."""
+        record = self.metadata.get("provenance")
+        return record if isinstance(record, dict) else None
+
 
 class BatchError(QloomError):
     """Some circuits of a batch failed; the others' results are kept.
@@ -665,6 +672,8 @@ def _result(task_id: str, data: Mapping[str, Any]) -> CompileResult:
     layout = Layout.from_dict(data["layout"])
     circuit.layout = layout
     metadata = {k: v for k, v in data.items() if k not in ("circuit", "layout")}
+    if isinstance(metadata.get("provenance"), dict):
+        circuit.provenance = metadata["provenance"]
     return CompileResult(task_id, circuit, layout, metadata)
 
 

@@ -3,6 +3,8 @@
 Work is never shipped as live objects: a worker rebuilds the circuit from this data, the
 backend from its name and options, and the pipeline from its spec, using its own installed
 plugins. The same data is what the task store keeps and what request keys are hashed from.
+The circuit codec lives in ``qloom.circuit_data`` (provenance records use it too) and is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -12,63 +14,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from qloom.circuit import Circuit
-from qloom.layout import Layout
+from qloom.circuit_data import circuit_from_data, circuit_to_data
 
 __all__ = ["circuit_from_data", "circuit_to_data", "encode_request", "request_key"]
-
-
-def circuit_to_data(circuit: Circuit) -> dict[str, Any]:
-    """``circuit`` as lists and numbers (``unitary`` matrices as ``[re, im]`` pairs)."""
-    ops = []
-    for op in circuit:
-        params: list[Any] = (
-            [[float(z.real), float(z.imag)] for z in map(complex, op.params)]
-            if op.name == "unitary"
-            else [float(p) for p in op.params]
-        )
-        entry: list[Any] = [op.name, list(op.qubits)]
-        if params or op.clbits or op.condition:
-            entry.append(params)
-        if op.clbits or op.condition:
-            entry.append(list(op.clbits))
-        if op.condition:
-            entry.append(list(op.condition))
-        ops.append(entry)
-    data: dict[str, Any] = {
-        "num_qubits": circuit.num_qubits,
-        "num_clbits": circuit.num_clbits,
-        "qregs": [list(r) for r in circuit.qregs],
-        "cregs": [list(r) for r in circuit.cregs],
-        "ops": ops,
-    }
-    if circuit.name:
-        data["name"] = circuit.name
-    if circuit.layout is not None:
-        data["layout"] = circuit.layout.to_dict()
-    return data
-
-
-def circuit_from_data(data: Mapping[str, Any]) -> Circuit:
-    """The circuit ``circuit_to_data`` wrote (operations re-checked as they are appended)."""
-    circuit = Circuit(
-        data["num_qubits"],
-        data.get("num_clbits", 0),
-        name=data.get("name"),
-        qregs=[tuple(r) for r in data.get("qregs", [])] or None,
-        cregs=[tuple(r) for r in data.get("cregs", [])] or None,
-    )
-    for entry in data["ops"]:
-        name, qubits = entry[0], entry[1]
-        params = entry[2] if len(entry) > 2 else []
-        if name == "unitary":
-            params = [complex(re, im) for re, im in params]
-        clbits = entry[3] if len(entry) > 3 else ()
-        condition = (str(entry[4][0]), int(entry[4][1])) if len(entry) > 4 else None
-        circuit.append(name, qubits, params, clbits, condition)
-    if "layout" in data:
-        circuit.layout = Layout.from_dict(data["layout"])
-    return circuit
 
 
 def encode_request(request: Mapping[str, Any]) -> str:

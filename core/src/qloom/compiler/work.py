@@ -42,7 +42,13 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         pipeline = _pipeline(json.dumps(request["pipeline"], sort_keys=True))
         with counting_routed_swaps() as routed:
             outcome = run_pipeline(
-                circuit, backend, pipeline, request["seed"], request.get("padding")
+                circuit,
+                backend,
+                pipeline,
+                request["seed"],
+                request.get("padding"),
+                requested=request["backend"],
+                backend_options=request.get("backend_options", {}),
             )
     except Exception as exc:
         raise portable_error(exc) from None
@@ -60,6 +66,7 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         "cpu_time": time.process_time() - cpu,
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "versions": plugin_versions(),
+        "provenance": outcome.provenance,
     }
 
 
