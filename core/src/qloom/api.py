@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +42,11 @@ class TranspileOutcome:
     seed: int
     pass_times: list[dict[str, Any]] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
-    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The transpilation's record, built on first read (``Circuit.provenance``)."""
+        return self.circuit.provenance or {}
 
 
 def run_pipeline(
@@ -97,21 +103,22 @@ def run_pipeline(
     if backend.calibration:
         virtual = backend.properties.get("virtual_gates", ())
         properties[ESP] = estimated_success(out, backend.calibration, virtual).to_dict()
-    record = build_record(
-        circuit,
-        out,
+    out.provenance = functools.partial(  # built when first read, from copies made now
+        build_record,
+        circuit.copy(),
+        out.copy(),
         backend,
         pipeline,
         root,
         padding=padding,
         approximation_degree=approximation_degree,
-        properties=properties,
+        properties=dict(properties),
         requested=requested,
-        backend_options=backend_options,
+        backend_options=dict(backend_options or {}),
+        created=time.gmtime(),
     )
-    out.provenance = record
     return TranspileOutcome(
-        out, layout, backend.name, pipeline.spec(), root, pass_times, properties, record
+        out, layout, backend.name, pipeline.spec(), root, pass_times, properties
     )
 
 

@@ -13,7 +13,7 @@ once): a pass pays no per-operation validation between passes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
@@ -67,6 +67,7 @@ class Circuit(GateBuilders):
 
     __slots__ = (
         "_ops",
+        "_provenance",
         "_shared_params",
         "_shared_qubits",
         "cregs",
@@ -74,7 +75,6 @@ class Circuit(GateBuilders):
         "name",
         "num_clbits",
         "num_qubits",
-        "provenance",
         "qregs",
     )
 
@@ -95,12 +95,28 @@ class Circuit(GateBuilders):
         self.qregs = _registers(qregs, "q", self.num_qubits)
         self.cregs = _registers(cregs, "c", self.num_clbits)
         self.layout: Layout | None = None
-        self.provenance: dict[str, Any] | None = None
-        """How ``qloom.transpile`` made this circuit (``qloom.provenance``); ``None`` on
-        circuits it did not make, and not carried by ``copy``."""
+        self._provenance: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
         self._ops: list[Operation] = []
         self._shared_qubits: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._shared_params: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    @property
+    def provenance(self) -> dict[str, Any] | None:
+        """How ``qloom.transpile`` made this circuit (``qloom.provenance``); ``None`` on
+        circuits it did not make, and not carried by ``copy``.
+
+        Built on first read from what the transpilation captured: hashing and encoding a
+        large circuit costs a noticeable share of a fast transpilation, which most callers
+        never pay for."""
+        value = self._provenance
+        if callable(value):
+            value = self._provenance = value()
+        return value
+
+    @provenance.setter
+    def provenance(self, value: dict[str, Any] | Callable[[], dict[str, Any]] | None) -> None:
+        """A record, or a function building it on first read."""
+        self._provenance = value
 
     # -- building ---------------------------------------------------------------------------
 

@@ -85,6 +85,7 @@ def build_record(
     properties: Mapping[str, Any] | None = None,
     requested: str | None = None,
     backend_options: Mapping[str, Any] | None = None,
+    created: time.struct_time | None = None,
 ) -> dict[str, Any]:
     """The provenance record of transpiling ``circuit`` into ``output``.
 
@@ -101,6 +102,7 @@ def build_record(
         requested: the name the backend was asked by (``emulator:line-32``, a device
             file's path); ``None`` when a ``Backend`` object was given.
         backend_options: the options its factory was called with.
+        created: when the transpilation ran (UTC); now when not given.
 
     Returns:
         Plain JSON data (see ``docs/provenance.md``); ``replayable`` is False, with
@@ -120,7 +122,7 @@ def build_record(
     snapshot["distribution"] = parts.get(f"backends:{provider}")
     record: dict[str, Any] = {
         "format": FORMAT,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", created or time.gmtime()),
         "seed": int(seed),
         "pipeline": spec,
         "passes": passes,
