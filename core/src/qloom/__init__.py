@@ -49,6 +49,7 @@ from qloom.layout import Layout
 from qloom.passes import Pass, PassContext
 from qloom.pipeline import Pipeline
 from qloom.result import Result
+from qloom.trials import Trials
 
 __version__ = "0.1.0"
 
@@ -102,6 +103,7 @@ __all__ = [
     "TaskCancelled",
     "TaskOptions",
     "TaskTimeout",
+    "Trials",
     "UnknownPluginError",
     "VersionMismatch",
     "WorkerDied",

@@ -34,7 +34,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found]
 
-from qloom import hookspecs
 from qloom.config_file import load_config
 from qloom.errors import (
     BrokenPluginError,
@@ -44,6 +43,7 @@ from qloom.errors import (
     QloomError,
     UnknownPluginError,
 )
+from qloom.hooks import Hooks, new_manager, serve_hooks_from
 from qloom.options import check_options, signature_options
 from qloom.passes import STAGES, Pass
 
@@ -441,9 +441,7 @@ class Registry:
             )
         return made
 
-    def record_failure(
-        self, kind: str, name: str, error: BaseException | str
-    ) -> BrokenPluginError:
+    def record_failure(self, kind: str, name: str, error: BaseException | str) -> BrokenPluginError:
         """Record that a loaded part failed to build (e.g. its factory raised).
 
         ``error`` is the exception, or a one-line reason (see ``_why``) when the exception
@@ -531,11 +529,7 @@ class Registry:
     def hook_manager(self) -> pluggy.PluginManager:
         """The pluggy manager with every installed hook plugin registered (once)."""
         if self._hooks is None:
-            pm = pluggy.PluginManager(hookspecs.PROJECT)
-            pm.add_hookspecs(hookspecs)
-            from qloom import worker  # task status and stop checks ride on the pass hooks
-
-            pm.register(worker, name="qloom:worker")
+            pm = new_manager()
             for info in self._scanned().get("hooks", {}).values():
                 try:
                     pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
@@ -551,7 +545,6 @@ class Registry:
         if self._hook_pipelines_added:
             return
         self._hook_pipelines_added = True
-        from qloom.hooks import Hooks
 
         def register(name: str, pipeline: Any) -> None:
             self.register("pipelines", name, lambda: pipeline, distribution="<hook>")
@@ -732,6 +725,13 @@ def get_registry() -> Registry:
     if _REGISTRY is None:
         _REGISTRY = Registry()
     return _REGISTRY
+
+
+def _current_hook_manager() -> pluggy.PluginManager:
+    return get_registry().hook_manager()
+
+
+serve_hooks_from(_current_hook_manager)  # the pipeline layer calls the current registry's
 
 
 @contextmanager

@@ -28,13 +28,12 @@ from typing import TYPE_CHECKING, Any
 from qloom.errors import ConfigError
 from qloom.hooks import hooks
 from qloom.passes import PassContext, PassEvent, derive_seed
-from qloom.pipeline import Pipeline
+from qloom.pipeline import PartSource, Pipeline, PipelineResolver
 from qloom.success import estimated_success
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit
     from qloom.layout import Layout
-    from qloom.plugins import Registry
 
 __all__ = ["MAX_TRIALS", "Trials"]
 
@@ -84,6 +83,8 @@ class Trials(Pipeline):
         name: the entry's name (in reports and ``properties``).
         description: one line on what it is for.
     """
+
+    inline_key = "trials"
 
     def __init__(
         self,
@@ -146,9 +147,14 @@ class Trials(Pipeline):
     to_spec = spec
 
     @classmethod
-    def from_spec(cls, spec: Mapping[str, Any], registry: Registry | None = None) -> Trials:
+    def from_spec(
+        cls,
+        spec: Mapping[str, Any],
+        registry: PartSource | None = None,
+        resolver: PipelineResolver | None = None,
+    ) -> Trials:
         """Build from ``{"name": ..., "trials": K, "passes": [...]}`` (see the module)."""
-        inner = Pipeline.from_spec(spec, registry)
+        inner = Pipeline.from_spec(spec, registry, resolver)
         return cls(
             inner.passes,
             spec.get("trials", 1),
