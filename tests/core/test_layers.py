@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.failures",
             "qloom.config_file",
             "qloom.hookspecs",
+            "qloom.tracebacks",
             "qloom.qasm2",
             "qloom.drawing",
             "qloom.drawing.text",
@@ -53,7 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.trials",
         ),
     ),
-    ("plugin registry", ("qloom.plugins",)),
+    ("plugin registry", ("qloom.loading", "qloom.plugins")),
     ("configuration", ("qloom.config",)),
     (
         "API",

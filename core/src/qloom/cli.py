@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list installed plugins, loaded or broken and why")
     plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plugins.add_argument("--strict", action="store_true", help="exit 1 when any plugin is broken")
+    plugins.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print the whole traceback of each broken plugin",
+    )
     plugins.set_defaults(func=_cmd_plugins)
     from qloom.doctor import add_doctor_arguments, run_doctor
 
@@ -118,7 +124,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     for kind in (*KINDS, "hooks"):
         infos = registry.infos(kind) if kind != "hooks" else registry.hook_infos()
         for info in infos:
-            rows += _part_rows(registry, kind, info)
+            rows += _part_rows(registry, kind, info, getattr(args, "verbose", False))
     for name in load_config().get("pipelines", {}):
         rows.append(
             {
@@ -133,13 +139,16 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        _print_plugins(rows, sys.stdout)
+        _print_plugins(rows, sys.stdout, getattr(args, "verbose", False))
     broken_count = sum(1 for r in rows if r["status"] in ("broken", "conflict"))
     return 1 if args.strict and broken_count else 0
 
 
-def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:
-    """The rows of ``qloom plugins`` for one name: one per distribution providing it."""
+def _part_rows(
+    registry: Registry, kind: str, info: PluginInfo, verbose: bool = False
+) -> list[dict[str, str]]:
+    """The rows of ``qloom plugins`` for one name: one per distribution providing it;
+    with ``verbose``, a broken part's row has its ``traceback``."""
     conflict = registry.conflict(kind, info.name)
     chosen = registry.preferred(kind, info.name)
     rows = []
@@ -150,20 +159,21 @@ def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str
             status, error = "conflict", str(conflict)
         elif shown is not info:
             status, error = "not used", f"{chosen} is preferred for {kind}:{info.name}"
-        rows.append(
-            {
-                "kind": kind,
-                "name": info.name,
-                "distribution": shown.distribution,
-                "version": shown.version,
-                "status": status,
-                "error": error,
-            }
-        )
+        row = {
+            "kind": kind,
+            "name": info.name,
+            "distribution": shown.distribution,
+            "version": shown.version,
+            "status": status,
+            "error": error,
+        }
+        if verbose and broken and conflict is None:
+            row["traceback"] = broken.traceback
+        rows.append(row)
     return rows
 
 
-def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
+def _print_plugins(rows: list[dict[str, str]], out: TextIO, verbose: bool = False) -> None:
     header = ("KIND", "NAME", "DISTRIBUTION", "VERSION", "STATUS")
     table = [header] + [
         (r["kind"], r["name"], r["distribution"], r["version"], r["status"]) for r in rows
@@ -174,12 +184,16 @@ def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
         print("  ".join(cells).rstrip(), file=out)
         if record and record["error"]:
             print(f"    why: {record['error']}", file=out)
+        if record and record.get("traceback"):
+            for line in record["traceback"].rstrip().splitlines():
+                print(f"    | {line}", file=out)
     broken = [r for r in rows if r["status"] == "broken"]
     if broken:
         names = ", ".join(f"{r['kind']}:{r['name']} ({r['distribution']})" for r in broken)
         print(
             f"\n{len(broken)} broken: {names}. The other plugins work normally; reinstall or "
-            "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS.",
+            "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS."
+            + ("" if verbose else " `qloom plugins --verbose` shows each traceback."),
             file=out,
         )
 

@@ -4,9 +4,13 @@ Names are listed from package metadata without importing anything; a part is imp
 first time it is used. A plugin that fails to import, to build, or that wants another core
 version is recorded with its distribution, version and error, and never breaks the others.
 
-We read entry points with ``importlib.metadata`` rather than stevedore's managers: listing
-must not import, every name must carry its distribution and version for ``qloom plugins``,
-and tests must be able to build a registry from an in-memory list of entry points.
+Listing reads entry points with ``importlib.metadata`` (one read of the installed
+distributions for every group): it must not import, and every name must carry its
+distribution and version for ``qloom plugins``; stevedore's managers list a namespace by
+loading it. Loading one part goes through stevedore's ``NamedExtensionManager`` restricted
+to the one entry point chosen (``qloom.loading``), whose load-failure callback feeds the
+registry's failure records; those give the file and line where the plugin failed
+(``qloom.tracebacks``). Tests build a registry from an in-memory list of entry points.
 """
 
 from __future__ import annotations
@@ -44,8 +48,10 @@ from qloom.errors import (
     UnknownPluginError,
 )
 from qloom.hooks import Hooks, new_manager, serve_hooks_from
+from qloom.loading import load_entry_point, package_of
 from qloom.options import check_options, signature_options
 from qloom.passes import STAGES, Pass
+from qloom.tracebacks import full_traceback, raised_at
 
 __all__ = [
     "CORE_DISTRIBUTION",
@@ -170,9 +176,13 @@ class BrokenPlugin:
         """The error in one line, e.g. ``ModuleNotFoundError: No module named 'x'``."""
         err = self.error
         if isinstance(err, BrokenPluginError):
-            cause = err.cause
-            return cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
+            return err.reason
         return f"{type(err).__name__}: {err}"
+
+    @property
+    def traceback(self) -> str:
+        """The failure's whole traceback, the plugin's own error first in the chain."""
+        return full_traceback(self.error)
 
 
 class Registry:
@@ -380,14 +390,19 @@ class Registry:
         if info.obj is not None:
             return info.obj
         self._check_core_version(info)
+        assert info.entry_point is not None
         try:
-            assert info.entry_point is not None
-            return info.entry_point.load()
+            return load_entry_point(info.entry_point)
         except KeyboardInterrupt:  # the user's, not the plugin's
             raise
         except BaseException as exc:  # SystemExit too: a plugin must not end the process
             raise BrokenPluginError(
-                info.kind, info.name, info.distribution, info.version, _why(exc, "import")
+                info.kind,
+                info.name,
+                info.distribution,
+                info.version,
+                _why(exc, "import"),
+                location=raised_at(exc, package_of(info.entry_point)),
             ) from exc
 
     def _check_core_version(self, info: PluginInfo) -> None:
