@@ -89,3 +89,12 @@ def test_hooks_call_the_current_registrys_manager() -> None:
     bare = Hooks(new_manager())  # the specs and the core's own task-status hooks
     assert bare.manager.get_plugin("qloom:worker") is not None
     assert bare.default_pipeline(Backend("sim")) is None
+
+
+def test_a_subclass_of_trials_does_not_take_over_its_inline_entries() -> None:
+    class MyTrials(Trials):
+        pass
+
+    spec = {"passes": [{"name": "t", "trials": 2, "passes": ["optimizers:append-id"]}]}
+    pipeline = Pipeline.from_spec(spec, Parts(), lambda name, parts: Pipeline())
+    assert type(pipeline.passes[0]) is Trials

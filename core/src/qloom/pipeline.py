@@ -105,8 +105,9 @@ class Pipeline(Pass):
         """A subclass with an ``inline_key`` builds the inline entries that carry it, so
         ``from_spec`` finds ``Trials`` without importing the module above it."""
         super().__init_subclass__(**kwargs)
-        if cls.inline_key:
-            Pipeline._inline[cls.inline_key] = cls
+        key = cls.__dict__.get("inline_key")  # its own, not one inherited from ``Trials``
+        if key:
+            Pipeline._inline[key] = cls
 
     def __init__(
         self, passes: Sequence[Pass] = (), name: str = "custom", description: str = ""

@@ -654,10 +654,27 @@ def _requirements(project: Path) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _name_and_version(dist: md.Distribution) -> tuple[str, str]:
-    """A distribution's name and version. Each read of ``metadata`` or ``version`` parses its
-    METADATA file again, and the entry points of one distribution share its object: read
-    them once per distribution (two parses per entry point were a third of discovery)."""
-    return dist.metadata["Name"], dist.version
+    """A distribution's name and version, read once per distribution (its entry points share
+    its object) from the header block of its METADATA file.
+
+    ``dist.metadata`` and ``dist.version`` each run the email parser over the whole file,
+    long description included: the two of them were 40% of discovery (17 of 42 ms for the
+    project's 18 distributions). ``Name`` and ``Version`` are one-line header fields (core
+    metadata spec); when either is not found there, ``metadata`` and ``version`` are read.
+    """
+    try:
+        text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    except (AttributeError, OSError):  # unreadable, or a stand-in with metadata only
+        text = ""
+    headers = text.partition("\n\n")[0]  # the headers end at the first empty line
+    found: dict[str, str] = {}
+    for line in headers.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key in ("Name", "Version") and key not in found:
+            found[key] = value.strip()
+    if "Name" not in found or "Version" not in found:
+        return dist.metadata["Name"], dist.version
+    return found["Name"], found["Version"]
 
 
 def _checkout_root() -> Path | None:
@@ -669,12 +686,29 @@ def _checkout_root() -> Path | None:
 def installed_entry_points() -> list[md.EntryPoint]:
     """Every installed entry point of a qloom group (``qloom.<kind>`` and ``qloom``).
 
-    The installed distributions are read once for all groups: each ``entry_points(group=)``
-    call reads every distribution's metadata again (0.25 s for the nine groups, in every
-    process's first transpile)."""
+    The installed distributions are read once for all groups (each ``entry_points(group=)``
+    call reads every distribution's metadata again: 0.25 s for the nine groups), and only
+    the ``entry_points.txt`` files that name a qloom group are parsed (``md.entry_points()``
+    parses every one, qiskit's hundreds of entry points included: 23 ms against 13 ms with
+    the project's plugins installed). As in ``md.entry_points()``, a distribution found
+    twice on the path counts where it is found first (``_normalized_name`` is the key that
+    function uses).
+    """
     groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
-    everything = md.entry_points()
-    return [ep for group in groups for ep in everything.select(group=group)]
+    found: dict[str, list[md.EntryPoint]] = {group: [] for group in groups}
+    seen: set[str] = set()
+    for dist in md.distributions():
+        key = getattr(dist, "_normalized_name", None) or canonicalize_name(str(dist.name))
+        if key in seen:
+            continue
+        seen.add(key)
+        text = dist.read_text("entry_points.txt")
+        if not text or "[qloom" not in text:
+            continue
+        for ep in dist.entry_points:
+            if ep.group in found:
+                found[ep.group].append(ep)
+    return [ep for group in groups for ep in found[group]]
 
 
 def kind_of_group(group: str) -> str | None:
