@@ -48,7 +48,6 @@ from qloom.errors import (
     UnknownPluginError,
 )
 from qloom.hooks import Hooks, new_manager, serve_hooks_from
-from qloom.loading import load_entry_point, package_of
 from qloom.options import check_options, signature_options
 from qloom.passes import STAGES, Pass
 from qloom.tracebacks import full_traceback, raised_at
@@ -391,6 +390,8 @@ class Registry:
             return info.obj
         self._check_core_version(info)
         assert info.entry_point is not None
+        from qloom.loading import load_entry_point, package_of  # stevedore: on first load
+
         try:
             return load_entry_point(info.entry_point)
         except KeyboardInterrupt:  # the user's, not the plugin's
@@ -719,10 +720,17 @@ def kind_of_group(group: str) -> str | None:
     return kind if prefix == "qloom" and kind in KINDS else None
 
 
+@functools.lru_cache(maxsize=1024)
 def core_requirement(dist: md.Distribution) -> SpecifierSet | None:
     """The qloom versions a distribution declares it supports (its unconditional ``qloom``
-    requirement), or ``None`` when it declares none."""
+    requirement), or ``None`` when it declares none.
+
+    Read once per distribution (every part it provides is checked when loaded, and each
+    read of ``requires`` parses its METADATA again); only the lines that can name qloom
+    are parsed as requirements."""
     for line in dist.requires or []:
+        if not line.lstrip().lower().startswith(CORE_DISTRIBUTION):
+            continue
         try:
             req = Requirement(line)
         except InvalidRequirement:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qloom.errors import ConfigError
@@ -41,14 +40,21 @@ MAX_TRIALS = 64
 """Most trials one entry may ask for: each is a whole run of its passes."""
 
 
-@dataclass
 class _State:
-    """The parts of a ``PassContext`` that passes change, kept apart from it."""
+    """The parts of a ``PassContext`` that passes change, kept apart from it (a plain class:
+    ``import qloom`` imports this module, and a dataclass costs a millisecond to define)."""
 
-    layout: Layout | None
-    placement: str | None
-    properties: dict[str, Any]
-    finishers: list[Any]
+    __slots__ = ("finishers", "layout", "placement", "properties")
+
+    def __init__(
+        self,
+        layout: Layout | None,
+        placement: str | None,
+        properties: dict[str, Any],
+        finishers: list[Any],
+    ) -> None:
+        self.layout, self.placement = layout, placement
+        self.properties, self.finishers = properties, finishers
 
     @classmethod
     def of(cls, context: PassContext) -> _State:
