@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--cwd", type=Path, help="folder to run in (default: an empty one)")
     args = parser.parse_args()
     pythons = [os.path.abspath(p) for p in args.python]  # not resolved: a venv's link
+    shown = {p: os.path.relpath(p) for p in pythons}  # as given from here, in the table
     if len(pythons) > 2:
         parser.error("one or two --python")
 
@@ -82,14 +83,14 @@ def main() -> None:
                         walls[python].append(wall)
                         cpus[python].append(cpu)
             for python in pythons:
-                row = f"| {label} | `{python}` | {spread(walls[python])} | {spread(cpus[python])} |"
-                print(row)
+                figures = f"{spread(walls[python])} | {spread(cpus[python])}"
+                print(f"| {label} | `{shown[python]}` | {figures} |")
             if len(pythons) == 2:
                 first, second = walls[pythons[0]], walls[pythons[1]]
                 ratios[label] = [a / b for a, b in zip(first, second, strict=True)]
         for label, values in ratios.items():
             print(
-                f"\n{label}: wall {pythons[0]} / {pythons[1]}, per pair: "
+                f"\n{label}: wall {shown[pythons[0]]} / {shown[pythons[1]]}, per pair: "
                 f"median {statistics.median(values):.3f} (min {min(values):.3f}, "
                 f"max {max(values):.3f}, {len(values)} pairs)"
             )
