@@ -240,7 +240,10 @@ def test_broken_parts_are_reported_with_what_to_do():
     assert "without a version range" in dist.problems[0].message  # it requires plain "qloom"
     missing = part(diagnosis, "backends:brokenimport")
     assert missing.status == "broken"
-    assert missing.reason == "ModuleNotFoundError: No module named 'qloom_nonexistent_dependency'"
+    assert missing.reason == (
+        "ModuleNotFoundError: No module named 'qloom_nonexistent_dependency' "
+        "(qloom_fixture_broken/missing_dependency.py:3)"
+    )
     [problem] = missing.problems
     assert "pip install qloom-nonexistent-dependency" in problem.advice
     assert "pip install --force-reinstall qloom-fixture-broken" in problem.advice

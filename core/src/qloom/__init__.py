@@ -51,6 +51,7 @@ from qloom.passes import Pass, PassContext
 from qloom.pipeline import Pipeline
 from qloom.provenance.rerun import ReplayReport, replay
 from qloom.result import Result
+from qloom.trials import Trials
 
 __version__ = "0.1.0"
 
@@ -107,6 +108,7 @@ __all__ = [
     "TaskOptions",
     "TaskRefused",
     "TaskTimeout",
+    "Trials",
     "UnknownPluginError",
     "VersionMismatch",
     "WorkerDied",

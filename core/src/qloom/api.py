@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qloom.backend import Backend
-from qloom.circuit import Circuit
+from qloom.circuit import Circuit, serve_execute_from
 from qloom.config import PipelineLike, get_backend, pipeline_for
 from qloom.errors import QloomError
 from qloom.layout import Layout
@@ -215,3 +215,6 @@ def execute(
     result.metadata.setdefault("seed", root)
     result.metadata.setdefault("pipeline", outcome.pipeline["name"])
     return result
+
+
+serve_execute_from(execute)  # Circuit.execute calls it: handed down, never imported up

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 import numpy as np
 
 from qloom.builders import GateBuilders
-from qloom.errors import CircuitError, GateError
+from qloom.errors import CircuitError, GateError, QloomError
 from qloom.gates import GATES, unitary_params
 
 if TYPE_CHECKING:
@@ -46,6 +46,17 @@ class Operation(NamedTuple):
     params: tuple[Any, ...] = ()
     clbits: tuple[int, ...] = ()
     condition: tuple[str, int] | None = None
+
+
+_execute: Callable[..., Result] | None = None
+"""``qloom.api.execute``, handed down by ``qloom.api`` when it is imported: the user API sits
+above the circuit model, so the model never imports it (``serve_execute_from``)."""
+
+
+def serve_execute_from(execute: Callable[..., Result]) -> None:
+    """Make ``Circuit.execute`` call ``execute`` (``qloom.api`` calls this at import)."""
+    global _execute
+    _execute = execute
 
 
 class Register(NamedTuple):
@@ -348,9 +359,9 @@ class Circuit(GateBuilders):
         Returns:
             The counts over this circuit's classical bits, in logical qubit order.
         """
-        import qloom.api  # upward call, by design: the user API sits above the circuit model
-
-        return qloom.api.execute(self, on, **options)
+        if _execute is None:  # only before ``qloom.api`` is imported, which `import qloom` does
+            raise QloomError("Circuit.execute needs qloom.api: import qloom first")
+        return _execute(self, on, **options)
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -15,6 +15,14 @@ from typing import Any, TextIO
 
 from qloom import __version__
 from qloom.api import ESP, execute, run_pipeline
+from qloom.cli_args import (
+    add_progress_options,
+    add_qasm_options,
+    add_target_options,
+    load_circuit_file,
+    parse_backend_options,
+    qasm_options,
+)
 from qloom.config import find_config, get_backend, load_config, pipeline_for
 from qloom.errors import QloomError
 from qloom.hooks import hooks
@@ -67,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list installed plugins, loaded or broken and why")
     plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plugins.add_argument("--strict", action="store_true", help="exit 1 when any plugin is broken")
+    plugins.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print the whole traceback of each broken plugin",
+    )
     plugins.set_defaults(func=_cmd_plugins)
     from qloom.doctor import add_doctor_arguments, run_doctor
 
@@ -141,109 +155,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     add_qasm_options(parser)
 
 
-def add_qasm_options(parser: argparse.ArgumentParser) -> None:
-    """``--include-path``, ``--allow-outside-includes`` and ``--qasm-limit``: how the
-    OpenQASM reader may read includes and how much it accepts (see ``qasm_options``)."""
-    parser.add_argument(
-        "--include-path",
-        dest="include_path",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also read OpenQASM includes from DIR (repeatable; by default only from the "
-        "file's own folder)",
-    )
-    parser.add_argument(
-        "--allow-outside-includes",
-        action="store_true",
-        help="let includes name absolute paths and files outside those folders",
-    )
-    parser.add_argument(
-        "--qasm-limit",
-        dest="qasm_limits",
-        action="append",
-        default=[],
-        metavar="NAME=N",
-        help="raise a reader limit, e.g. max_qubits=1000000 (repeatable; see docs/qasm2.md)",
-    )
-
-
-def qasm_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments of ``qasm2.load`` that ``add_qasm_options`` parsed."""
-    from qloom.qasm2 import QasmLimits
-
-    try:
-        limits = QasmLimits.from_pairs(getattr(args, "qasm_limits", []))
-    except ValueError as exc:
-        raise QloomError(f"--qasm-limit: {exc}") from None
-    return {
-        "include_path": getattr(args, "include_path", []),
-        "allow_outside": getattr(args, "allow_outside_includes", False),
-        "limits": limits,
-    }
-
-
-def add_progress_options(parser: argparse.ArgumentParser, *, no_progress: bool = False) -> None:
-    """``--progress`` and ``-q``/``--quiet`` (and ``--no-progress`` if asked): whether a
-    command shows its progress on stderr; ``args.progress`` is True, False or None (only on a
-    terminal). See ``qloom.progress``."""
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "--progress",
-        dest="progress",
-        action="store_const",
-        const=True,
-        default=None,
-        help="show progress on stderr even when it is not a terminal (default: on a "
-        "terminal, once the command has run for a second)",
-    )
-    group.add_argument(
-        "-q", "--quiet", dest="progress", action="store_const", const=False, help="no progress"
-    )
-    if no_progress:
-        group.add_argument(
-            "--no-progress",
-            dest="progress",
-            action="store_const",
-            const=False,
-            help="no progress (same as --quiet)",
-        )
-
-
-def add_target_options(parser: argparse.ArgumentParser) -> None:
-    """``--on``, ``--pipeline``, ``--seed``, ``--padding`` and ``--option``: what to
-    transpile for and how, shared by the commands that transpile."""
-    parser.add_argument("--on", dest="backend", help="backend: provider or provider:device")
-    parser.add_argument("--pipeline", help="pipeline name (default: the backend's)")
-    parser.add_argument("--seed", type=int, default=None, help="root seed, for reproducible output")
-    parser.add_argument(
-        "--padding",
-        help="none, before or after: overrides the backend's default padding",
-    )
-    parser.add_argument(
-        "--option",
-        dest="options",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="backend option, e.g. noise=false (repeatable; values read as JSON, else text)",
-    )
-
-
-def parse_backend_options(pairs: Sequence[str]) -> dict[str, Any]:
-    """``["noise=false", "max_qubits=20"]`` -> ``{"noise": False, "max_qubits": 20}``."""
-    options: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise QloomError(f"--option expects KEY=VALUE, got '{pair}'")
-        try:
-            options[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key.strip()] = value
-    return options
-
-
 def _cmd_plugins(args: argparse.Namespace) -> int:
     registry = get_registry()
     registry.add_hook_pipelines()
@@ -252,7 +163,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     for kind in (*KINDS, "hooks"):
         infos = registry.infos(kind) if kind != "hooks" else registry.hook_infos()
         for info in infos:
-            rows += _part_rows(registry, kind, info)
+            rows += _part_rows(registry, kind, info, getattr(args, "verbose", False))
     for name in load_config().get("pipelines", {}):
         rows.append(
             {
@@ -267,7 +178,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        _print_plugins(rows, sys.stdout)
+        _print_plugins(rows, sys.stdout, getattr(args, "verbose", False))
     _warn_about_names(rows)
     broken_count = sum(1 for r in rows if r["status"] in ("broken", "conflict"))
     return 1 if args.strict and broken_count else 0
@@ -283,6 +194,8 @@ def _warn_about_names(rows: list[dict[str, str]]) -> None:
         if problem is not None and key not in seen:
             seen.add(key)
             print(f"qloom: warning: {problem} (provided by {row['distribution']})", file=sys.stderr)
+
+
 def _cmd_plugins_new(args: argparse.Namespace) -> int:
     from qloom.scaffold import PluginNames, new_plugin
 
@@ -298,8 +211,11 @@ def _cmd_plugins_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str, str]]:
-    """The rows of ``qloom plugins`` for one name: one per distribution providing it."""
+def _part_rows(
+    registry: Registry, kind: str, info: PluginInfo, verbose: bool = False
+) -> list[dict[str, str]]:
+    """The rows of ``qloom plugins`` for one name: one per distribution providing it;
+    with ``verbose``, a broken part's row has its ``traceback``."""
     conflict = registry.conflict(kind, info.name)
     chosen = registry.preferred(kind, info.name)
     rows = []
@@ -310,20 +226,21 @@ def _part_rows(registry: Registry, kind: str, info: PluginInfo) -> list[dict[str
             status, error = "conflict", str(conflict)
         elif shown is not info:
             status, error = "not used", f"{chosen} is preferred for {kind}:{info.name}"
-        rows.append(
-            {
-                "kind": kind,
-                "name": info.name,
-                "distribution": shown.distribution,
-                "version": shown.version,
-                "status": status,
-                "error": error,
-            }
-        )
+        row = {
+            "kind": kind,
+            "name": info.name,
+            "distribution": shown.distribution,
+            "version": shown.version,
+            "status": status,
+            "error": error,
+        }
+        if verbose and broken and conflict is None:
+            row["traceback"] = broken.traceback
+        rows.append(row)
     return rows
 
 
-def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
+def _print_plugins(rows: list[dict[str, str]], out: TextIO, verbose: bool = False) -> None:
     header = ("KIND", "NAME", "DISTRIBUTION", "VERSION", "STATUS")
     table = [header] + [
         (r["kind"], r["name"], r["distribution"], r["version"], r["status"]) for r in rows
@@ -334,26 +251,18 @@ def _print_plugins(rows: list[dict[str, str]], out: TextIO) -> None:
         print("  ".join(cells).rstrip(), file=out)
         if record and record["error"]:
             print(f"    why: {record['error']}", file=out)
+        if record and record.get("traceback"):
+            for line in record["traceback"].rstrip().splitlines():
+                print(f"    | {line}", file=out)
     broken = [r for r in rows if r["status"] == "broken"]
     if broken:
         names = ", ".join(f"{r['kind']}:{r['name']} ({r['distribution']})" for r in broken)
         print(
             f"\n{len(broken)} broken: {names}. The other plugins work normally; reinstall or "
-            "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS.",
+            "upgrade the broken distributions, or switch them off with QLOOM_DISABLE_PLUGINS."
+            + ("" if verbose else " `qloom plugins --verbose` shows each traceback."),
             file=out,
         )
-
-
-def load_circuit_file(path: Path, **reader: Any) -> Any:
-    """The circuit in an OpenQASM 2 file; a missing file is a ``QloomError`` naming it.
-
-    ``reader`` holds ``qasm2.load``'s keyword arguments (``qasm_options(args)``).
-    """
-    from qloom import qasm2
-
-    if not path.is_file():
-        raise QloomError(f"no such file: {path}")
-    return qasm2.load(path, **reader)
 
 
 def _cmd_transpile(args: argparse.Namespace) -> int:

@@ -34,8 +34,9 @@ from qloom.backend import Backend
 from qloom.config_file import CONFIG_ENV, find_config, forget_cached, load_config
 from qloom.errors import MissingPartsError, UnknownPluginError
 from qloom.executor import Executor
+from qloom.hooks import hooks
 from qloom.passes import Pass
-from qloom.pipeline import Pipeline, missing_hint
+from qloom.pipeline import PartSource, Pipeline, missing_hint, use_default_parts
 from qloom.plugins import Registry, get_registry, install_command
 
 __all__ = [
@@ -168,11 +169,11 @@ def get_pipeline(transpiler: PipelineLike, registry: Registry | None = None) -> 
     if isinstance(transpiler, Pass):
         return Pipeline([transpiler], name=transpiler.label)
     if isinstance(transpiler, Mapping):
-        return Pipeline.from_spec(transpiler, registry)
+        return Pipeline.from_spec(transpiler, registry, _resolve_named)
     configured = load_config().get("pipelines", {})
     if transpiler in configured:
         spec = {"name": transpiler, **configured[transpiler]}
-        return Pipeline.from_spec(spec, registry)
+        return Pipeline.from_spec(spec, registry, _resolve_named)
     registry.add_hook_pipelines()
     try:
         made = registry.build("pipelines", transpiler, None)
@@ -186,6 +187,15 @@ def get_pipeline(transpiler: PipelineLike, registry: Registry | None = None) -> 
     if pipeline.name in ("custom", ""):
         pipeline.name = transpiler
     return pipeline
+
+
+def _resolve_named(name: str, parts: PartSource) -> Pipeline:
+    """The ``PipelineResolver`` handed down to ``Pipeline.from_spec``: a nested pipeline's
+    name looked up as ``get_pipeline`` does, in ``parts`` when it is a ``Registry``."""
+    return get_pipeline(name, parts if isinstance(parts, Registry) else None)
+
+
+use_default_parts(get_registry, _resolve_named)  # what from_spec uses when given neither
 
 
 def resolve_default_pipeline(backend: Backend, choice: PipelineLike) -> Pipeline:
@@ -202,9 +212,7 @@ def resolve_default_pipeline(backend: Backend, choice: PipelineLike) -> Pipeline
         raise MissingPartsError(choice, missing, backend=backend.name) from None
 
 
-def unknown_pipeline(
-    exc: UnknownPluginError, configured: Mapping[str, Any]
-) -> UnknownPluginError:
+def unknown_pipeline(exc: UnknownPluginError, configured: Mapping[str, Any]) -> UnknownPluginError:
     """``exc`` (no installed pipeline has that name) listing the config file's pipelines too,
     with the closest of all names."""
     if not configured:
@@ -226,8 +234,6 @@ def pipeline_for(backend: Backend, transpiler: PipelineLike | None = None) -> Pi
         return get_pipeline(transpiler)
     provider = backend.name.partition(":")[0]
     configured = load_config().get("transpilers", {})
-    from qloom.hooks import hooks
-
     for choice in (
         _DEFAULTS.per_backend.get(backend.name),
         _DEFAULTS.per_backend.get(provider),

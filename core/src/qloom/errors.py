@@ -235,12 +235,22 @@ class BrokenPluginError(PluginError, ImportError):
     Attributes:
         kind: its kind; name: its entry-point name; distribution/version: who ships it;
         cause: the original exception (also ``__cause__``).
+        location: ``file:line`` where it failed, in the plugin's own files if it failed
+            there; it also ends ``reason`` and the message.
     """
 
     def __init__(
-        self, kind: str, name: str, distribution: str, version: str, cause: BaseException | str
+        self,
+        kind: str,
+        name: str,
+        distribution: str,
+        version: str,
+        cause: BaseException | str,
+        location: str | None = None,
     ) -> None:
         reason = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
+        if location:
+            reason = f"{reason} ({location})"
         super().__init__(
             f"{_singular(kind)} '{name}' from {distribution} {version} is broken: {reason}"
         )
@@ -249,6 +259,7 @@ class BrokenPluginError(PluginError, ImportError):
         self.distribution = distribution
         self.version = version
         self.cause = cause
+        self.location = location
         self.reason = reason
 
     def _init_args(self) -> tuple[Any, ...]:

@@ -1,4 +1,10 @@
-"""A typed facade over the pluggy hooks, so callers never touch ``pm.hook`` directly."""
+"""A typed facade over the pluggy hooks, so callers never touch ``pm.hook`` directly.
+
+This module sits below the pipeline and the plugin registry: it knows the hook specs, not
+where the hook plugins come from. The registry layer hands its hook manager down with
+``serve_hooks_from`` (``qloom.plugins`` does so for the process-wide registry), so a
+pipeline calls the current registry's hook plugins without importing the registry.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from qloom.plugins import get_registry
+from qloom import hookspecs, worker
 
 if TYPE_CHECKING:
     from qloom.backend import Backend
     from qloom.circuit import Circuit
-    from qloom.executor import TaskInfo
     from qloom.passes import PassContext
     from qloom.pipeline import Pipeline
+    from qloom.tasks import TaskInfo
 
-__all__ = ["Hooks", "hooks"]
+__all__ = ["Hooks", "hooks", "new_manager", "serve_hooks_from"]
 
 
 class Hooks:
@@ -118,6 +124,31 @@ class Hooks:
         self.manager.hook.qloom_add_commands(subparsers=subparsers)
 
 
+def new_manager() -> pluggy.PluginManager:
+    """A hook manager with qloom's specs and the core's own hook implementations (task
+    status and stop checks ride on the pass hooks, see ``qloom.worker``)."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    manager.register(worker, name="qloom:worker")
+    return manager
+
+
+_source: Callable[[], pluggy.PluginManager] | None = None
+_bare: pluggy.PluginManager | None = None
+
+
+def serve_hooks_from(source: Callable[[], pluggy.PluginManager] | None) -> None:
+    """Make ``source()`` the manager ``hooks()`` calls (the plugin registry's; ``None`` for
+    a manager with the specs and no plugins)."""
+    global _source
+    _source = source
+
+
 def hooks() -> Hooks:
-    """The facade over the current registry's hook manager."""
-    return Hooks(get_registry().hook_manager())
+    """The facade over the current hook manager (the process-wide registry's)."""
+    if _source is not None:
+        return Hooks(_source())
+    global _bare
+    if _bare is None:
+        _bare = new_manager()
+    return Hooks(_bare)

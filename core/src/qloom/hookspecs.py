@@ -17,9 +17,9 @@ import pluggy
 if TYPE_CHECKING:
     from qloom.backend import Backend
     from qloom.circuit import Circuit
-    from qloom.executor import TaskInfo
     from qloom.passes import PassContext
     from qloom.pipeline import Pipeline
+    from qloom.tasks import TaskInfo
 
 __all__ = ["hookimpl", "hookspec"]
 

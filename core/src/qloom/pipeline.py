@@ -4,13 +4,20 @@ A spec is ``{"name": ..., "passes": [entry, ...]}`` where an entry is ``"kind:na
 ``{"kind": k, "name": n, "options": {...}}``, or ``{"pass": "kind:name", **options}``.
 Executors ship specs, never pickled passes, so workers rebuild pipelines from their own
 installed plugins.
+
+This module sits below the plugin registry and the configuration: what it needs of them is
+handed down. ``from_spec`` and ``make_pass`` take the parts (anything with the registry's
+``build``, a ``PartSource``) and a ``PipelineResolver`` that turns a nested pipeline's name
+into a pipeline (``qloom.config`` supplies one reading the config file, the hook pipelines
+and the entry points). Called without them they use the defaults the configuration layer
+registers with ``use_default_parts`` (the process-wide registry and its resolver).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from qloom.errors import ConfigError, MissingPartsError, PassError, TaskError, UnknownPluginError
 from qloom.hooks import hooks
@@ -19,11 +26,61 @@ from qloom.passes import Pass, PassContext, PassEvent, derive_seed
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit
-    from qloom.plugins import Registry
 
-__all__ = ["Pipeline", "identity_pipeline", "make_pass", "missing_hint", "normalize_kind"]
+__all__ = [
+    "PartSource",
+    "Pipeline",
+    "PipelineResolver",
+    "identity_pipeline",
+    "make_pass",
+    "missing_hint",
+    "normalize_kind",
+    "use_default_parts",
+]
 
 _PASS_KINDS = ("padding", "placers", "routers", "unrollers", "optimizers", "pipelines")
+
+
+class PartSource(Protocol):
+    """What a pipeline needs of a plugin registry: build the part ``kind``/``name``
+    (``qloom.plugins.Registry.build``)."""
+
+    def build(
+        self, kind: str, name: str, expected: type | None, /, *args: Any, **options: Any
+    ) -> Any: ...
+
+
+class PipelineResolver(Protocol):
+    """Turns a pipeline's name into a ``Pipeline`` built from ``parts`` (the configuration
+    layer's ``qloom.config.get_pipeline``: config file, hook pipelines, entry points)."""
+
+    def __call__(self, name: str, parts: PartSource) -> Pipeline: ...
+
+
+_default_parts: Callable[[], PartSource] | None = None
+_default_resolver: PipelineResolver | None = None
+
+
+def use_default_parts(parts: Callable[[], PartSource], resolver: PipelineResolver) -> None:
+    """Set what ``from_spec``/``make_pass`` use when not given ``registry``/``resolver``:
+    ``parts()`` (called each time: the current registry) and ``resolver``."""
+    global _default_parts, _default_resolver
+    _default_parts, _default_resolver = parts, resolver
+
+
+def _handed(
+    registry: PartSource | None, resolver: PipelineResolver | None
+) -> tuple[PartSource, PipelineResolver]:
+    """``registry`` and ``resolver``, the defaults standing in for those not given."""
+    if registry is None:
+        if _default_parts is None:
+            raise ConfigError("no plugin registry: pass registry= (e.g. qloom.plugins.Registry())")
+        registry = _default_parts()
+    if resolver is None:
+        if _default_resolver is None:
+            raise ConfigError("no pipeline resolver: pass resolver= (e.g. qloom.get_pipeline)")
+        resolver = _default_resolver
+    return registry, resolver
 
 
 class Pipeline(Pass):
@@ -38,6 +95,19 @@ class Pipeline(Pass):
     kind = "pipelines"
     option_defaults: ClassVar[Mapping[str, Any] | None] = {}
     """A pipeline takes no options: its passes take theirs."""
+
+    inline_key: ClassVar[str | None] = None
+    """The key that marks an inline entry of this class in a spec (``"trials"``)."""
+
+    _inline: ClassVar[dict[str, type[Pipeline]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass with an ``inline_key`` builds the inline entries that carry it, so
+        ``from_spec`` finds ``Trials`` without importing the module above it."""
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("inline_key")  # its own, not one inherited from ``Trials``
+        if key:
+            Pipeline._inline[key] = cls
 
     def __init__(
         self, passes: Sequence[Pass] = (), name: str = "custom", description: str = ""
@@ -119,29 +189,38 @@ class Pipeline(Pass):
     to_spec = spec
 
     @classmethod
-    def from_spec(cls, spec: Mapping[str, Any], registry: Registry | None = None) -> Pipeline:
+    def from_spec(
+        cls,
+        spec: Mapping[str, Any],
+        registry: PartSource | None = None,
+        resolver: PipelineResolver | None = None,
+    ) -> Pipeline:
         """Build a pipeline from plain data, loading each pass by kind and name.
+
+        Args:
+            spec: the pipeline as data (see the module docstring).
+            registry: where parts come from (default: the process-wide registry).
+            resolver: turns a nested ``pipelines:<name>`` into a pipeline (default: the
+                configuration's, ``qloom.config.get_pipeline``).
 
         Raises:
             ConfigError: the spec is malformed.
             MissingPartsError: some passes are not installed; it names every one of them
                 (nested pipelines included) with the distribution that provides it.
         """
-        from qloom.plugins import get_registry
-
         if not isinstance(spec, Mapping) or not isinstance(spec.get("passes", []), list):
             raise ConfigError(f"a pipeline spec needs a 'passes' list, got {spec!r}")
-        registry = registry or get_registry()
+        parts, resolve = _handed(registry, resolver)
         name = str(spec.get("name", "custom"))
         passes: list[Pass] = []
         missing: list[tuple[str, str | None]] = []
         for position, entry in enumerate(spec.get("passes", [])):
             try:
                 if isinstance(entry, Mapping) and "passes" in entry:  # nested, inline
-                    passes.append(_nested(entry, registry))
+                    passes.append(_nested(entry, parts, resolve))
                     continue
                 kind, part, options = _parse_entry(entry, position, spec.get("name"))
-                passes.append(make_pass(kind, part, options, registry))
+                passes.append(make_pass(kind, part, options, parts, resolve))
             except MissingPartsError as exc:  # a nested pipeline's: keep looking
                 missing += [m for m in exc.missing if m not in missing]
             except UnknownPluginError as exc:
@@ -158,28 +237,29 @@ class Pipeline(Pass):
         )
 
 
-def _nested(spec: Mapping[str, Any], registry: Registry) -> Pipeline:
-    """An inline nested pipeline; with ``"trials": K``, a ``Trials`` of its passes."""
-    if "trials" not in spec:
-        return Pipeline.from_spec(spec, registry)
-    from qloom.trials import Trials
-
-    return Trials.from_spec(spec, registry)
+def _nested(spec: Mapping[str, Any], parts: PartSource, resolve: PipelineResolver) -> Pipeline:
+    """An inline nested pipeline; with ``"trials": K``, a ``Trials`` of its passes (the
+    subclass whose ``inline_key`` the entry carries)."""
+    for key, kind in Pipeline._inline.items():
+        if key in spec:
+            return kind.from_spec(spec, parts, resolve)
+    return Pipeline.from_spec(spec, parts, resolve)
 
 
 def make_pass(
-    kind: str, name: str, options: Mapping[str, Any], registry: Registry | None = None
+    kind: str,
+    name: str,
+    options: Mapping[str, Any],
+    registry: PartSource | None = None,
+    resolver: PipelineResolver | None = None,
 ) -> Pass:
-    """Load the part ``kind``/``name`` and build a pass from it with ``options``."""
-    from qloom.plugins import get_registry
-
-    registry = registry or get_registry()
+    """Load the part ``kind``/``name`` and build a pass from it with ``options``
+    (``registry`` and ``resolver`` as in ``Pipeline.from_spec``)."""
+    parts, resolve = _handed(registry, resolver)
     if kind == "pipelines":
-        from qloom.config import get_pipeline
-
         check_options(f"pipeline '{name}'", options, {})
-        return get_pipeline(name, registry)
-    step: Pass = registry.build(kind, name, Pass, **dict(options))
+        return resolve(name, parts)
+    step: Pass = parts.build(kind, name, Pass, **dict(options))
     if not step.name:
         step.name = name
     if step.kind == "passes":
@@ -188,14 +268,10 @@ def make_pass(
 
 
 def missing_hint(exc: UnknownPluginError) -> str | None:
-    """What to do about one missing part: install its distribution, or the closest name."""
-    from qloom.plugins import install_hint
-
-    if exc.hint and "switched off" in exc.hint:
+    """What to do about one missing part: the registry's hint (install its distribution,
+    or it is switched off), else the closest name."""
+    if exc.hint and exc.hint.startswith("It is "):
         return exc.hint.removeprefix("It is ").rstrip(".")
-    known = install_hint(exc.kind, exc.name)
-    if known:
-        return known
     return f"did you mean '{exc.suggestion}'?" if exc.suggestion else None
 
 

@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 from qloom import worker
 from qloom.errors import TaskCancelled, TaskRefused
 from qloom.hooks import hooks
+from qloom.tasks import TaskInfo
 
 if TYPE_CHECKING:
-    from qloom.executor import TaskInfo, TaskOptions
+    from qloom.tasks import TaskOptions
 
 __all__ = ["RUNNING", "STAGE_PREFIX", "TaskEvents", "error_line"]
 
@@ -83,8 +84,6 @@ class TaskEvents:
         Raises:
             TaskRefused: a plugin refused it; its reason is the plugin's answer.
         """
-        from qloom.executor import TaskInfo  # executor imports this module
-
         info = TaskInfo(options.key or "", self.executor, _qualname(fn), options)
         reason = hooks().task_vet(info)
         if reason is not None:

@@ -22,19 +22,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qloom.errors import ConfigError
 from qloom.hooks import hooks
 from qloom.passes import PassContext, PassEvent, derive_seed
-from qloom.pipeline import Pipeline
+from qloom.pipeline import PartSource, Pipeline, PipelineResolver
 from qloom.success import estimated_success
 
 if TYPE_CHECKING:
     from qloom.circuit import Circuit
     from qloom.layout import Layout
-    from qloom.plugins import Registry
 
 __all__ = ["MAX_TRIALS", "Trials"]
 
@@ -42,14 +40,21 @@ MAX_TRIALS = 64
 """Most trials one entry may ask for: each is a whole run of its passes."""
 
 
-@dataclass
 class _State:
-    """The parts of a ``PassContext`` that passes change, kept apart from it."""
+    """The parts of a ``PassContext`` that passes change, kept apart from it (a plain class:
+    ``import qloom`` imports this module, and a dataclass costs a millisecond to define)."""
 
-    layout: Layout | None
-    placement: str | None
-    properties: dict[str, Any]
-    finishers: list[Any]
+    __slots__ = ("finishers", "layout", "placement", "properties")
+
+    def __init__(
+        self,
+        layout: Layout | None,
+        placement: str | None,
+        properties: dict[str, Any],
+        finishers: list[Any],
+    ) -> None:
+        self.layout, self.placement = layout, placement
+        self.properties, self.finishers = properties, finishers
 
     @classmethod
     def of(cls, context: PassContext) -> _State:
@@ -84,6 +89,8 @@ class Trials(Pipeline):
         name: the entry's name (in reports and ``properties``).
         description: one line on what it is for.
     """
+
+    inline_key = "trials"
 
     def __init__(
         self,
@@ -146,9 +153,14 @@ class Trials(Pipeline):
     to_spec = spec
 
     @classmethod
-    def from_spec(cls, spec: Mapping[str, Any], registry: Registry | None = None) -> Trials:
+    def from_spec(
+        cls,
+        spec: Mapping[str, Any],
+        registry: PartSource | None = None,
+        resolver: PipelineResolver | None = None,
+    ) -> Trials:
         """Build from ``{"name": ..., "trials": K, "passes": [...]}`` (see the module)."""
-        inner = Pipeline.from_spec(spec, registry)
+        inner = Pipeline.from_spec(spec, registry, resolver)
         return cls(
             inner.passes,
             spec.get("trials", 1),

@@ -16,7 +16,7 @@ __all__ = ["add_compile_command"]
 
 def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``qloom compile`` to the CLI's sub-commands."""
-    from qloom.cli import add_progress_options, add_qasm_options, add_target_options
+    from qloom.cli_args import add_progress_options, add_qasm_options, add_target_options
 
     parser = sub.add_parser(
         "compile",
@@ -39,7 +39,7 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 def _cmd_compile(args: argparse.Namespace) -> int:
     from qloom import qasm2
-    from qloom.cli import parse_backend_options, qasm_options
+    from qloom.cli_args import parse_backend_options, qasm_options
 
     reader = qasm_options(args)
     files = _qasm_files(args.inputs)

@@ -16,7 +16,7 @@ __all__ = ["add_draw_command"]
 
 def add_draw_command(subparsers: Any) -> None:
     """Add ``qloom draw FILE.qasm`` to the ``qloom`` command's subparsers."""
-    from qloom.cli import add_progress_options, add_qasm_options, add_target_options
+    from qloom.cli_args import add_progress_options, add_qasm_options, add_target_options
 
     draw = subparsers.add_parser(
         "draw",
@@ -70,7 +70,7 @@ def add_draw_command(subparsers: Any) -> None:
 
 
 def _cmd_draw(args: argparse.Namespace) -> int:
-    from qloom.cli import load_circuit_file, qasm_options
+    from qloom.cli_args import load_circuit_file, qasm_options
     from qloom.drawing.text import (
         DEFAULT_MAX_CHARS,
         DEFAULT_MAX_LINES,
@@ -110,7 +110,7 @@ def _cmd_draw(args: argparse.Namespace) -> int:
 
 def _transpiled(circuit: Any, args: argparse.Namespace) -> Any:
     from qloom.api import transpile
-    from qloom.cli import parse_backend_options
+    from qloom.cli_args import parse_backend_options
     from qloom.config import get_backend, pipeline_for
     from qloom.progress import count_passes, pass_progress
 

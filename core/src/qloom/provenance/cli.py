@@ -80,7 +80,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         }
         reports: list[ReplayReport]
         if args.input is not None:
-            from qloom.cli import load_circuit_file
+            from qloom.cli_args import load_circuit_file
 
             given = load_circuit_file(args.input)
             reports = [replay(args.result, circuit=given, **common)]
