@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from qloom.plugins import HOOK_GROUP, KINDS, _name_and_version, installed_entry_points
+from support import require_distribution
 
 
 def test_installed_entry_points_are_those_importlib_metadata_lists() -> None:
+    require_distribution("qloom-placers")
     groups = [f"qloom.{kind}" for kind in KINDS] + [HOOK_GROUP]
     everything = md.entry_points()
     expected = [ep for group in groups for ep in everything.select(group=group)]

@@ -15,6 +15,7 @@ from qloom import Circuit, qasm2
 from qloom.drawing.text import DEFAULT_MAX_LINES, draw_text, text_diagram
 from qloom.drawing.wrap import wrap_list
 from qloom.errors import QloomError
+from support import require_distribution
 
 QUBITS = 40
 
@@ -113,6 +114,7 @@ def test_wrap_list_folds_cuts_and_keeps_short_lists_on_one_line():
 
 
 def test_transpile_folds_a_long_layout_and_full_prints_it(tmp_path: Path):
+    require_distribution("qloom-hw-emulator")
     path = tmp_path / "ghz20.qasm"
     circuit = Circuit(20).h(0)
     for q in range(19):

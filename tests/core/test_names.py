@@ -15,6 +15,7 @@ from qloom import Circuit, UnknownPluginError
 from qloom.names import convention_problem, resolve, suggested_name
 from qloom.pipeline import Pipeline
 from qloom.plugins import HOOK_GROUP, KINDS, Registry, get_registry, install_hint
+from support import require_distribution
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,6 +109,8 @@ def test_unknown_names_stay_unknown():
 
 
 def test_old_names_in_pipeline_specs_and_backend_names_resolve():
+    require_distribution("qloom-template")
+    require_distribution("qloom-placers")
     with qloom_registry(registry()):
         with pytest.warns(FutureWarning, match="optimizers:drop-identity was renamed"):
             pipeline = Pipeline.from_spec({"passes": ["optimizers:drop-identity"]})
@@ -118,6 +121,8 @@ def test_old_names_in_pipeline_specs_and_backend_names_resolve():
 
 
 def test_old_names_in_qloom_toml_resolve(tmp_path):
+    require_distribution("qloom-template")
+    require_distribution("qloom-placers")
     (tmp_path / "qloom.toml").write_text(
         'backend = "my-sim"\n'
         "[pipelines.tidy]\n"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from support import require_distribution
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 RENAMED = "pipeline 'mapping-best' was renamed 'mapping_best'"
@@ -59,6 +61,8 @@ def badly_named(tmp_path: Path) -> Path:
 
 
 def test_an_old_pipeline_name_works_with_a_one_line_warning(ghz):
+    require_distribution("qloom-sim-numpy")
+    require_distribution("qloom-placers")
     old = qloom("transpile", str(ghz), "--on", "numpy", "--pipeline", "mapping-best", "--seed", "3")
     new = qloom("transpile", str(ghz), "--on", "numpy", "--pipeline", "mapping_best", "--seed", "3")
     assert old.returncode == 0 and new.returncode == 0, old.stderr + new.stderr
@@ -70,6 +74,8 @@ def test_an_old_pipeline_name_works_with_a_one_line_warning(ghz):
 
 
 def test_an_old_pass_name_in_qloom_toml_works_with_the_warning(ghz, tmp_path):
+    require_distribution("qloom-sim-numpy")
+    require_distribution("qloom-template")
     (tmp_path / "qloom.toml").write_text(
         '[pipelines.tidy]\npasses = ["optimizers:drop-identity"]\n'
     )

@@ -34,6 +34,7 @@ from qloom.progress import (
     progress_delay,
 )
 from qloom.trials import Trials
+from support import require_distribution
 from support.circuits import ones
 from support.parts import BasisStateBackend, ReverseQubits
 
@@ -64,6 +65,7 @@ def _pipeline_passes(*args: str) -> int:
 
 
 def test_transpile_progress_shows_passes_on_stderr_only():
+    require_distribution("qloom-hw-emulator")
     total = _pipeline_passes("--on", "emulator:heavy-hex-27")
     done = _qloom(
         "transpile", str(ADDER), "--on", "emulator:heavy-hex-27", "--seed", "7", "--progress"
@@ -76,12 +78,14 @@ def test_transpile_progress_shows_passes_on_stderr_only():
 
 
 def test_no_progress_through_a_pipe_by_default():
+    require_distribution("qloom-hw-emulator")
     done = _qloom("transpile", str(ADDER), "--on", "emulator:heavy-hex-27", "--seed", "7")
     assert done.returncode == 0, done.stderr
     assert "transpiling" not in done.stderr
 
 
 def test_run_json_stays_clean_with_progress():
+    require_distribution("qloom-hw-emulator")
     done = _qloom(
         "run", str(ADDER), "--on", "emulator:heavy-hex-27", "--seed", "3", "--json", "--progress"
     )
@@ -126,12 +130,14 @@ def _on_a_terminal(*args: str) -> str:
 
 
 def test_progress_on_a_terminal_by_default_and_quiet_turns_it_off():
+    require_distribution("qloom-hw-emulator")
     args = ("transpile", str(ADDER), "--on", "emulator:heavy-hex-27", "--seed", "7")
     assert "transpiling:" in _on_a_terminal(*args)
     assert "transpiling:" not in _on_a_terminal(*args, "--quiet")
 
 
 def test_compile_progress_counts_circuits_done_and_failed(tmp_path: Path):
+    require_distribution("qloom-hw-emulator")
     (tmp_path / "a.qasm").write_text(QASM)
     (tmp_path / "b.qasm").write_text(QASM.replace("cx q[1],q[2];", "ccx q[0],q[1],q[2];"))
     (tmp_path / "c.qasm").write_text(QASM.replace("qreg q[3]", "qreg q[40]"))  # too wide
