@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,23 @@ alone can take 10 s on a loaded machine)."""
 DEVICE = "emulator:heavy-hex-27"
 
 
+@pytest.fixture(scope="module")
+def executor() -> Iterator[DaskExecutor]:
+    """A LocalCluster of this module's own (2 workers and a spare): the worker kills of
+    ``test_dask.py`` leave the shared one restarting workers, which would slow these."""
+    with DaskExecutor(workers=2) as ex:
+        yield ex
+
+
+@pytest.fixture
+def killable() -> Iterator[DaskExecutor]:
+    """A fresh LocalCluster (2 workers and a spare) for a test that kills its workers, so
+    that no other test waits for their replacements."""
+    with DaskExecutor(workers=2) as ex:
+        assert ex.wait_ready(LIMIT)
+        yield ex
+
+
 def started(path: Path) -> None:
     deadline = time.monotonic() + LIMIT
     while not path.exists():
@@ -49,21 +67,18 @@ def occupy(ex: DaskExecutor, tmp_path: Path, name: str) -> tuple[Future[str], Pa
 
 def held_then_packed(local: DaskExecutor, tmp_path: Path, submit: Any) -> Any:
     """Hold both threads, call ``submit()`` (its requests queue), release one thread so the
-    queue goes out as one pack; return what ``submit`` returned and the other holder's
-    release file (the caller touches it)."""
+    queue goes out as one pack, then the other (nothing may wait behind a held thread: a
+    worker that dies and restarts could leave Dask nowhere else to send work). Returns
+    what ``submit`` returned and ``packs_sent`` before."""
     first, release_first = occupy(local, tmp_path, "hold-a")
     second, release_second = occupy(local, tmp_path, "hold-b")
     before = local.packs_sent
     submitted = submit()
     release_first.touch()
-    assert first.result(timeout=LIMIT) == "released"
-    return submitted, before, (second, release_second)
-
-
-def free(holder: tuple[Any, Path]) -> None:
-    future, release = holder
-    release.touch()
-    assert future.result(timeout=LIMIT) == "released"
+    assert first.result(timeout=LIMIT) == "released"  # its thread took the queue as a pack
+    release_second.touch()
+    assert second.result(timeout=LIMIT) == "released"
+    return submitted, before
 
 
 def test_map_packs_small_requests_and_passes_keywords(local: DaskExecutor) -> None:
@@ -103,7 +118,7 @@ def test_cancelling_one_request_of_a_pack_stops_only_that_request(
         futures.append(local.submit(tasks.pid_of))
         return futures
 
-    (running, pid_a, queued, pid_b), before, holder = held_then_packed(local, tmp_path, submit)
+    (running, pid_a, queued, pid_b), before = held_then_packed(local, tmp_path, submit)
     started(marks[0])
     assert local.packs_sent == before + 1
     assert local.cancel(queued, "not this one")
@@ -114,7 +129,6 @@ def test_cancelling_one_request_of_a_pack_stops_only_that_request(
         queued.result(timeout=0)
     assert pid_a.result(timeout=LIMIT) == pid_b.result(timeout=LIMIT)
     assert not marks[1].exists(), "a request cancelled before it started must never start"
-    free(holder)
 
 
 def test_a_timeout_stops_one_request_of_a_pack(local: DaskExecutor, tmp_path: Path) -> None:
@@ -126,75 +140,11 @@ def test_a_timeout_stops_one_request_of_a_pack(local: DaskExecutor, tmp_path: Pa
         )
         return [slow, local.submit(tasks.square, 6), local.submit(tasks.square, 7)]
 
-    (slow, six, seven), before, holder = held_then_packed(local, tmp_path, submit)
+    (slow, six, seven), before = held_then_packed(local, tmp_path, submit)
     assert local.packs_sent == before + 1
     with pytest.raises(TaskTimeout, match=r"timed out after 0\.5 s"):
         slow.result(timeout=LIMIT)
     assert (six.result(timeout=LIMIT), seven.result(timeout=LIMIT)) == (36, 49)
-    free(holder)
-
-
-def test_a_stuck_request_of_a_pack_is_killed_and_the_others_rerun(
-    local: DaskExecutor, tmp_path: Path
-) -> None:
-    """A request that never reaches a checkpoint: after the grace its worker is killed,
-    and the pack's unfinished requests run again elsewhere, without a death counted."""
-    mark = tmp_path / "stuck"
-
-    def submit() -> list[Any]:
-        stuck = local.submit(tasks.hang, str(mark))
-        return [
-            stuck,
-            *(
-                local.submit(tasks.square, i, options=TaskOptions(max_worker_deaths=0))
-                for i in range(3)
-            ),
-        ]
-
-    (stuck, *rest), _, holder = held_then_packed(local, tmp_path, submit)
-    started(mark)
-    assert local.cancel(stuck, "stuck")
-    assert [f.result(timeout=LIMIT) for f in rest] == [0, 1, 4]
-    free(holder)
-
-
-def test_a_worker_death_mid_pack_reruns_its_unfinished_requests(
-    local: DaskExecutor, tmp_path: Path
-) -> None:
-    marker = tmp_path / "died"
-
-    def submit() -> list[Any]:
-        futures = [local.submit(tasks.square, 2)]
-        futures.append(local.submit(tasks.die_once, str(marker), 5))
-        futures += [local.submit(tasks.square, i) for i in (3, 4)]
-        return futures
-
-    futures, before, holder = held_then_packed(local, tmp_path, submit)
-    assert [f.result(timeout=LIMIT) for f in futures] == [4, 5, 9, 16]
-    assert marker.exists() and local.packs_sent == before + 1
-    free(holder)
-
-
-def test_a_request_killing_its_workers_fails_alone_and_its_pack_neighbours_finish(
-    local: DaskExecutor, tmp_path: Path
-) -> None:
-    """R1 and R3 in a pack: 4 attempts for the poison, then ``WorkerDied``; every other
-    request of its pack finishes."""
-    attempts = tmp_path / "attempts"
-
-    def submit() -> list[Any]:
-        futures = [local.submit(tasks.square, 1)]
-        futures.append(local.submit(tasks.count_attempts, str(attempts)))
-        futures += [local.submit(tasks.square, i) for i in (2, 3)]
-        return futures
-
-    (one, poison, two, three), before, holder = held_then_packed(local, tmp_path, submit)
-    with pytest.raises(WorkerDied) as died:
-        poison.result(timeout=LIMIT)
-    assert died.value.attempts == 4 == len(list(attempts.iterdir()))
-    assert [f.result(timeout=LIMIT) for f in (one, two, three)] == [1, 4, 9]
-    assert local.packs_sent == before + 1
-    free(holder)
 
 
 def _requests() -> list[dict[str, Any]]:
@@ -267,3 +217,66 @@ def test_each_request_of_a_pack_has_its_own_task_hooks(local: DaskExecutor) -> N
             "task_stage_changed",
             "task_finished",
         ]
+
+
+# -- stops and deaths last: each kills a worker of this module's cluster ---------------
+
+
+def test_a_stuck_request_of_a_pack_is_killed_and_the_others_rerun(
+    killable: DaskExecutor, tmp_path: Path
+) -> None:
+    """A request that never reaches a checkpoint: after the grace its worker is killed,
+    and the pack's unfinished requests run again elsewhere, without a death counted."""
+    mark = tmp_path / "stuck"
+
+    def submit() -> list[Any]:
+        stuck = killable.submit(tasks.hang, str(mark))
+        return [
+            stuck,
+            *(
+                killable.submit(tasks.square, i, options=TaskOptions(max_worker_deaths=0))
+                for i in range(3)
+            ),
+        ]
+
+    (stuck, *rest), _ = held_then_packed(killable, tmp_path, submit)
+    started(mark)
+    assert killable.cancel(stuck, "stuck")
+    assert [f.result(timeout=LIMIT) for f in rest] == [0, 1, 4]
+
+
+def test_a_worker_death_mid_pack_reruns_its_unfinished_requests(
+    killable: DaskExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "died"
+
+    def submit() -> list[Any]:
+        futures = [killable.submit(tasks.square, 2)]
+        futures.append(killable.submit(tasks.die_once, str(marker), 5))
+        futures += [killable.submit(tasks.square, i) for i in (3, 4)]
+        return futures
+
+    futures, before = held_then_packed(killable, tmp_path, submit)
+    assert [f.result(timeout=LIMIT) for f in futures] == [4, 5, 9, 16]
+    assert marker.exists() and killable.packs_sent == before + 1
+
+
+def test_a_request_killing_its_workers_fails_alone_and_its_pack_neighbours_finish(
+    killable: DaskExecutor, tmp_path: Path
+) -> None:
+    """R1 and R3 in a pack: 4 attempts for the poison, then ``WorkerDied``; every other
+    request of its pack finishes."""
+    attempts = tmp_path / "attempts"
+
+    def submit() -> list[Any]:
+        futures = [killable.submit(tasks.square, 1)]
+        futures.append(killable.submit(tasks.count_attempts, str(attempts)))
+        futures += [killable.submit(tasks.square, i) for i in (2, 3)]
+        return futures
+
+    (one, poison, two, three), before = held_then_packed(killable, tmp_path, submit)
+    with pytest.raises(WorkerDied) as died:
+        poison.result(timeout=LIMIT)
+    assert died.value.attempts == 4 == len(list(attempts.iterdir()))
+    assert [f.result(timeout=LIMIT) for f in (one, two, three)] == [1, 4, 9]
+    assert killable.packs_sent == before + 1
