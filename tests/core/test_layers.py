@@ -53,6 +53,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.worker",
             "qloom.hooks",
             "qloom.executor",
+            "qloom.pools",
             "qloom.pipeline",
             "qloom.trials",
             "qloom.tasks",

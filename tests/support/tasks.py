@@ -201,3 +201,27 @@ def serve_after_start_failures(*args: object) -> None:
     if number < failures:
         os._exit(3)
     serve(*args)  # type: ignore[arg-type]
+
+
+def dask_key(x: int) -> tuple[int, str]:
+    """``x`` and the key of the Dask task running it (a pack's key when it was packed)."""
+    from distributed import get_worker
+
+    return x, str(get_worker().get_current_task())
+
+
+def fail_on_multiples(x: int, of: int = 3) -> int:
+    """``x`` squared, or ``ValueError`` when ``x`` is a multiple of ``of``."""
+    if x % of == 0:
+        raise ValueError(f"{x} is a multiple of {of}")
+    return x * x
+
+
+def offset_by(x: int, *, offset: int = 0, scale: int = 1) -> int:
+    """``(x + offset) * scale``: keyword arguments that ``map`` passes to every call."""
+    return (x + offset) * scale
+
+
+def thread_name(_: object = None) -> str:
+    """The name of the thread running it (which pool thread took the task)."""
+    return threading.current_thread().name

@@ -150,9 +150,22 @@ def _default_backend(options: dict[str, Any]) -> tuple[str | Backend, dict[str, 
 
 
 def get_executor(name: str | Executor = "serial", **options: Any) -> Executor:
-    """Build the executor plugin ``name`` (``serial``, ``threads``, ``processes``, ``dask``)."""
+    """Build the executor plugin ``name`` (``serial``, ``threads``, ``processes``, ``dask``).
+
+    ``workers=-1`` means one worker per CPU. With ``persist=True`` the executor is kept
+    after use: a later call with the same name and options gets a new lease on the same
+    workers (``qloom.pools``); ``close()`` on a lease, or interpreter exit, ends them.
+    """
     if isinstance(name, Executor):
         return name
+    if options.get("persist") is True:
+        from qloom import pools
+
+        return pools.persistent(name, options, lambda: _build_executor(name, options))
+    return _build_executor(name, options)
+
+
+def _build_executor(name: str, options: dict[str, Any]) -> Executor:
     executor: Executor = get_registry().build("executors", name, Executor, **options)
     return executor
 

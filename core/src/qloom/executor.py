@@ -10,6 +10,7 @@ status events and its stop checks (``qloom.worker``) work the same everywhere.
 
 from __future__ import annotations
 
+import os
 import pickle
 import threading
 from abc import ABC, abstractmethod
@@ -30,10 +31,29 @@ __all__ = [
     "TaskOptions",
     "call_as_task",
     "check_picklable",
+    "cpu_workers",
     "new_key",
 ]
 
 T = TypeVar("T")
+
+
+def cpu_workers(workers: int | None, kind: str, default: int | None = None) -> int:
+    """The worker count ``workers`` asks for: ``-1`` means one per CPU (BQSKit's
+    ``num_workers=-1``), ``None`` means ``default`` (itself one per CPU when ``None``).
+
+    Raises:
+        ConfigError: naming the option, for 0, anything below -1, or a non-integer.
+    """
+    if workers is None:
+        workers = -1 if default is None else default
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers == 0 or workers < -1:
+        raise ConfigError(
+            f"workers={workers!r}: the {kind} executor needs at least 1 worker, or -1 for one "
+            "per CPU"
+        )
+    return (os.cpu_count() or 1) if workers == -1 else workers
+
 
 def call_as_task(
     key: str,
@@ -75,7 +95,9 @@ class Executor(ABC):
     function's result or exception.
 
     Attributes:
-        persist: True when the workers outlive this executor (an existing cluster).
+        persist: True when the workers outlive ``shutdown``: an existing cluster, or a pool
+            built with ``persist=True``, which ``shutdown`` (and leaving a ``with`` block)
+            only empties and ``close`` ends.
     """
 
     persist: bool = False
@@ -104,14 +126,64 @@ class Executor(ABC):
         """
         return future.cancel()
 
-    def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
-        """``fn`` over zipped iterables; results in input order (raises the first error)."""
-        futures = [self.submit(fn, *args) for args in zip(*iterables, strict=True)]
-        return [f.result() for f in futures]
+    def map(
+        self,
+        fn: Callable[..., T],
+        *iterables: Iterable[Any],
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> list[T]:
+        """``fn(*args, **kwargs)`` for each ``args`` of the zipped ``iterables``, each as a
+        task; results in input order (the first error is raised).
 
-    def starmap(self, fn: Callable[..., T], iterable: Iterable[Iterable[Any]]) -> list[T]:
-        """``fn(*args)`` for each ``args``; results in input order."""
-        return [f.result() for f in [self.submit(fn, *args) for args in iterable]]
+        As PennyLane's ``RemoteExec.map``: ``kwargs`` are passed to every call. ``options``
+        is reserved, as in ``submit``: it is the ``TaskOptions`` of every task (each gets a
+        key of its own; a ``key`` given there is refused), never a keyword of ``fn``.
+
+        Raises:
+            ValueError: the iterables have different lengths.
+            ConfigError: ``options`` names a key (keys must be unique per task).
+        """
+        return self.starmap(fn, zip(*iterables, strict=True), options=options, **kwargs)
+
+    def starmap(
+        self,
+        fn: Callable[..., T],
+        iterable: Iterable[Iterable[Any]],
+        *,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> list[T]:
+        """``fn(*args, **kwargs)`` for each ``args`` of ``iterable``, each as a task;
+        results in input order (the first error is raised).
+
+        ``kwargs`` are passed to every call; ``options`` is reserved as in ``map``.
+        """
+        return [f.result() for f in self.submit_many(fn, iterable, options=options, **kwargs)]
+
+    def submit_many(
+        self,
+        fn: Callable[..., T],
+        iterable: Iterable[Iterable[Any]],
+        *,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> list[Future[T]]:
+        """Submit ``fn(*args, **kwargs)`` for each ``args``: one future per call, in order.
+
+        What ``map`` and ``starmap`` build on. An executor that can run several small
+        calls in one unit of work (``dask``'s ``pack``) overrides it; each call still has
+        its own key, future, timeout and cancel.
+
+        Raises:
+            ConfigError: ``options`` names a key.
+        """
+        if options is not None and options.key is not None:
+            raise ConfigError(
+                f"options.key={options.key!r} would be shared by every task of the map; "
+                "leave it None (each task gets a key of its own)"
+            )
+        return [self.submit(fn, *args, options=options, **kwargs) for args in iterable]
 
     @abstractmethod
     def shutdown(self, wait: bool = True) -> None:
@@ -119,6 +191,11 @@ class Executor(ABC):
 
         Tasks still queued or running are cancelled with ``TaskCancelled``.
         """
+
+    def close(self) -> None:
+        """End the workers for good, persisted or not (never a cluster this executor did
+        not start). The base version calls ``shutdown``."""
+        self.shutdown()
 
     def __enter__(self) -> Executor:
         return self

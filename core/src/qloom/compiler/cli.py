@@ -28,7 +28,9 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
     parser.add_argument(
         "--executor", default="serial", help="serial, threads, processes or dask (default serial)"
     )
-    parser.add_argument("--workers", type=int, default=None, help="number of workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="number of workers (-1: one per CPU)"
+    )
     parser.add_argument("--address", help="Dask scheduler address (default: start one here)")
     parser.add_argument("--timeout", type=float, default=None, help="per-circuit timeout, s")
     parser.add_argument("--store", help="SQLite file keeping tasks and results")

@@ -52,7 +52,9 @@ def add_replay_command(sub: argparse._SubParsersAction) -> None:  # type: ignore
         help="transpile through a Compiler on this executor (serial, threads, processes, "
         "dask) instead of in this process; its workers rebuild backend and pipeline",
     )
-    parser.add_argument("--workers", type=int, default=None, help="workers of --executor")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="workers of --executor (-1: one per CPU)"
+    )
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     parser.add_argument(
         "--max-bytes",

@@ -16,7 +16,11 @@ what the Executor contract asks and Dask lacks:
 - a result that cannot be serialised fails the task with ``SerializationError``;
 - timeouts are watched from the moment the task reports ``RUNNING``;
 - deaths of a task's workers are counted per task, against its ``max_worker_deaths``;
-- unpicklable arguments are refused at submit, by name.
+- unpicklable arguments are refused at submit, by name;
+- queued requests travel in packs of up to ``pack`` per Dask task (``remote.run_pack``):
+  one round trip for many small requests, each keeping its own key, status events,
+  outcome, retries, timeout and cancel (a packed request is stopped at its checkpoint;
+  its worker is killed only if it does not stop within ``PACK_STOP_GRACE``).
 
 Dask is imported when an executor is built, not with this module: listing plugins must not
 import it (``import distributed`` installs tblib's exception reducers process-wide).
@@ -31,14 +35,14 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qloom.errors import ConfigError, TaskCancelled, TaskError, TaskTimeout, WorkerDied
-from qloom.executor import Executor, TaskOptions, check_picklable
+from qloom.executor import Executor, TaskOptions, check_picklable, cpu_workers
 from qloom.task_events import TaskEvents, error_line
 from qloom_dask.failures import TaskFailure
 from qloom_dask.supervisor import Stop, Supervisor
@@ -68,6 +72,14 @@ CAPACITY_TTL = 1.0
 REPLACED_WITHIN = 10.0
 """Seconds a killed worker's threads stay reserved for its replacement, at most."""
 
+PACK = 10
+"""Default ``pack``: requests per Dask task at most, measured (issue 19): one Dask round
+trip costs 7.5 ms per request alone, 1.0 ms each in tens (``benchmarks/throughput``)."""
+
+PACK_STOP_GRACE = 2.0
+"""Seconds a stopped request of a pack has to reach a checkpoint before its worker is
+killed (and the pack's other unfinished requests run again elsewhere)."""
+
 _REMEMBERED = 10_000
 """How many stopped-before-seen tasks and killed workers are remembered."""
 
@@ -92,6 +104,25 @@ class _Task:
     pid: int | None = None
     threads: int = 1
     done: bool = False
+    pack: _Pack | None = None  # the pack its current attempt runs in, if packed
+    solo: bool = False  # was in a pack whose worker died: never packed again
+    info: Any = None  # the TaskInfo the executor hooks saw at submit
+
+
+@dataclass(eq=False)
+class _Pack:
+    """Requests sent to Dask as one task (``pack``); the executor's lock guards it."""
+
+    key: str
+    entries: list[tuple[_Task, int]]  # each request with the attempt it runs as here
+    dask_future: distributed.Future[Any] | None = None
+    running: str | None = None  # the request it runs now (from its ``RUNNING`` event)
+    requeue: bool = False  # killed by the executor: its unfinished requests run again
+    done: bool = False
+
+
+_Where = tuple[str, "str | None", "int | None", int]
+"""Where a task runs: its worker's address, that worker's nanny, process id and threads."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +157,13 @@ class DaskExecutor(Executor):
 
     Attributes:
         address: the scheduler's address.
-        persist: True when connected to an existing cluster (it outlives the executor).
+        persist: True when connected to an existing cluster (it outlives the executor), or
+            built with ``persist=True`` (``shutdown`` keeps the workers, ``close`` ends them).
+        packs_sent: how many packs (Dask tasks of several requests) were sent so far.
 
     Args:
-        workers: worker processes of the LocalCluster (default 2); not with ``address``.
+        workers: worker processes of the LocalCluster (default 2; ``-1``: one per CPU);
+            not with ``address``.
         address: scheduler to connect to, e.g. ``"tcp://10.0.0.5:8786"``.
         threads_per_worker: threads (parallel tasks) per worker of the LocalCluster.
         connect_timeout: seconds to reach ``address`` before ``ExecutorConnectionError``.
@@ -140,6 +174,14 @@ class DaskExecutor(Executor):
         heartbeat_timeout: seconds a LocalCluster worker may go without a heartbeat before
             its nanny restarts it (Dask's ``distributed.scheduler.worker-ttl``, which
             Dask never lets fall below 10 heartbeats: 5 s on a small cluster); default 10.
+        pack: at most this many queued requests sent to Dask as one task (1: never
+            packed). Each keeps its own key, future, status events, timeout, retries and
+            cancel; see ``docs/plugin-reference/dask.md``. Requests asking for resources
+            are never packed.
+        persist: keep the client (and the LocalCluster started here) after ``shutdown``
+            (and after a ``with`` block), which then only cancels the tasks in flight; the
+            executor takes new tasks again, on the same workers, until ``close()`` or
+            interpreter exit.
         **cluster_options: passed on to ``distributed.LocalCluster`` (which passes what it
             does not take itself to each Nanny and Worker); any other name is refused with
             an ``OptionError``.
@@ -159,6 +201,8 @@ class DaskExecutor(Executor):
         processes: bool = True,
         spare_workers: int | None = None,
         heartbeat_timeout: float | None = None,
+        pack: int = PACK,
+        persist: bool = False,
         **cluster_options: Any,
     ) -> None:
         from qloom_dask.cluster import check_cluster_options
@@ -166,14 +210,18 @@ class DaskExecutor(Executor):
         check_cluster_options(DaskExecutor, cluster_options)
         if threads_per_worker < 1:
             raise ConfigError(f"threads_per_worker must be at least 1, not {threads_per_worker}")
-        if workers is not None and workers < 1:
-            raise ConfigError(f"the dask executor needs at least 1 worker, not {workers}")
+        if workers is not None:
+            workers = cpu_workers(workers, "dask")
         local_only = (workers, spare_workers, heartbeat_timeout) != (None, None, None)
         if address is not None and (local_only or cluster_options):
             raise ConfigError(
                 "workers, spare_workers, heartbeat_timeout and cluster options configure a "
                 f"LocalCluster; they cannot apply to the existing cluster at {address}"
             )
+        if isinstance(pack, bool) or not isinstance(pack, int) or pack < 1:
+            raise ConfigError(f"pack must be a whole number of at least 1, got {pack!r}")
+        self._pack = pack
+        self.packs_sent = 0
         if spare_workers is None:
             spare_workers = 1 if processes and address is None else 0
         if heartbeat_timeout is None:
@@ -190,7 +238,7 @@ class DaskExecutor(Executor):
         self._by_future: dict[Future[Any], _Task] = {}
         self._waiting: deque[_Task] = deque()
         self._active = 0
-        self._stopped: OrderedDict[str, int] = OrderedDict()
+        self._stopped: OrderedDict[str, tuple[int, _Pack | None]] = OrderedDict()
         self._killed: OrderedDict[str, None] = OrderedDict()
         self._reserved: dict[int, _Reserved] = {}
         self._reservations = itertools.count()
@@ -208,8 +256,9 @@ class DaskExecutor(Executor):
 
         from qloom_dask.cluster import connect_client, start_cluster
 
+        self._keep = persist
         if address is None:
-            self.persist = False
+            self.persist = persist
             self._cluster, declared = start_cluster(
                 self._expected_workers,
                 threads_per_worker,
@@ -266,24 +315,60 @@ class DaskExecutor(Executor):
         options: TaskOptions | None = None,
         **kwargs: Any,
     ) -> Future[T]:
+        task = self._task(fn, args, kwargs, options)
+        self._enqueue([task])
+        return task.future
+
+    def submit_many(
+        self,
+        fn: Callable[..., T],
+        iterable: Iterable[Iterable[Any]],
+        *,
+        options: TaskOptions | None = None,
+        **kwargs: Any,
+    ) -> list[Future[T]]:
+        """Queue ``fn(*args, **kwargs)`` for each ``args`` at once, so that they can be
+        packed (``pack``); one future per call, in order."""
+        if options is not None and options.key is not None:  # one key for many: refused
+            return super().submit_many(fn, iterable, options=options, **kwargs)
+        tasks = [self._task(fn, tuple(args), kwargs, options) for args in iterable]
+        self._enqueue(tasks)
+        return [task.future for task in tasks]
+
+    def _task(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+        options: TaskOptions | None,
+    ) -> _Task:
+        """A new task, checked (picklable arguments, resources the cluster has)."""
         if self._closed:
             raise RuntimeError("cannot submit to a dask executor that was shut down")
         opts = (options or TaskOptions()).with_key()
         key = opts.key or ""
         check_picklable(key, args, kwargs)
         task = _Task(key, fn, args, dict(kwargs), opts, self._dask_resources(key, opts))
-        info = self._events.vet(fn, opts)
-        task.future.set_running_or_notify_cancel()  # only ``cancel`` below may stop it
+        task.info = self._events.vet(fn, opts)  # a hook may refuse it (TaskRefused)
+        return task
+
+    def _enqueue(self, tasks: list[_Task]) -> None:
+        """Queue ``tasks`` together, then start what the free threads can take."""
         with self._lock:
-            if key in self._tasks:
-                raise ConfigError(f"a task with key {key!r} is already running on this executor")
-            self._tasks[key] = task
-            self._by_future[task.future] = task
-        self._events.submitted(info, task.future)
+            for task in tasks:
+                if task.key in self._tasks:
+                    raise ConfigError(
+                        f"a task with key {task.key!r} is already running on this executor"
+                    )
+            for task in tasks:
+                task.future.set_running_or_notify_cancel()  # only ``cancel`` may stop it
+                self._tasks[task.key] = task
+                self._by_future[task.future] = task
+        for task in tasks:
+            self._events.submitted(task.info, task.future)
         with self._lock:
-            self._waiting.append(task)
+            self._waiting.extend(tasks)
         self._pump()
-        return task.future
 
     def cancel(self, future: Future[Any], reason: str = "cancelled by the user") -> bool:
         """Stop a task: a queued one never starts, a running one's worker is replaced.
@@ -304,15 +389,42 @@ class DaskExecutor(Executor):
         their nannies, so that cluster is left idle; it is never shut down. ``wait`` is
         accepted for the interface: shutting down always waits for both.
         """
+        if self._keep:
+            with self._lock:
+                tasks = list(self._tasks.values())
+            for task in tasks:
+                self._stop(task, TaskCancelled("executor shut down", task.key))
+            return
+        self.close()
+
+    def close(self) -> None:
+        """Cancel what is in flight, close the client and the LocalCluster started here,
+        persisted or not (an existing cluster is never shut down)."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             tasks = list(self._tasks.values())
+            packs = {id(t.pack): t.pack for t in tasks if t.pack is not None and not t.pack.done}
         for task in tasks:
             self._stop(task, TaskCancelled("executor shut down", task.key))
+        for pack in packs.values() if self._cluster is None else ():
+            # an existing cluster outlives us: its workers running packs are replaced, as for
+            # unpacked tasks (stops at checkpoints would come too late)
+            self._supervisor.stop(self._pack_stop(pack, "executor shut down"))
         self._supervisor.close()
         self._close_client()
+
+    def _pack_stop(self, pack: _Pack, reason: str) -> Stop:
+        """A hard stop of ``pack``: cancel its Dask future, kill its worker once known."""
+        with self._lock:
+            seen = [t for t, _ in pack.entries if t.worker is not None]
+            if not seen:
+                return Stop(pack.key, reason, pack.dask_future)
+            last = seen[-1]
+            return Stop(
+                pack.key, reason, pack.dask_future, last.worker, last.nanny, last.pid, last.threads
+            )
 
     # -- attempts ------------------------------------------------------------------------
 
@@ -328,12 +440,36 @@ class DaskExecutor(Executor):
                 task = self._waiting.popleft()
                 if task.done:
                     continue
-                task.attempt += 1
-                task.worker, task.nanny, task.pid = None, None, None
+                group = [task, *self._packable(task, capacity - self._active)]
+                for member in group:
+                    member.attempt += 1
+                    member.worker, member.nanny, member.pid = None, None, None
+                    member.pack = None
                 self._active += 1
-                starting.append((task, task.attempt))
-        for task, attempt in starting:
-            self._submit_attempt(task, attempt)
+                starting.append([(member, member.attempt) for member in group])
+        for entries in starting:
+            if len(entries) == 1:
+                self._submit_attempt(*entries[0])
+            else:
+                self._submit_pack(entries)
+
+    def _packable(self, first: _Task, free: int) -> list[_Task]:
+        """Under the lock, a request just taken from the queue: the queued requests to send
+        with it, at most ``pack`` in all and no more than spreading the queue over the
+        ``free`` threads needs (so packing never leaves a thread idle)."""
+        if self._pack == 1 or first.resources is not None or first.solo:
+            return []
+        size = min(self._pack, -(-(len(self._waiting) + 1) // max(1, free)))
+        group: list[_Task] = []
+        while self._waiting and len(group) < size - 1:
+            head = self._waiting[0]
+            if head.done:
+                self._waiting.popleft()
+                continue
+            if head.resources is not None or head.solo:
+                break
+            group.append(self._waiting.popleft())
+        return group
 
     def _submit_attempt(self, task: _Task, attempt: int) -> None:
         from qloom_dask import remote
@@ -396,6 +532,10 @@ class DaskExecutor(Executor):
         if isinstance(error, KilledWorker):
             self._worker_died(task, error)
             return
+        self._failed(task, error)
+
+    def _failed(self, task: _Task, error: BaseException) -> None:
+        """``task``'s attempt raised ``error``: run it again if its retries allow, or fail it."""
         with self._lock:
             again = (
                 isinstance(error, Exception)
@@ -410,6 +550,138 @@ class DaskExecutor(Executor):
             self._pump()
         else:
             self._finish(task, error=error)
+
+    # -- packs ---------------------------------------------------------------------------
+
+    def _submit_pack(self, entries: list[tuple[_Task, int]]) -> None:
+        """Send ``entries`` to Dask as one task (``remote.run_pack``)."""
+        from qloom_dask import remote
+
+        first, attempt = entries[0]
+        pack = _Pack(f"pack-{first.key}-{self._token}-{attempt}", entries)
+        requests = [(t.key, a, t.options.timeout, t.fn, t.args, t.kwargs) for t, a in entries]
+        with self._lock:  # before it can start: its events find their pack
+            self.packs_sent += 1
+            for task, attempt in entries:
+                if not task.done and task.attempt == attempt:
+                    task.pack = pack
+        try:
+            dask_future = self._client.submit(
+                remote.run_pack, self._topic, requests, key=pack.key, pure=False, retries=0
+            )
+        except Exception as exc:  # e.g. the client is closing: the requests cannot run
+            with self._lock:
+                self._active -= 1
+            for task, _ in entries:
+                self._finish(task, error=exc)
+            return
+        with self._lock:
+            pack.dask_future = dask_future
+        dask_future.add_done_callback(lambda f: self._on_pack_done(pack, f))
+
+    def _on_pack_done(self, pack: _Pack, dask_future: distributed.Future[Any]) -> None:
+        """Dask's callback thread: a pack ended; settle, retry or rerun each request."""
+        with self._lock:
+            self._active -= 1
+            pack.done = True
+            current = [(t, a) for t, a in pack.entries if not t.done and t.attempt == a]
+            requeue = pack.requeue
+            if requeue:  # killed by the executor for one stuck request: not the others' fault
+                self._waiting.extendleft(reversed([t for t, _ in current]))
+        if requeue:
+            for task, attempt in current:
+                why = "its pack's worker was replaced to stop another request"
+                self._events.retried(task.key, attempt + 1, why)
+        self._pump()
+        if requeue or not current:
+            return
+        try:
+            if dask_future.status == "finished":
+                outcomes = dask_future.result()
+            elif dask_future.status == "error":
+                outcomes = None
+                error = dask_future.exception()
+            else:
+                outcomes, error = None, TaskCancelled("Dask cancelled it", pack.key)
+        except Exception as exc:  # the client closed under us: the results are out of reach
+            for task, _ in current:
+                self._finish(task, error=TaskCancelled(f"lost its Dask future: {exc}", task.key))
+            return
+        if outcomes is None:
+            from distributed.scheduler import KilledWorker
+
+            if isinstance(error, KilledWorker):
+                self._pack_died(pack, current, error)
+                return
+            for task, _ in current:
+                self._finish(task, error=error)
+            return
+        index = {id(t): i for i, (t, _) in enumerate(pack.entries)}
+        for task, _ in current:
+            ok, value = outcomes[index[id(task)]]
+            if ok:
+                self._finish(task, result=value)
+            else:
+                self._failed(task, value.restore() if isinstance(value, TaskFailure) else value)
+
+    def _pack_died(
+        self, pack: _Pack, current: list[tuple[_Task, int]], error: KilledWorker
+    ) -> None:
+        """The worker of ``pack`` died while running one of its requests.
+
+        Requests run in pack order and their ``RUNNING`` events arrive in that order, but
+        the dying one's event may be lost with its worker: the culprit is the last request
+        seen running *or one after it*. The death is therefore charged to that request and
+        to every unfinished one after it (all of them when none was seen), never to the
+        requests before it, which had finished; and every request of the pack runs alone
+        from then on, so a request that kills its worker is charged on every attempt and
+        its neighbours at most once.
+        """
+        with self._lock:
+            keys = [t.key for t, _ in pack.entries]
+            first = keys.index(pack.running) if pack.running in keys else 0
+            charged = [t for t, _ in current if keys.index(t.key) >= first]
+            innocent = [t for t, _ in current if keys.index(t.key) < first]
+            for task, _ in current:
+                task.solo = True
+            self._waiting.extendleft(reversed(innocent))
+        for task in innocent:
+            self._events.retried(task.key, task.attempt + 1, "its pack's worker died")
+        for task in charged:
+            self._worker_died(task, error)
+        if innocent:
+            self._pump()
+
+    def _soft_stop(self, key: str, reason: str, where: _Where | None, pack: _Pack) -> None:
+        """The supervisor's thread: stop packed request ``key`` without killing its worker:
+        skipped if it has not started, asked to stop at its next checkpoint if it runs; a
+        request still running ``PACK_STOP_GRACE`` s later has its worker killed."""
+        from qloom_dask import remote
+
+        try:
+            self._client.run(
+                remote.stop_early,
+                key,
+                reason,
+                workers=None if where is None else [where[0]],
+                on_error="return",
+            )
+        except Exception:  # the worker is gone: so is the request
+            _log.debug("could not reach the worker of %s", key, exc_info=True)
+        if where is not None:
+            deadline = time.monotonic() + PACK_STOP_GRACE
+            self._supervisor.at(deadline, partial(self._stuck, key, reason, pack, where))
+
+    def _stuck(self, key: str, reason: str, pack: _Pack, where: _Where) -> None:
+        """Kill the worker of ``pack`` (at ``where``) if it still runs stopped request
+        ``key``; the pack's other unfinished requests then run again (not counted as worker
+        deaths)."""
+        with self._lock:
+            if pack.done or pack.running != key or pack.dask_future is None:
+                return
+            pack.requeue = True
+            stop = Stop(pack.key, reason, pack.dask_future, *where)
+        self._supervisor.stop(stop)
 
     def _worker_died(self, task: _Task, error: KilledWorker) -> None:
         last = str(getattr(error.last_worker, "address", error.last_worker))
@@ -440,17 +712,31 @@ class DaskExecutor(Executor):
         with self._lock:
             if task.done or (attempt is not None and attempt != task.attempt):
                 return False
+            pack = task.pack
+            if pack is not None:  # its worker runs other requests: stop this one alone
+                at = None if task.worker is None else self._where(task)
+                soft = partial(self._soft_stop, task.key, str(error), at, pack)
+                if task.worker is None:
+                    _remember(self._stopped, task.key, (task.attempt, pack))
+                self._forget(task)
+                task.future.set_exception(error)
+                self._supervisor.soon(soft)
+                return True
             stop = None
             if task.dask_future is not None:
                 where = (task.worker, task.nanny, task.pid, task.threads)
                 stop = Stop(task.key, str(error), task.dask_future, *where)
             if task.attempt and task.worker is None:  # may start unseen: stop it if it does
-                _remember(self._stopped, task.key, task.attempt)
+                _remember(self._stopped, task.key, (task.attempt, None))
             self._forget(task)
         task.future.set_exception(error)
         if stop is not None:
             self._supervisor.stop(stop)
         return True
+
+    @staticmethod
+    def _where(task: _Task) -> _Where:
+        return (task.worker or "", task.nanny, task.pid, task.threads)
 
     def _forget(self, task: _Task) -> None:
         """Under the lock: ``task`` is over."""
@@ -471,19 +757,28 @@ class DaskExecutor(Executor):
         starts = message["status"] == "RUNNING" and message["key"] == owner
         where = (message["worker"], message["nanny"], message["pid"], message["threads"])
         live = late = False
+        packed: _Pack | None = None
         with self._lock:
             task = self._tasks.get(owner)
             if task is not None and task.attempt == attempt and not task.done:
                 live = True
                 if starts:
                     task.worker, task.nanny, task.pid, task.threads = where
+                    if task.pack is not None:
+                        task.pack.running = owner
                     if task.options.timeout is not None:
                         deadline = time.monotonic() + task.options.timeout
                         self._supervisor.at(deadline, partial(self._expire, task, attempt))
-            elif starts and self._stopped.get(owner) == attempt:
-                del self._stopped[owner]
+            elif starts and self._stopped.get(owner, (0, None))[0] == attempt:
+                packed = self._stopped.pop(owner)[1]
                 late = True
-        if late:
+                if packed is not None:
+                    packed.running = owner
+        if late and packed is not None:  # a request of a pack: stop it alone, as in _stop
+            self._supervisor.soon(
+                partial(self._soft_stop, owner, "started after it was stopped", where, packed)
+            )
+        elif late:
             self._supervisor.stop(Stop(owner, "started after it was stopped", None, *where))
         if live:
             self._events.status(

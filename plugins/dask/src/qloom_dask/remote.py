@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -18,11 +19,19 @@ from distributed import get_worker
 from distributed.protocol import pickle as dask_pickle
 
 from qloom import worker
-from qloom.errors import SerializationError
+from qloom.errors import SerializationError, TaskCancelled
 from qloom.executor import call_as_task
 from qloom_dask.failures import TaskFailure
 
-__all__ = ["Route", "hold_worker", "kill_worker_process", "request_stop", "run_task"]
+__all__ = [
+    "Route",
+    "hold_worker",
+    "kill_worker_process",
+    "request_stop",
+    "run_pack",
+    "run_task",
+    "stop_early",
+]
 
 T = TypeVar("T")
 
@@ -59,6 +68,54 @@ def run_task(
         with _lock:
             _routes.pop(key, None)
     raise failure.with_traceback(trace)  # outside ``except``: no context to pickle
+
+
+Request = tuple[str, int, "float | None", Callable[..., Any], tuple[Any, ...], Mapping[str, Any]]
+"""One request of a pack: ``(key, attempt, timeout, fn, args, kwargs)``."""
+
+Outcome = tuple[bool, Any]
+"""``(True, result)`` or ``(False, TaskFailure)``: how one request of a pack ended."""
+
+_EARLY_STOPS = 10_000
+"""How many stops of requests not yet started a worker remembers (oldest forgotten)."""
+
+_early: OrderedDict[str, str] = OrderedDict()
+
+
+def run_pack(topic: str, requests: list[Request]) -> list[Outcome]:
+    """Run several small requests in this one Dask task, one after another.
+
+    Each runs as its own task (``run_task``'s wrapper: own key, own timeout, own status
+    events on its own route); one request's exception is its outcome and never stops the
+    others; a request stopped before it began (``stop_early``) is skipped.
+
+    Returns:
+        One outcome per request, in order.
+    """
+    outcomes: list[Outcome] = []
+    for key, attempt, timeout, fn, args, kwargs in requests:
+        with _lock:
+            reason = _early.pop(key, None)
+        if reason is not None:
+            outcomes.append((False, TaskFailure.of(TaskCancelled(reason, key))))
+            continue
+        try:
+            outcomes.append((True, run_task((topic, attempt), key, timeout, fn, args, kwargs)))
+        except TaskFailure as failure:
+            outcomes.append((False, failure))
+    return outcomes
+
+
+def stop_early(key: str, reason: str) -> None:
+    """Skip request ``key`` of a pack if this worker has not started it yet, or ask it to
+    stop at its next checkpoint if it runs here now."""
+    with _lock:
+        if key in _routes:  # running here now
+            worker.request_stop(key, reason)
+            return
+        _early[key] = reason
+        while len(_early) > _EARLY_STOPS:
+            _early.popitem(last=False)
 
 
 def _check_serialisable(key: str, result: object) -> None:

@@ -8,19 +8,15 @@ from concurrent.futures import Future, InvalidStateError
 from typing import Any
 
 from qloom.errors import ConfigError
-from qloom.executor import TaskOptions
+from qloom.executor import TaskOptions, cpu_workers
 
 SHUTDOWN_REASON = "executor shut down"
 """The reason given to tasks cancelled by ``shutdown``."""
 
 
 def worker_count(workers: int | None, kind: str) -> int:
-    """``workers``, checked; ``None`` means one per CPU."""
-    if workers is None:
-        return os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ConfigError(f"the {kind} executor needs at least 1 worker, got {workers!r}")
-    return workers
+    """``workers``, checked; ``None`` and ``-1`` mean one per CPU (``cpu_workers``)."""
+    return cpu_workers(workers, kind)
 
 
 def total_memory() -> int | None:

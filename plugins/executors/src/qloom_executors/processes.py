@@ -139,7 +139,7 @@ class ProcessExecutor(Executor):
     """Runs tasks in ``workers`` processes (default: one per CPU), started at once.
 
     Args:
-        workers: how many tasks run at once.
+        workers: how many tasks run at once; ``-1`` (or ``None``) one per CPU.
         start_method: ``multiprocessing`` start method of the workers.
         spare_workers: idle processes kept started, to replace a killed worker at once.
         heartbeat_interval: seconds between two heartbeats of each worker.
@@ -149,6 +149,10 @@ class ProcessExecutor(Executor):
             executor gives up.
         restart_backoff: seconds before restarting a worker that died while starting; it
             doubles with each such death in a row (at most 5 s).
+        persist: keep the worker processes after ``shutdown`` (and after a ``with``
+            block), which then only cancels the tasks queued or running (a running one's
+            worker is replaced, as by ``cancel``); the executor takes new tasks again, on
+            the same processes, until ``close()`` or interpreter exit.
 
     Raises:
         ConfigError: no such start method on this platform, fewer than 1 worker, or a
@@ -165,8 +169,10 @@ class ProcessExecutor(Executor):
         heartbeat_timeout: float | None = None,
         max_start_failures: int = MAX_START_FAILURES,
         restart_backoff: float = RESTART_BACKOFF,
+        persist: bool = False,
     ) -> None:
         self._size = worker_count(workers, "processes")
+        self.persist = persist
         self._spare_count = spare_workers
         self._beat = heartbeat_interval
         self._silence = (
@@ -275,10 +281,22 @@ class ProcessExecutor(Executor):
         return True
 
     def shutdown(self, wait: bool = True) -> None:
-        """Cancel every queued and running task and stop every worker process.
+        """Cancel every queued and running task and stop every worker process (with
+        ``persist``: keep them, see ``close``).
 
         With ``wait``, returns once the processes and the dispatcher thread are gone.
         """
+        if self.persist:
+            for future in list(self._tasks):
+                self.cancel(future, SHUTDOWN_REASON)
+            return
+        self._stop_workers(wait)
+
+    def close(self) -> None:
+        """Cancel every queued and running task and stop every worker, persisted or not."""
+        self._stop_workers(wait=True)
+
+    def _stop_workers(self, wait: bool) -> None:
         with contextlib.suppress(RuntimeError):  # already shut down
             self._post("stop", None)
         with self._lock:
@@ -718,4 +736,4 @@ def _register(executor: ProcessExecutor) -> None:
 
 def _shutdown_live() -> None:
     for executor in list(_live):
-        executor.shutdown()
+        executor.close()

@@ -64,14 +64,22 @@ class ThreadExecutor(Executor):
     """Runs tasks on ``workers`` threads (default: one per CPU).
 
     Args:
-        workers: how many tasks run at once.
+        workers: how many tasks run at once; ``-1`` (or ``None``) one per CPU.
         thread_name_prefix: names of the pool's threads, for debuggers and leak checks.
+        persist: keep the threads after ``shutdown`` (and after a ``with`` block), which
+            then only cancels the tasks queued or running; the executor takes new tasks
+            again, on the same threads, until ``close()``.
     """
 
     def __init__(
-        self, workers: int | None = None, *, thread_name_prefix: str = "qloom-threads"
+        self,
+        workers: int | None = None,
+        *,
+        thread_name_prefix: str = "qloom-threads",
+        persist: bool = False,
     ) -> None:
         self._size = worker_count(workers, "threads")
+        self.persist = persist
         self._pool = ThreadPoolExecutor(self._size, thread_name_prefix=thread_name_prefix)
         self._lock = threading.RLock()
         self._pending: deque[_Task] = deque()
@@ -128,11 +136,29 @@ class ThreadExecutor(Executor):
         return True
 
     def shutdown(self, wait: bool = True) -> None:
-        """Cancel every queued and running task, then stop the threads.
+        """Cancel every queued and running task, then stop the threads (with ``persist``:
+        keep them, see ``close``).
 
         With ``wait``, returns once every thread has ended: a task that never reaches a
         ``checkpoint()`` is waited for.
         """
+        if self.persist:
+            self._cancel_all()
+            return
+        self._stop_threads(wait)
+
+    def close(self) -> None:
+        """Cancel every queued and running task and stop the threads, persisted or not."""
+        self._stop_threads(wait=True)
+
+    def _cancel_all(self) -> None:
+        """Cancel every queued and running task; the threads stay."""
+        with self._lock:
+            tasks = list(self._tasks.values())
+        for task in tasks:
+            self.cancel(task.future, SHUTDOWN_REASON)
+
+    def _stop_threads(self, wait: bool) -> None:
         with self._lock:
             self._closed = True
             self._pending.clear()
