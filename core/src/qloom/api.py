@@ -20,7 +20,14 @@ from qloom.provenance.record import build_record
 from qloom.result import Result
 from qloom.success import estimated_success
 
-__all__ = ["ESP", "TranspileOutcome", "execute", "run_pipeline", "transpile"]
+__all__ = [
+    "ESP",
+    "TranspileOutcome",
+    "execute",
+    "run_pipeline",
+    "transpile",
+    "transpile_outcome",
+]
 
 ESP = "estimated_success"
 """The key of ``TranspileOutcome.properties`` holding the output's estimated success
@@ -153,9 +160,25 @@ def transpile(
     Raises:
         ConfigError: ``approximation_degree`` is not in (0, 1].
     """
+    return transpile_outcome(
+        circuit, on, transpiler, seed, padding, approximation_degree, **backend_options
+    ).circuit
+
+
+def transpile_outcome(
+    circuit: Circuit,
+    on: str | Backend | None = None,
+    transpiler: PipelineLike | None = None,
+    seed: int | None = None,
+    padding: str | None = None,
+    approximation_degree: float | None = None,
+    **backend_options: Any,
+) -> TranspileOutcome:
+    """``transpile``, returning everything it produced (``TranspileOutcome``): the backend
+    and pipeline resolved from names as ``transpile`` does, with the name the backend was
+    asked by kept for the provenance record."""
     backend = get_backend(on, **backend_options)
     pipeline = pipeline_for(backend, transpiler)
-    requested = on if isinstance(on, str) else None
     return run_pipeline(
         circuit,
         backend,
@@ -163,9 +186,9 @@ def transpile(
         seed,
         padding,
         approximation_degree,
-        requested=requested,
+        requested=on if isinstance(on, str) else None,
         backend_options=backend_options,
-    ).circuit
+    )
 
 
 def execute(

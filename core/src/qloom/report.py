@@ -490,20 +490,10 @@ def transpile_with_report(
     Raises:
         PassError, BackendViolation: as ``qloom.transpile``.
     """
-    from qloom.api import run_pipeline
-    from qloom.config import get_backend, pipeline_for
+    from qloom.api import transpile_outcome
 
-    backend = get_backend(on, **backend_options)
-    pipeline = pipeline_for(backend, transpiler)
     with recording() as recorder:
-        outcome = run_pipeline(
-            circuit,
-            backend,
-            pipeline,
-            seed,
-            padding,
-            approximation_degree,
-            requested=on if isinstance(on, str) else None,
-            backend_options=backend_options,
+        outcome = transpile_outcome(
+            circuit, on, transpiler, seed, padding, approximation_degree, **backend_options
         )
     return outcome.circuit, TranspileReport.from_outcome(circuit, outcome, recorder.records)
