@@ -77,6 +77,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.doctor.metadata",
             "qloom.doctor.pipelines",
             "qloom.doctor.report",
+            "qloom.watching",
             "qloom.progress",
             "qloom.provenance",
         ),

@@ -32,12 +32,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, TextIO
 
 from qloom.errors import ConfigError
 from qloom.hookspecs import hookimpl
+from qloom.watching import TranspilationWatcher, watching
 
 if TYPE_CHECKING:
     import pluggy
@@ -193,10 +193,7 @@ class _Display:
         self._drawn = time.monotonic()
 
 
-_active: ContextVar[tuple[PassProgress, ...]] = ContextVar("qloom_progress", default=())
-
-
-class PassProgress(_Display):
+class PassProgress(_Display, TranspilationWatcher):
     """Pass by pass progress of one transpilation, from the pass hooks (see the module)."""
 
     desc = "transpiling"
@@ -208,14 +205,6 @@ class PassProgress(_Display):
         super().__init__(total, delay, stream)
         self.stage = ""
         self.current = ""
-        self._context: PassContext | None = None
-
-    def _mine(self, context: PassContext) -> bool:
-        if self not in _active.get():
-            return False
-        if self._context is None:
-            self._context = context
-        return context is self._context
 
     def line(self) -> str:
         """``ROUTING routers:sabre``: the pass running now, or the last one."""
@@ -224,7 +213,7 @@ class PassProgress(_Display):
     @hookimpl
     def qloom_pass_started(self, pass_label: str, stage: str, context: PassContext) -> None:
         """Show the pass starting."""
-        if self._mine(context):
+        if self.mine(context):
             with self.lock:
                 self.stage, self.current = stage, pass_label
             self.changed()
@@ -232,7 +221,7 @@ class PassProgress(_Display):
     @hookimpl
     def qloom_pass_finished(self, circuit: Circuit, context: PassContext) -> None:
         """Count a pass done."""
-        if self._mine(context):
+        if self.mine(context):
             with self.lock:
                 self.done += 1
             self.changed()
@@ -344,12 +333,20 @@ def _registered(
 
         manager = get_registry().hook_manager()
     manager.register(display, name=f"qloom:progress:{id(display)}")
+    try:
+        with _drawn(display):
+            yield
+    finally:
+        manager.unregister(display)
+
+
+@contextmanager
+def _drawn(display: _Display) -> Iterator[None]:
     display.open()
     try:
         yield
     finally:
         display.close()
-        manager.unregister(display)
 
 
 @contextmanager
@@ -376,12 +373,10 @@ def pass_progress(
     display = PassProgress(
         total, progress_delay() if delay is None else delay, stream or sys.stderr
     )
-    token = _active.set((*_active.get(), display))
-    try:
-        with _registered(display, manager, show):
-            yield display
-    finally:
-        _active.reset(token)
+    wanted = _wanted(show, display._stream)
+    drawn = _drawn(display) if wanted else nullcontext()
+    with watching(display, manager, register=wanted), drawn:
+        yield display
 
 
 @contextmanager

@@ -34,16 +34,15 @@ from the last pass's row.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from qloom.hookspecs import hookimpl
 from qloom.passes import STAGES
 from qloom.success import SuccessEstimate
+from qloom.watching import TranspilationWatcher, watching
 
 if TYPE_CHECKING:
     import pluggy
@@ -125,29 +124,21 @@ class PassRecord:
         return cls(**{f.name: data[f.name] for f in fields(cls)})
 
 
-class _PassWatcher:
+class _PassWatcher(TranspilationWatcher):
     """Pass hooks of one transpilation: the SWAPs each leaf pass inserted.
 
-    Only events of the context that opened the watch (see ``_watching``) and, within it, of
+    Only events of the context that opened the watch (see ``qloom.watching``) and, within it, of
     the first ``PassContext`` seen count.
     """
 
     def __init__(self) -> None:
-        self._context: PassContext | None = None
         self._swaps_before = 0
         self._property_before: Any = None
-
-    def _mine(self, context: PassContext) -> bool:
-        if self not in _active.get():
-            return False
-        if self._context is None:
-            self._context = context
-        return context is self._context
 
     @hookimpl
     def qloom_pass_started(self, pass_label: str, circuit: Circuit, context: PassContext) -> None:
         """Note what the pass starts from: its input's SWAPs, any count it left before."""
-        if not self._mine(context):
+        if not self.mine(context):
             return
         self._swaps_before = _count_swaps(circuit)
         self._property_before = context.properties.get(pass_label)
@@ -183,7 +174,7 @@ class RoutedSwapCounter(_PassWatcher):
         self, pass_label: str, stage: str, circuit: Circuit, context: PassContext
     ) -> None:
         """Add a routing pass's SWAPs."""
-        if stage == ROUTING and self._mine(context):
+        if stage == ROUTING and self.mine(context):
             self.swaps += self._inserted(pass_label, stage, _count_swaps(circuit), context)
 
 
@@ -205,7 +196,7 @@ class PassRecorder(_PassWatcher):
         cpu_time: float,
     ) -> None:
         """Record the pass's timings and its output's metrics."""
-        if not self._mine(context):
+        if not self.mine(context):
             return
         metrics = circuit.metrics()
         inserted = self._inserted(pass_label, stage, metrics["swaps"], context)
@@ -227,30 +218,6 @@ def _count_swaps(circuit: Circuit) -> int:
     return sum(1 for op in circuit if op.name == "swap")
 
 
-_active: ContextVar[tuple[_PassWatcher, ...]] = ContextVar("qloom_report_watchers", default=())
-_registration = threading.Lock()
-
-
-@contextmanager
-def _watching(
-    watcher: _PassWatcher, manager: pluggy.PluginManager | None
-) -> Iterator[None]:
-    """Register ``watcher`` on the hook manager for this thread (or task) of the block."""
-    if manager is None:
-        from qloom.plugins import get_registry
-
-        manager = get_registry().hook_manager()
-    token = _active.set((*_active.get(), watcher))
-    with _registration:
-        manager.register(watcher, name=f"qloom:report:{id(watcher)}")
-    try:
-        yield
-    finally:
-        with _registration:
-            manager.unregister(watcher)
-        _active.reset(token)
-
-
 @contextmanager
 def recording(manager: pluggy.PluginManager | None = None) -> Iterator[PassRecorder]:
     """Record every pass run in this thread (or task) inside the ``with`` block.
@@ -262,7 +229,7 @@ def recording(manager: pluggy.PluginManager | None = None) -> Iterator[PassRecor
         The recorder; its ``records`` fill in as passes finish.
     """
     recorder = PassRecorder()
-    with _watching(recorder, manager):
+    with watching(recorder, manager):
         yield recorder
 
 
@@ -282,7 +249,7 @@ def counting_routed_swaps(
         The counter; its ``swaps`` grows as routing passes finish.
     """
     counter = RoutedSwapCounter()
-    with _watching(counter, manager):
+    with watching(counter, manager):
         yield counter
 
 
