@@ -448,3 +448,36 @@ def test_hook_plugins_of_the_same_name_from_two_distributions_are_both_registere
     assert sorted(i.distribution for i in reg.hook_infos()) == ["qloom-a", "qloom-b"]
     names = {name for name, _ in reg.hook_manager().list_name_plugin()}
     assert {"qloom-a:hooks", "qloom-b:hooks"} <= names
+
+
+def test_threads_asking_first_for_the_hook_manager_all_get_the_same_one(monkeypatch):
+    """A Dask or pool callback thread and the caller registering an observer may ask at
+    once; two managers would leave the observer deaf to hooks called on the other."""
+    import threading
+
+    slow_entry = md.EntryPoint("slow", "support.tasks", "qloom")
+    registry = Registry(entry_points=[slow_entry], core_version="0.1.0")
+    importing = threading.Event()
+    real_import = Registry._import
+
+    def slow_import(self: Registry, info: Any) -> Any:
+        importing.set()
+        # Held until every thread has asked: without the lock each builds its own manager.
+        threading.Event().wait(0.2)
+        return real_import(self, info)
+
+    monkeypatch.setattr(Registry, "_import", slow_import)
+    start = threading.Barrier(6)
+    managers: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        managers.append(registry.hook_manager())
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert importing.is_set() and len(managers) == 6
+    assert all(m is managers[0] for m in managers)

@@ -130,3 +130,20 @@ def recording() -> Iterator[TaskHookRecorder]:
     recorder = TaskHookRecorder()
     with registered(recorder):
         yield recorder
+
+
+def assert_rerun_after_its_worker_died(seen: TaskHookRecorder, key: str, victim: str) -> str:
+    """Task ``key`` was started on ``victim``, retried when it died, then finished on
+    another worker; returns that worker's id."""
+    assert seen.names(key) == [
+        "task_submitted",
+        "task_started",
+        "task_retried",
+        "task_started",
+        "task_finished",
+    ]
+    events = seen.of(key)
+    assert events[2][1] == {"task_id": key, "attempt": 2, "reason": f"its worker {victim} died"}
+    assert events[3][1]["attempt"] == 2 and events[3][1]["worker_id"] != victim
+    return str(events[3][1]["worker_id"])
+

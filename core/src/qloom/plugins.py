@@ -21,6 +21,7 @@ import importlib
 import importlib.metadata as md
 import os
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -216,6 +217,7 @@ class Registry:
         self._loaded: dict[tuple[str, str], Any] = {}
         self._broken: dict[tuple[str, str], BrokenPlugin] = {}
         self._hooks: pluggy.PluginManager | None = None
+        self._hooks_lock = threading.RLock()  # one manager, whichever thread asks first
         self._hook_pipelines_added = False
 
     # -- listing ------------------------------------------------------------------------------
@@ -548,18 +550,24 @@ class Registry:
     # -- hooks --------------------------------------------------------------------------------
 
     def hook_manager(self) -> pluggy.PluginManager:
-        """The pluggy manager with every installed hook plugin registered (once)."""
-        if self._hooks is None:
-            pm = new_manager()
-            for info in self._scanned().get("hooks", {}).values():
-                try:
-                    pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as exc:  # a broken hook plugin must not break the others
-                    self._record(info, _why(exc, "registration"))
-            self._hooks = pm
-        return self._hooks
+        """The pluggy manager with every installed hook plugin registered (once).
+
+        Built under a lock: two threads asking first (a Dask or pool callback and the
+        caller registering an observer) must get the same manager, or a plugin registered
+        on one would miss the hooks called on the other.
+        """
+        with self._hooks_lock:
+            if self._hooks is None:
+                pm = new_manager()
+                for info in self._scanned().get("hooks", {}).values():
+                    try:
+                        pm.register(self._import(info), name=f"{info.distribution}:{info.name}")
+                    except KeyboardInterrupt:
+                        raise
+                    except BaseException as exc:  # a broken hook plugin must not break others
+                        self._record(info, _why(exc, "registration"))
+                self._hooks = pm
+            return self._hooks
 
     def add_hook_pipelines(self) -> None:
         """Register (once) the pipelines contributed through ``qloom_add_pipelines``."""

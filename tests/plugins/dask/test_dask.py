@@ -39,7 +39,13 @@ from qloom.errors import (
 from qloom.executor import TaskOptions
 from qloom_dask import DaskExecutor, versions
 from support import tasks, timing
-from support.task_hooks import Event, RefuseOver, recording, registered
+from support.task_hooks import (
+    Event,
+    RefuseOver,
+    assert_rerun_after_its_worker_died,
+    recording,
+    registered,
+)
 
 LIMIT = 60.0
 """Seconds any one wait may take before the test fails (generous: on a loaded machine a
@@ -201,16 +207,7 @@ def test_a_killed_dask_worker_is_lost_replaced_and_its_task_retried(
         release.touch()
         assert future.result(timeout=LIMIT) == "released"
         seen.wait_for(_seen("worker_replaced"), LIMIT)
-    assert seen.names(key) == [
-        "task_submitted",
-        "task_started",
-        "task_retried",
-        "task_started",
-        "task_finished",
-    ]
-    events = seen.of(key)
-    assert events[2][1] == {"task_id": key, "attempt": 2, "reason": f"its worker {victim} died"}
-    assert events[3][1]["attempt"] == 2 and events[3][1]["worker_id"] != victim
+    assert_rerun_after_its_worker_died(seen, key, victim)
     workers = seen.workers()
     lost = [e for n, e in workers if n == "worker_lost"]
     replaced = [e for n, e in workers if n == "worker_replaced"]

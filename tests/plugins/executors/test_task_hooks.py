@@ -13,7 +13,12 @@ from qloom.errors import TaskCancelled, TaskRefused
 from qloom.executor import Executor, TaskOptions
 from qloom_executors import ProcessExecutor
 from support import tasks
-from support.task_hooks import RefuseOver, recording, registered
+from support.task_hooks import (
+    RefuseOver,
+    assert_rerun_after_its_worker_died,
+    recording,
+    registered,
+)
 
 LIMIT = 20.0
 
@@ -135,13 +140,4 @@ def test_a_killed_worker_is_lost_replaced_and_its_task_retried(gates):
     assert replaced[0]["old"] == victim and replaced[0]["new"] != victim
     started_ids = {e[1]["worker_id"] for e in workers if e[0] == "worker_started"}
     assert victim in started_ids and replaced[0]["new"] in started_ids
-    assert seen.names(key) == [
-        "task_submitted",
-        "task_started",
-        "task_retried",
-        "task_started",
-        "task_finished",
-    ]
-    events = seen.of(key)
-    assert events[2][1] == {"task_id": key, "attempt": 2, "reason": f"its worker {victim} died"}
-    assert events[3][1]["attempt"] == 2 and events[3][1]["worker_id"] == replaced[0]["new"]
+    assert assert_rerun_after_its_worker_died(seen, key, victim) == replaced[0]["new"]
