@@ -16,7 +16,7 @@ import qloom
 from qloom import pools
 from qloom.errors import ConfigError, TaskCancelled
 from qloom_executors import ProcessExecutor, ThreadExecutor
-from support import tasks
+from support import require_distribution, tasks
 
 KINDS = ("threads", "processes")
 LIMIT = 20.0
@@ -133,6 +133,7 @@ BELL = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0];\ncx q[0],q[1];
 def test_the_compile_command_takes_minus_one_workers_and_refuses_zero(
     kind: str, tmp_path: Path
 ) -> None:
+    require_distribution("qloom-sim-numpy")  # the default backend compiled for
     (tmp_path / "bell.qasm").write_text(BELL)
     command = [sys.executable, "-m", "qloom", "compile", "bell.qasm", "--executor", kind]
     command += ["--no-progress", "--workers"]
@@ -148,6 +149,7 @@ def test_compilers_asking_for_a_persisted_pool_share_its_workers() -> None:
     """``Compiler(..., persist=True)`` closes its lease, not the pool: the next one reuses it."""
     from qloom import Circuit, Compiler
 
+    require_distribution("qloom-sim-numpy")
     bell = Circuit(2).h(0).cx(0, 1)
     try:
         with Compiler("processes", workers=1, persist=True, reuse=False) as first:
