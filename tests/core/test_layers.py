@@ -80,6 +80,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.watching",
             "qloom.progress",
             "qloom.provenance",
+            "qloom.session",
         ),
     ),
     (

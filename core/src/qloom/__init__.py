@@ -51,6 +51,7 @@ from qloom.passes import Pass, PassContext
 from qloom.pipeline import Pipeline
 from qloom.provenance.rerun import ReplayReport, replay
 from qloom.result import Result
+from qloom.session import Session
 from qloom.trials import Trials
 
 __version__ = "0.1.0"
@@ -99,6 +100,7 @@ __all__ = [
     "Register",
     "ReplayReport",
     "Result",
+    "Session",
     "SerialExecutor",
     "SerializationError",
     "StoreError",

@@ -35,6 +35,7 @@ __all__ = [
     "make_pass",
     "missing_hint",
     "normalize_kind",
+    "run_finishers",
     "use_default_parts",
 ]
 
@@ -148,17 +149,7 @@ class Pipeline(Pass):
         return circuit
 
     def _finish(self, circuit: Circuit, context: PassContext) -> Circuit:
-        """Run the finishers registered with ``context.at_end``, latest first."""
-        while context.finishers:
-            finisher = context.finishers.pop()
-            try:
-                circuit = finisher(circuit, context)
-            except PassError:
-                raise
-            except Exception as exc:
-                where = getattr(finisher, "__qualname__", repr(finisher))
-                raise PassError(where, self.name, f"{type(exc).__name__}: {exc}") from exc
-        return circuit
+        return run_finishers(circuit, context, self.name)
 
     def _run_step(self, step: Pass, circuit: Circuit, context: PassContext) -> Circuit:
         try:
@@ -235,6 +226,21 @@ class Pipeline(Pass):
         return (
             f"<Pipeline '{self.name}': {' -> '.join(p.label for p in self.passes) or 'identity'}>"
         )
+
+
+def run_finishers(circuit: Circuit, context: PassContext, pipeline: str) -> Circuit:
+    """Run the finishers registered with ``context.at_end``, latest first, as the outermost
+    pipeline (named ``pipeline`` in errors) does once its passes are done."""
+    while context.finishers:
+        finisher = context.finishers.pop()
+        try:
+            circuit = finisher(circuit, context)
+        except PassError:
+            raise
+        except Exception as exc:
+            where = getattr(finisher, "__qualname__", repr(finisher))
+            raise PassError(where, pipeline, f"{type(exc).__name__}: {exc}") from exc
+    return circuit
 
 
 def _nested(spec: Mapping[str, Any], parts: PartSource, resolve: PipelineResolver) -> Pipeline:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from qloom.circuit import Circuit
     from qloom.layout import Layout
 
-__all__ = ["MAX_TRIALS", "Trials"]
+__all__ = ["MAX_TRIALS", "Trials", "copy_properties"]
 
 MAX_TRIALS = 64
 """Most trials one entry may ask for: each is a whole run of its passes."""
@@ -61,18 +61,18 @@ class _State:
         return cls(
             context.layout,
             context.placement,
-            _copy_properties(context.properties),
+            copy_properties(context.properties),
             list(context.finishers),
         )
 
     def restore(self, context: PassContext) -> None:
         """Put a copy of this state into ``context`` (the state itself stays as it is)."""
         context.layout, context.placement = self.layout, self.placement
-        context.properties = _copy_properties(self.properties)
+        context.properties = copy_properties(self.properties)
         context.finishers = list(self.finishers)
 
 
-def _copy_properties(properties: dict[str, Any]) -> dict[str, Any]:
+def copy_properties(properties: dict[str, Any]) -> dict[str, Any]:
     """A copy passes can change freely; the pass timings list is copied, not deep-copied."""
     times = properties.get("pass_times", [])
     out = copy.deepcopy({k: v for k, v in properties.items() if k != "pass_times"})
