@@ -2,7 +2,7 @@
 
 Backends and passes go through ``qloom.testing`` (``check_backend``, ``check_pass``);
 executors run a trivial task within a time limit; hook plugins must implement only hooks
-qloom specifies.
+qloom specifies; datasets must list sorted names and load their first circuit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.config import get_pipeline
+from qloom.datasets import Dataset, DatasetError
 from qloom.doctor.report import Conformance, PartReport
 from qloom.errors import QloomError
 from qloom.executor import Executor
@@ -60,6 +61,8 @@ def check_part(
             return _check_executor(registry, part.name, timeout)
         if part.kind == "hooks":
             return _check_hooks(registry, distribution, part.name)
+        if part.kind == "datasets":
+            return _check_dataset(registry, part.name)
         return _check_pass(registry, part.kind, part.name, trials)
     except Exception as exc:  # a crash of one part's checks must not stop the others
         return Conformance("failed", 1, (f"the checks crashed: {one_line(exc)}",))
@@ -199,6 +202,41 @@ def _check_hooks(registry: Registry, distribution: str, name: str) -> Conformanc
         for hook in unknown
     )
     return Conformance("failed" if failures else "ok", 1 + len(callers), failures)
+
+
+# datasets
+
+
+def _check_dataset(registry: Registry, name: str) -> Conformance:
+    """Built with no options, it is a ``Dataset`` listing unique names in sorted order,
+    its first circuit loads, and an unknown name is a ``DatasetError`` (one circuit is
+    loaded: a dataset may hold thousands)."""
+    try:
+        dataset = registry.build("datasets", name, None)
+    except QloomError as exc:
+        return Conformance("skipped", detail=f"needs options ({one_line(exc)})")
+    if not isinstance(dataset, Dataset):
+        return Conformance("failed", 1, (f"it builds a {type(dataset).__name__}, not a Dataset",))
+    failures = []
+    names = dataset.names()
+    if not all(isinstance(n, str) for n in names):
+        failures.append("names: not every name is a str")
+    elif names != sorted(set(names)):
+        failures.append("names: not sorted, or a name is listed twice")
+    if len(dataset) != len(names):
+        failures.append(f"len: {len(dataset)}, but names() lists {len(names)}")
+    if names and not failures:
+        circuit: object = dataset.load(names[0])
+        if not isinstance(circuit, Circuit):
+            failures.append(f"load('{names[0]}'): a {type(circuit).__name__}, not a Circuit")
+    unknown = "\x00not a circuit of this dataset"
+    try:
+        dataset.load(unknown)
+        failures.append("load of an unknown name: no DatasetError")
+    except DatasetError:
+        pass
+    status = "failed" if failures else "ok"
+    return Conformance(status, 4, tuple(failures), f"{len(names)} circuits")
 
 
 # passes and pipelines
