@@ -20,40 +20,51 @@ from qloom.datasets.base import Dataset
 
 __all__ = ["CacheStats", "CachedDataset", "CircuitCache", "circuit_size_bytes"]
 
-BASE_BYTES = 1024
-"""The circuit object, its registers and bookkeeping."""
-OPERATION_BYTES = 150
-"""One operation: its tuple, its slot in the list, its share of the parser's bookkeeping."""
-QUBITS_BYTES = 200
-"""One distinct qubit tuple (circuits share equal ones), with its entry in the share table."""
-PARAMS_BYTES = 100
-"""One distinct parameter tuple, with its entry in the share table."""
+BASE_BYTES = 256
+"""The circuit object and its operation list's header."""
+SLOT_BYTES = 8
+"""One operation's slot in the list (equal operations share one tuple)."""
+OPERATION_BYTES = 80
+"""One distinct operation: its five-field tuple."""
+TUPLE_BYTES = 64
+"""One distinct qubit or clbit tuple (a tuple of one to four entries)."""
+PARAMS_BYTES = 40
+"""One distinct parameter tuple, less its values."""
 PARAM_BYTES = 32
-"""One parameter value of a distinct parameter tuple (a float and its slot)."""
+"""One value of a distinct parameter tuple: a float and its slot."""
 
 
 def circuit_size_bytes(circuit: Circuit) -> int:
     """An estimate of the memory a parsed circuit holds, in bytes.
 
-    ``BASE_BYTES + OPERATION_BYTES * operations + QUBITS_BYTES * distinct qubit tuples +
-    PARAMS_BYTES * distinct parameter tuples + PARAM_BYTES * their values``: a circuit
-    stores each distinct qubit and parameter tuple once and shares it between the
-    operations that use it. The constants were fitted with ``tracemalloc`` on circuits of
-    ``../shared/benchmarks`` parsed by ``qloom.qasm2`` (the estimate is within a factor of
-    two of the measured size; a test checks it). Deterministic: equal circuits have equal
-    sizes, whatever process or order they were built in. One pass over the operations.
+    ``BASE_BYTES + SLOT_BYTES * operations + OPERATION_BYTES * distinct operations +
+    TUPLE_BYTES * (distinct qubit tuples + distinct clbit tuples) + PARAMS_BYTES *
+    distinct parameter tuples + PARAM_BYTES * their values``, the sizes of the Python
+    objects a circuit read by ``qloom.qasm2`` references: the reader stores each distinct
+    operation, qubit tuple and parameter tuple once and shares it (a circuit built
+    operation by operation with ``append`` shares less, and is underestimated when it
+    repeats operations). Over the circuits of ``../shared/benchmarks`` the estimate is
+    0.6 to 1.1 times the ``sys.getsizeof`` total of those objects (median 0.99; a test
+    checks the factor of two). Deterministic: equal circuits have equal sizes, whatever
+    process or order they were built in. One pass over the operations.
     """
-    qubits: set[tuple[int, ...]] = set()
+    operations: set[object] = set()
+    tuples: set[tuple[int, ...]] = set()
+    clbits: set[tuple[int, ...]] = set()
     params: set[tuple[object, ...]] = set()
     for op in circuit:
-        qubits.add(op.qubits)
+        operations.add(op)
+        tuples.add(op.qubits)
+        if op.clbits:
+            clbits.add(op.clbits)
         if op.params:
             params.add(op.params)
     values = sum(len(p) for p in params)
     return (
         BASE_BYTES
-        + OPERATION_BYTES * len(circuit)
-        + QUBITS_BYTES * len(qubits)
+        + SLOT_BYTES * len(circuit)
+        + OPERATION_BYTES * len(operations)
+        + TUPLE_BYTES * (len(tuples) + len(clbits))
         + PARAMS_BYTES * len(params)
         + PARAM_BYTES * values
     )
