@@ -277,3 +277,31 @@ def test_the_shared_benchmarks_drive_an_episode(gym, shared_benchmarks: Path):
     _, reward, _, _, info = env.step(0)
     assert info["executable"] and reward < 0  # routing a QFT on heavy-hex costs swaps
     assert_equivalent(env.dataset.load("qft_n10"), env.session.circuit)
+
+
+def test_a_vector_of_environments_steps_in_lockstep(gym):
+    import gymnasium
+
+    envs = gymnasium.make_vec(
+        gym.ENV_ID,
+        num_envs=2,
+        vectorization_mode="sync",
+        circuits=small(sizes=(3, 4)),
+        on=BACKEND,
+        actions=ACTIONS,
+    )
+    obs, infos = envs.reset(seed=4)
+    assert obs.shape == (2, len(gym.DEFAULT_OBSERVATIONS)) and obs.dtype == np.float64
+    obs, rewards, terminated, truncated, infos = envs.step(np.array([4, 5]))
+    assert list(terminated) == [False, True] and rewards.shape == (2,)
+    assert bool(infos["executable"][0]) is True
+    envs.close()
+
+
+def test_the_gym_extra_installs_gymnasium():
+    import importlib.metadata as md
+
+    extras = md.metadata("qloom").get_all("Provides-Extra") or []
+    assert "gym" in extras
+    requires = md.requires("qloom") or []
+    assert any(r.startswith("gymnasium") and 'extra == "gym"' in r for r in requires)
