@@ -293,6 +293,7 @@ def test_a_vector_of_environments_steps_in_lockstep(gym):
     obs, infos = envs.reset(seed=4)
     assert obs.shape == (2, len(gym.DEFAULT_OBSERVATIONS)) and obs.dtype == np.float64
     obs, rewards, terminated, truncated, infos = envs.step(np.array([4, 5]))
+    assert not truncated.any()
     assert list(terminated) == [False, True] and rewards.shape == (2,)
     assert bool(infos["executable"][0]) is True
     envs.close()
