@@ -273,10 +273,12 @@ def test_circuits_can_be_given_as_a_circuit_a_list_a_folder_or_a_dataset(gym, tm
 
 def test_the_shared_benchmarks_drive_an_episode(gym, shared_benchmarks: Path):
     env = gym.QloomEnv(shared_benchmarks / "circuits", on=BACKEND, actions=["pipelines:O1"])
-    env.reset(seed=0, options={"circuit": "qft_n10"})
-    _, reward, _, _, info = env.step(0)
-    assert info["executable"] and reward < 0  # routing a QFT on heavy-hex costs swaps
-    assert_equivalent(env.dataset.load("qft_n10"), env.session.circuit)
+    obs, _ = env.reset(seed=0, options={"circuit": "qb_qaoa_n6"})
+    after, reward, _, _, info = env.step(0)
+    assert info["executable"] and info["circuit"] == "qb_qaoa_n6"
+    n2q = env.observation_names.index("n2q")
+    assert reward == obs[n2q] - after[n2q]
+    assert_equivalent(env.dataset.load("qb_qaoa_n6"), env.session.circuit)
 
 
 def test_a_vector_of_environments_steps_in_lockstep(gym):
