@@ -190,4 +190,17 @@ def test_datasets_can_share_one_cache_without_mixing_circuits():
     a = CachedDataset(CircuitList({"x": chain(3)}, name="a"), cache=shared)
     b = CachedDataset(CircuitList({"x": chain(5)}, name="b"), cache=shared)
     assert a.load("x").num_qubits == 3 and b.load("x").num_qubits == 5
-    assert sorted(shared.keys()) == [("a", "x"), ("b", "x")]
+    assert sorted(shared.keys()) == [("a", "memory", "x"), ("b", "memory", "x")]
+
+
+def test_two_folders_of_the_same_name_sharing_a_cache_do_not_mix(tmp_path):
+    from qloom.datasets import FolderDataset
+
+    for where, n in (("one", 2), ("two", 3)):
+        (tmp_path / where / "bench").mkdir(parents=True)
+        qasm2.dump(chain(n), tmp_path / where / "bench" / "c.qasm")
+    shared = CircuitCache(10**6)
+    one = CachedDataset(FolderDataset(tmp_path / "one" / "bench"), cache=shared)
+    two = CachedDataset(FolderDataset(tmp_path / "two" / "bench"), cache=shared)
+    assert one.name == two.name == "bench"
+    assert one.load("c").num_qubits == 2 and two.load("c").num_qubits == 3

@@ -219,8 +219,10 @@ class CachedDataset(Dataset):
     Args:
         dataset: the dataset to load from on a miss.
         capacity_bytes: the cache's capacity, when ``cache`` is not given.
-        cache: a cache to use (several datasets may share one: keys are
-            ``(dataset name, circuit name)``).
+        cache: a cache to use. Several datasets may share one: keys are
+            ``(dataset name, dataset source, circuit name)``, so two folders of the same
+            name do not mix (two in-memory ``CircuitList``s sharing a cache need distinct
+            names).
     """
 
     def __init__(
@@ -248,7 +250,8 @@ class CachedDataset(Dataset):
     def load(self, name: str) -> Circuit:
         """The circuit called ``name``, from the cache or loaded by the wrapped dataset
         (whose errors pass through)."""
-        return self.cache.get((self.name, name), lambda: self.dataset.load(name))
+        key = (self.name, self.source, name)
+        return self.cache.get(key, lambda: self.dataset.load(name))
 
     def _load(self, name: str) -> Circuit:
         return self.dataset.load(name)
