@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qloom import Circuit, qasm2
 from qloom.datasets import (
@@ -70,7 +72,7 @@ def test_an_unknown_name_suggests_the_closest(folder):
 
 
 @pytest.mark.parametrize(
-    "name", ["../bench/bell", "/etc/passwd", "sub/../../x", "\\x", "", "bell\x00"]
+    "name", ["../bench/bell", "/etc/passwd", "sub/../../x", "\\x", "", "bell\x00", "."]
 )
 def test_names_that_leave_the_folder_are_refused(folder, name):
     with pytest.raises(DatasetError, match="refused"):
@@ -253,3 +255,21 @@ def test_qloom_plugins_lists_the_datasets(tmp_path):
     rows = {(r["kind"], r["name"]): r for r in json.loads(done.stdout)}
     assert rows["datasets", "families"]["distribution"] == "qloom"
     assert rows["datasets", "families"]["status"] == "ok"
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(name=st.text(alphabet=["a", ".", "/", "\\", "~", "b", "\x00", " "], max_size=12))
+def test_no_name_reads_a_file_outside_the_folder(tmp_path_factory, name):
+    base = tmp_path_factory.mktemp("fuzz")
+    root = base / "bench"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "b.qasm").write_text(BELL)
+    (base / "b.qasm").write_text(BELL.replace("h q[0];", "x q[1];"))  # outside: never read
+    (root / "a" / "up.qasm").symlink_to(base / "b.qasm")
+    data = FolderDataset(root)
+    try:
+        circuit = data.load(name)
+    except DatasetError:
+        return
+    assert name in data.names() and name == "a/b"
+    assert circuit.count_ops() == {"h": 1, "cx": 1}

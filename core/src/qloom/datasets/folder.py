@@ -115,6 +115,8 @@ class FolderDataset(Dataset):
         if not isinstance(name, str) or not name or "\x00" in name:
             raise DatasetError(f"circuit name {name!r} is refused: not a file name")
         parts = PurePosixPath(name).parts
+        if not parts:
+            raise DatasetError(f"circuit name {name!r} is refused: not a file name")
         if name.startswith(("/", "\\")) or os.path.isabs(name) or ".." in parts:
             raise DatasetError(
                 f"circuit name '{name}' is refused: names are paths inside the dataset "
