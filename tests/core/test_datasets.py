@@ -273,3 +273,60 @@ def test_no_name_reads_a_file_outside_the_folder(tmp_path_factory, name):
         return
     assert name in data.names() and name == "a/b"
     assert circuit.count_ops() == {"h": 1, "cx": 1}
+
+
+# -- conformance ----------------------------------------------------------------------------
+
+
+def test_check_dataset_passes_the_datasets_qloom_ships(folder):
+    from qloom.testing import check_dataset
+
+    for data in (FamiliesDataset(), FolderDataset(folder), CircuitList([Circuit(2).h(0)])):
+        report = check_dataset(data, load=3)
+        assert not report.failures and len(report.checks) >= 9, str(report)
+
+
+def test_check_dataset_lists_every_broken_promise():
+    from qloom.testing import check_dataset
+
+    shared = Circuit(2).h(0)
+
+    class Careless(Dataset):
+        name = "careless"
+
+        def names(self) -> list[str]:
+            return ["b", "a", "a"]
+
+        def __contains__(self, name: object) -> bool:
+            return True
+
+        def load(self, name: str) -> Circuit:  # no check of the name, one shared object
+            return shared
+
+        def _load(self, name: str) -> Circuit:
+            return shared
+
+    report = check_dataset(Careless(), raise_on_failure=False)
+    failed = {c.name for c in report.failures}
+    assert failed == {
+        "names sorted, each once",
+        "load b gives a new circuit",
+        "unknown name",
+        "contains unknown",
+    }, str(report)
+    with pytest.raises(AssertionError, match="4 conformance check"):
+        check_dataset(Careless())
+    assert [c.name for c in check_dataset(42, raise_on_failure=False).failures] == ["type"]
+
+
+def test_the_doctor_reports_a_dataset_that_breaks_its_promises(tmp_path):
+    from qloom.doctor.checks import _check_dataset
+
+    eps = [
+        md.EntryPoint("good", "qloom.datasets.families:families", "qloom.datasets"),
+        md.EntryPoint("notone", "qloom.circuit:Circuit", "qloom.datasets"),
+    ]
+    registry = Registry(entry_points=eps)
+    good = _check_dataset(registry, "good")
+    assert good.status == "ok" and good.detail == "45 circuits"
+    assert _check_dataset(registry, "notone").status == "skipped"  # Circuit() needs qubits

@@ -20,7 +20,7 @@ import numpy as np
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.config import get_pipeline
-from qloom.datasets import Dataset, DatasetError
+from qloom.datasets import Dataset
 from qloom.doctor.report import Conformance, PartReport
 from qloom.errors import QloomError
 from qloom.executor import Executor
@@ -28,6 +28,7 @@ from qloom.gates import GATES
 from qloom.passes import Pass
 from qloom.plugins import Registry
 from qloom.testing.conformance import Report, check_backend, check_pass
+from qloom.testing.datasets import check_dataset
 
 __all__ = [
     "EXECUTOR_TIMEOUT",
@@ -208,35 +209,14 @@ def _check_hooks(registry: Registry, distribution: str, name: str) -> Conformanc
 
 
 def _check_dataset(registry: Registry, name: str) -> Conformance:
-    """Built with no options, it is a ``Dataset`` listing unique names in sorted order,
-    its first circuit loads, and an unknown name is a ``DatasetError`` (one circuit is
+    """Built with no options, it passes ``qloom.testing.check_dataset`` (one circuit is
     loaded: a dataset may hold thousands)."""
     try:
         dataset = registry.build("datasets", name, None)
     except QloomError as exc:
         return Conformance("skipped", detail=f"needs options ({one_line(exc)})")
-    if not isinstance(dataset, Dataset):
-        return Conformance("failed", 1, (f"it builds a {type(dataset).__name__}, not a Dataset",))
-    failures = []
-    names = dataset.names()
-    if not all(isinstance(n, str) for n in names):
-        failures.append("names: not every name is a str")
-    elif names != sorted(set(names)):
-        failures.append("names: not sorted, or a name is listed twice")
-    if len(dataset) != len(names):
-        failures.append(f"len: {len(dataset)}, but names() lists {len(names)}")
-    if names and not failures:
-        circuit: object = dataset.load(names[0])
-        if not isinstance(circuit, Circuit):
-            failures.append(f"load('{names[0]}'): a {type(circuit).__name__}, not a Circuit")
-    unknown = "\x00not a circuit of this dataset"
-    try:
-        dataset.load(unknown)
-        failures.append("load of an unknown name: no DatasetError")
-    except DatasetError:
-        pass
-    status = "failed" if failures else "ok"
-    return Conformance(status, 4, tuple(failures), f"{len(names)} circuits")
+    size = len(dataset) if isinstance(dataset, Dataset) else 0
+    return _from_suite(lambda: check_dataset(dataset, raise_on_failure=False), f"{size} circuits")
 
 
 # passes and pipelines
