@@ -330,3 +330,32 @@ def test_the_doctor_reports_a_dataset_that_breaks_its_promises(tmp_path):
     good = _check_dataset(registry, "good")
     assert good.status == "ok" and good.detail == "45 circuits"
     assert _check_dataset(registry, "notone").status == "skipped"  # Circuit() needs qubits
+
+
+def test_split_is_deterministic_disjoint_and_holds_out_at_least_one():
+    data = FamiliesDataset(["qft", "ghz"], [3, 4, 5, 6])
+    kept, out = data.split(0.25, seed=3)
+    assert sorted(kept.names() + out.names()) == data.names() and len(out) == 2
+    assert not set(kept.names()) & set(out.names())
+    again = data.split(0.25, seed=3)
+    assert (again[0].names(), again[1].names()) == (kept.names(), out.names())
+    other = [data.split(0.25, seed=s)[1].names() for s in range(6)]
+    assert len({tuple(o) for o in other}) > 1
+    assert len(FamiliesDataset(["qft"], [3, 4]).split(0.01)[1]) == 1
+    assert len(data.split(0)[1]) == 0
+    name = out.names()[0]
+    assert out.load(name) == data.load(name) and name not in kept
+    with pytest.raises(DatasetError, match="has no circuit"):
+        kept.load(name)
+    with pytest.raises(DatasetError, match=r"fraction in \[0, 1\)"):
+        data.split(1.0)
+
+
+def test_a_subset_refuses_names_its_dataset_lacks():
+    data = FamiliesDataset(["qft"], [3, 4])
+    assert data.subset(["qft_n4"]).names() == ["qft_n4"]
+    with pytest.raises(DatasetError, match="no circuit 'qft_n9'"):
+        data.subset(["qft_n9"])
+    from qloom.testing import check_dataset
+
+    assert not check_dataset(data.subset(["qft_n3", "qft_n4"]), load=2).failures

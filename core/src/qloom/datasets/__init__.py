@@ -10,7 +10,7 @@ generated dataset the core ships), ``cache`` (``CircuitCache``) and ``resolve``
 (``get_dataset``, through the plugin registry).
 """
 
-from qloom.datasets.base import CircuitList, Dataset, DatasetError, DatasetInfo
+from qloom.datasets.base import CircuitList, Dataset, DatasetError, DatasetInfo, Subset
 from qloom.datasets.cache import CachedDataset, CacheStats, CircuitCache, circuit_size_bytes
 from qloom.datasets.families import FamiliesDataset, families
 from qloom.datasets.folder import FolderDataset
@@ -26,6 +26,7 @@ __all__ = [
     "DatasetInfo",
     "FamiliesDataset",
     "FolderDataset",
+    "Subset",
     "circuit_size_bytes",
     "families",
     "get_dataset",

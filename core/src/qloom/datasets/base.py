@@ -13,10 +13,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from qloom.circuit import Circuit
 from qloom.errors import QloomError
 
-__all__ = ["CircuitList", "Dataset", "DatasetError", "DatasetInfo"]
+__all__ = ["CircuitList", "Dataset", "DatasetError", "DatasetInfo", "Subset"]
 
 
 class DatasetError(QloomError):
@@ -73,6 +75,37 @@ class Dataset(ABC):
         """``(name, circuit)`` for every circuit, loaded one at a time."""
         for name in self.names():
             yield name, self.load(name)
+
+    def subset(self, names: Iterable[str], name: str | None = None) -> Dataset:
+        """A view of some of this dataset's circuits (loaded through this dataset).
+
+        Raises:
+            DatasetError: a name this dataset does not hold.
+        """
+        return Subset(self, names, name)
+
+    def split(self, held_out: float, seed: int = 0) -> tuple[Dataset, Dataset]:
+        """``(kept, held_out)``: a deterministic split for checking what was tuned or
+        learned on circuits it never saw.
+
+        Args:
+            held_out: the fraction held out, in ``[0, 1)``; rounded, and at least one
+                circuit when it is above 0 and the dataset has two or more.
+            seed: the same seed gives the same split, in any process.
+        """
+        if not 0 <= held_out < 1:
+            raise DatasetError(f"held_out must be a fraction in [0, 1), not {held_out}")
+        names = self.names()
+        count = round(held_out * len(names))
+        if held_out > 0 and len(names) >= 2:
+            count = min(max(count, 1), len(names) - 1)
+        order = np.random.default_rng(seed).permutation(len(names))
+        out = {names[int(i)] for i in order[:count]}
+        kept = [n for n in names if n not in out]
+        return (
+            Subset(self, kept, f"{self.name}[kept]"),
+            Subset(self, sorted(out), f"{self.name}[held_out]"),
+        )
 
     @property
     def info(self) -> DatasetInfo:
@@ -146,3 +179,40 @@ class CircuitList(Dataset):
 
     def _load(self, name: str) -> Circuit:
         return self._circuits[name].copy()
+
+
+class Subset(Dataset):
+    """Some of another dataset's circuits, loaded through it (``Dataset.subset``/``split``).
+
+    Args:
+        dataset: the dataset the circuits come from.
+        names: which of its circuits.
+        name: the subset's name (default ``<dataset>[subset]``).
+
+    Raises:
+        DatasetError: a name ``dataset`` does not hold.
+    """
+
+    def __init__(self, dataset: Dataset, names: Iterable[str], name: str | None = None) -> None:
+        chosen = sorted(set(names))
+        missing = [n for n in chosen if n not in dataset]
+        if missing:
+            raise dataset._unknown(missing[0])
+        self.dataset = dataset
+        self.name = name or f"{dataset.name}[subset]"
+        self.description = f"{len(chosen)} circuits of {dataset.name}"
+        self._names = chosen
+        self._known = frozenset(chosen)
+
+    @property
+    def source(self) -> str:
+        return self.dataset.source
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._known
+
+    def _load(self, name: str) -> Circuit:
+        return self.dataset.load(name)
