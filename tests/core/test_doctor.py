@@ -374,6 +374,7 @@ def test_the_installed_good_fixture_passes_every_check():
         "backends:toyline": "ok",
         "placers:reverse": "ok",
         "pipelines:reverse": "ok",
+        "datasets:fixture_circuits": "ok",
         "hooks:fixture_good": "ok",
     }
     assert diagnosis.exit_code == 0

@@ -44,6 +44,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.builders",
             "qloom.circuit_data",
             "qloom.names",
+            "qloom.datasets.base",
+            "qloom.datasets.folder",
+            "qloom.datasets.families",
+            "qloom.datasets.cache",
         ),
     ),
     (
@@ -61,7 +65,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("plugin registry", ("qloom.loading", "qloom.plugins")),
-    ("configuration", ("qloom.config",)),
+    ("configuration", ("qloom.config", "qloom.datasets")),
     (
         "API",
         (
@@ -81,6 +85,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.progress",
             "qloom.provenance",
             "qloom.session",
+            "qloom.gym",
         ),
     ),
     (

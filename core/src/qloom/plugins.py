@@ -83,6 +83,7 @@ KINDS: tuple[str, ...] = (
     "padding",
     "executors",
     "pipelines",
+    "datasets",
 )
 """Kinds of named parts; each is the entry-point group ``qloom.<kind>``."""
 

@@ -2,7 +2,7 @@
 
 Backends and passes go through ``qloom.testing`` (``check_backend``, ``check_pass``);
 executors run a trivial task within a time limit; hook plugins must implement only hooks
-qloom specifies.
+qloom specifies; datasets must list sorted names and load their first circuit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from qloom.backend import Backend
 from qloom.circuit import Circuit
 from qloom.config import get_pipeline
+from qloom.datasets import Dataset
 from qloom.doctor.report import Conformance, PartReport
 from qloom.errors import QloomError
 from qloom.executor import Executor
@@ -27,6 +28,7 @@ from qloom.gates import GATES
 from qloom.passes import Pass
 from qloom.plugins import Registry
 from qloom.testing.conformance import Report, check_backend, check_pass
+from qloom.testing.datasets import check_dataset
 
 __all__ = [
     "EXECUTOR_TIMEOUT",
@@ -60,6 +62,8 @@ def check_part(
             return _check_executor(registry, part.name, timeout)
         if part.kind == "hooks":
             return _check_hooks(registry, distribution, part.name)
+        if part.kind == "datasets":
+            return _check_dataset(registry, part.name)
         return _check_pass(registry, part.kind, part.name, trials)
     except Exception as exc:  # a crash of one part's checks must not stop the others
         return Conformance("failed", 1, (f"the checks crashed: {one_line(exc)}",))
@@ -199,6 +203,20 @@ def _check_hooks(registry: Registry, distribution: str, name: str) -> Conformanc
         for hook in unknown
     )
     return Conformance("failed" if failures else "ok", 1 + len(callers), failures)
+
+
+# datasets
+
+
+def _check_dataset(registry: Registry, name: str) -> Conformance:
+    """Built with no options, it passes ``qloom.testing.check_dataset`` (one circuit is
+    loaded: a dataset may hold thousands)."""
+    try:
+        dataset = registry.build("datasets", name, None)
+    except QloomError as exc:
+        return Conformance("skipped", detail=f"needs options ({one_line(exc)})")
+    size = len(dataset) if isinstance(dataset, Dataset) else 0
+    return _from_suite(lambda: check_dataset(dataset, raise_on_failure=False), f"{size} circuits")
 
 
 # passes and pipelines

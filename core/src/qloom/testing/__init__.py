@@ -1,4 +1,5 @@
-"""Test helpers for plugin authors: equivalence, backend and pass conformance, strategies.
+"""Test helpers for plugin authors: equivalence, backend, pass and dataset conformance,
+strategies.
 
 Shipped with the core so plugins can test against it without extra packages; checking uses
 a small dense simulator of its own (never a simulator plugin). ``strategies`` needs
@@ -12,6 +13,7 @@ from qloom.testing.conformance import (
     check_backend,
     check_pass,
 )
+from qloom.testing.datasets import check_dataset
 from qloom.testing.equivalence import assert_equivalent
 from qloom.testing.strategies import circuits, coupling_maps
 
@@ -21,6 +23,7 @@ __all__ = [
     "assert_backend_accepts",
     "assert_equivalent",
     "check_backend",
+    "check_dataset",
     "check_pass",
     "circuits",
     "coupling_maps",
