@@ -81,6 +81,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.progress",
             "qloom.provenance",
             "qloom.session",
+            "qloom.tuning",
         ),
     ),
     (
@@ -95,6 +96,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.doctor.cli",
             "qloom.provenance.cli",
             "qloom.scaffold",
+            "qloom.tuning.cli",
         ),
     ),
 )
