@@ -57,7 +57,9 @@ def save_pipeline(spec: Mapping[str, Any], path: Path | None = None, force: bool
     """Write the pipeline ``spec`` (its ``name`` names it) into ``path``; returns the path.
 
     Args:
-        spec: ``{"name", "description"?, "passes"}``.
+        spec: ``{"name", "description"?, "passes"}``, entries in any spelling a pipeline
+            spec accepts; what is written is the built pipeline's spec (named pipelines
+            inlined), in the short spelling of ``toml_entry``.
         path: the file (default ``default_config_path()``); created when missing. In a
             ``pyproject.toml`` the pipeline goes under ``[tool.qloom.pipelines]``.
         force: replace a different pipeline of the same name.
@@ -65,6 +67,7 @@ def save_pipeline(spec: Mapping[str, Any], path: Path | None = None, force: bool
     Raises:
         ConfigError: the file is not valid TOML, or holds a different pipeline of that
             name and ``force`` is False.
+        MissingPartsError: a pass of ``spec`` is not installed.
     """
     path = Path(path) if path is not None else default_config_path()
     name = str(spec["name"])
@@ -73,7 +76,10 @@ def save_pipeline(spec: Mapping[str, Any], path: Path | None = None, force: bool
     if path.name == "pyproject.toml":
         table = _table(_table(doc, "tool", path), "qloom", path)
     pipelines = _table(table, "pipelines", path)
-    body: dict[str, Any] = {k: v for k, v in spec.items() if k != "name"}
+    built = get_pipeline(dict(spec)).spec()  # every pass checked; one spelling written
+    body: dict[str, Any] = {"passes": built["passes"]}
+    if spec.get("description"):
+        body["description"] = str(spec["description"])
     if name in pipelines and not force and not _same(pipelines[name], body, name):
         raise ConfigError(
             f"{path} already has a different pipeline '{name}'; pick another name or pass "

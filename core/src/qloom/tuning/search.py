@@ -171,13 +171,17 @@ class Evaluator:
         self, circuit: int, steps: tuple[Entry, ...], candidate: Entry | None, skip: bool
     ) -> dict[str, Any]:
         key, data = self.circuits[circuit]
+        rest = self.space.rest((*steps, candidate) if candidate else steps)
+        # a step that changes nothing is skipped only if it also leaves the completion as
+        # it was (one that covers a completion entry changes what runs after it)
+        skip = skip and rest == self.space.rest(steps)
         return {
             **self.common,
             "circuit": data,
             "circuit_key": key,
             "prefix": [*self.space.front, *steps],
             "candidate": candidate,
-            "completion": list(self.space.completion),
+            "completion": list(rest),
             "skip_noop": skip,
         }
 

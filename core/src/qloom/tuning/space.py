@@ -1,27 +1,31 @@
 """What ``qloom tune`` searches: metrics, the baseline split into front and completion, and
 the candidate steps.
 
-A tuned pipeline is ``front + steps + completion``:
+A tuned pipeline is ``front + steps + completion_after(steps)``:
 
 - the **front** is the baseline pipeline's leading padding and decomposition (for ``O3``:
   ``padding:auto`` and the decomposition with identity removal), which every candidate
   needs before it;
 - the **steps** are what the search chose, each one candidate;
 - the **completion** is the rest of the baseline (for ``O3``: swap elision, optimisation,
-  and its placement-to-optimisation search). It makes every partial pipeline executable,
-  so a partial pipeline is scored by what it leads to once finished the baseline's way,
-  and it is part of the pipeline written out. Its placers leave an already placed circuit
-  alone, so a step that places (or routes) takes over that part of the baseline.
+  and its placement-to-optimisation search, 2 trials). It makes every partial pipeline
+  executable, so a partial pipeline is scored by what it gives once finished the
+  baseline's way, and it is part of the pipeline written out. A step that is a variant of
+  a completion entry (the same passes in the same order, other options) takes its place:
+  the completion resumes after the last entry the steps cover (``completion_after``).
+  The completion's placers leave an already placed circuit alone, so a step that places
+  takes over the placement too.
 
 With no steps this is the baseline itself, pass for pass and seed for seed: the search
 starts from the baseline's score and only keeps changes that beat it.
 
-Candidates (``default_candidates``), tried in this order: variants of the baseline's
-search stage (its ``Trials`` entry, or its passes from the first placer on): more trials,
-more routing or layout trials, no swap-cost weighting; then ``PASS_VARIANTS`` (documented
-option sets of the built-in passes); then every installed pass and named pipeline with its
-default options (third-party ones included), except padding (the front pads) and passes
-whose options are another library's or required.
+Candidates (``default_candidates``), tried in this order: the completion with its search
+stage varied (``STAGE_VARIANTS``: more trials, more routing or layout trials, a longer
+lookahead, no swap-cost weighting), as one nested entry that replaces the whole
+completion; then ``PASS_VARIANTS`` (option sets of the built-in passes); then every
+installed pass and named pipeline with its default options (third-party ones included),
+except padding (the front pads) and passes whose options are another library's or
+required.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ __all__ = [
     "Entry",
     "SearchSpace",
     "check_metric",
+    "completion_after",
     "default_candidates",
     "describe",
     "entry_key",
@@ -158,11 +163,15 @@ class SearchSpace:
     completion: tuple[Entry, ...]
     candidates: tuple[Entry, ...]
 
+    def rest(self, steps: Sequence[Entry]) -> tuple[Entry, ...]:
+        """The completion entries that run after ``steps`` (``completion_after``)."""
+        return completion_after(self.completion, steps)
+
     def pipeline(self, name: str, steps: Sequence[Entry], description: str = "") -> Entry:
-        """The pipeline spec ``front + steps + completion`` named ``name``."""
+        """The pipeline spec ``front + steps + completion_after(steps)`` named ``name``."""
         spec: Entry = {
             "name": name,
-            "passes": [*self.front, *steps, *self.completion],
+            "passes": [*self.front, *steps, *self.rest(steps)],
         }
         if description:
             spec["description"] = description
@@ -231,9 +240,12 @@ def default_candidates(
 
 
 def _stage_variants(baseline: str, completion: Sequence[Entry]) -> Iterable[Entry]:
-    stage = _search_stage(baseline, completion)
-    if stage is None:
+    """The completion with its search stage varied, as one nested entry (it covers the
+    whole completion, so nothing of the baseline runs after it)."""
+    found = _search_stage(baseline, completion)
+    if found is None:
         return
+    before, stage = found
     trials = int(stage.get("trials", 1))
     labels = set(_leaf_labels(stage))
     for what, times, overrides in STAGE_VARIANTS:
@@ -243,22 +255,43 @@ def _stage_variants(baseline: str, completion: Sequence[Entry]) -> Iterable[Entr
         if count == trials and not overrides:
             continue
         variant = _override(stage, overrides)
-        variant["name"] = f"{stage['name']}, {what}"
         if count > 1:
             variant["trials"] = count
-        yield variant
+        yield {"name": f"{baseline} tail, {what}", "passes": [*_plain_all(before), variant]}
 
 
-def _search_stage(baseline: str, completion: Sequence[Entry]) -> Entry | None:
-    """The completion's ``Trials`` entry, else its passes from the first placer on."""
-    for entry in completion:
+def _search_stage(baseline: str, completion: Sequence[Entry]) -> tuple[list[Entry], Entry] | None:
+    """The completion's entries before its search stage, and the stage: its ``Trials``
+    entry, else its passes from the first placer on."""
+    for index, entry in enumerate(completion):
         if "trials" in entry:
-            return _plain(entry)
+            return list(completion[:index]), _plain(entry)
     for index, entry in enumerate(completion):
         if any(label.startswith("placers:") for label in _leaf_labels(entry)):
-            passes = json.loads(json.dumps(list(completion[index:])))
-            return {"kind": "pipelines", "name": f"{baseline} search", "passes": passes}
+            passes = _plain_all(completion[index:])
+            stage = {"kind": "pipelines", "name": f"{baseline} search", "passes": passes}
+            return list(completion[:index]), stage
     return None
+
+
+def _plain_all(entries: Sequence[Entry]) -> list[Entry]:
+    return [_plain(e) for e in entries]
+
+
+def completion_after(completion: Sequence[Entry], steps: Sequence[Entry]) -> tuple[Entry, ...]:
+    """What of ``completion`` still runs after ``steps``: the entries after the last one a
+    step covers. A step covers a completion entry when it, or an entry nested in it, runs
+    the same passes in the same order (a variant of it, options aside): the step then
+    takes that entry's place, and the baseline resumes after it."""
+    shapes = {tuple(_leaf_labels(node)) for step in steps for node in _nodes(step)}
+    covered = [i for i, entry in enumerate(completion) if tuple(_leaf_labels(entry)) in shapes]
+    return tuple(completion[covered[-1] + 1 :] if covered else completion)
+
+
+def _nodes(entry: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    yield entry
+    for inner in entry.get("passes", ()):
+        yield from _nodes(inner)
 
 
 def _leaf_labels(entry: Mapping[str, Any]) -> Iterable[str]:
