@@ -11,8 +11,16 @@ from qloom.tuning.space import check_metric
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("60s", 60.0), ("2m", 120.0), ("1m30s", 90.0), ("1h", 3600.0), ("2.5s", 2.5), ("90", 90.0),
-     (45, 45.0), (" 2M ", 120.0)],
+    [
+        ("60s", 60.0),
+        ("2m", 120.0),
+        ("1m30s", 90.0),
+        ("1h", 3600.0),
+        ("2.5s", 2.5),
+        ("90", 90.0),
+        (45, 45.0),
+        (" 2M ", 120.0),
+    ],
 )
 def test_parse_budget_reads_the_documented_forms(text: str | int, seconds: float) -> None:
     assert parse_budget(text) == seconds
@@ -51,5 +59,7 @@ def test_split_needs_a_circuit_left_to_train_on() -> None:
 def test_metric_names_and_their_errors() -> None:
     assert check_metric("n2q") == "2q"
     assert check_metric("depth2q") == "depth2q"
-    with pytest.raises(ConfigError, match=r"unknown metric 'swaps'; valid: 2q, depth, depth2q, error"):
+    with pytest.raises(
+        ConfigError, match=r"unknown metric 'swaps'; valid: 2q, depth, depth2q, error"
+    ):
         check_metric("swaps")

@@ -44,18 +44,18 @@ def clear_cache() -> None:
 
 
 def evaluate(job: Mapping[str, Any]) -> dict[str, Any]:
-    """Score ``prefix + candidate + completion`` on one circuit.
+    """Score ``prefix + extension + completion`` on one circuit.
 
     Args:
         job: ``circuit`` (circuit data), ``backend`` (name), ``backend_options``, ``seed``,
             ``metric``, ``circuit_key`` (optional: a digest naming the circuit, to key
             the cache without hashing it again), ``prefix`` (entries already taken, front
-            included), ``candidate`` (an entry, or ``None`` for the prefix alone),
-            ``completion`` (entries) and
-            ``skip_noop`` (default True: a candidate that changes nothing is not completed).
+            included), ``extension`` (the entries the candidate adds; empty for the prefix
+            alone), ``completion`` (entries) and ``skip_noop`` (default True: an
+            extension that changes nothing is not completed).
 
     Returns:
-        ``{"value", "executable", "wall"}``; ``{"noop": True, ...}`` when the candidate
+        ``{"value", "executable", "wall"}``; ``{"noop": True, ...}`` when the extension
         changed nothing (same circuit, same layout) and was not completed;
         ``{"error": "..."}`` when a pass failed (qloom errors are data here, not raised).
     """
@@ -63,8 +63,8 @@ def evaluate(job: Mapping[str, Any]) -> dict[str, Any]:
     try:
         parent = _session(job, list(job["prefix"]))
         current = parent
-        if job.get("candidate") is not None:
-            current = _session(job, [*job["prefix"], job["candidate"]])
+        if job.get("extension"):
+            current = _session(job, [*job["prefix"], *job["extension"]])
             if job.get("skip_noop", True) and _same(parent, current):
                 return {"noop": True, "wall": time.perf_counter() - began}
         done = current.fork()

@@ -63,6 +63,8 @@ class Tried:
         seconds: the evaluations' own wall time, summed over circuits.
         round: the search depth it was tried at (0: the baseline).
         detail: why it failed, for the failed.
+        label: the steps shortly, runs of the baseline's own entries as ``…``
+            (``… -> routers:sabre(trials=32) -> …``).
     """
 
     steps: tuple[Entry, ...]
@@ -72,11 +74,7 @@ class Tried:
     seconds: float
     round: int
     detail: str = ""
-
-    @property
-    def label(self) -> str:
-        """The steps, shortly: ``routers:sabre(trials=32) -> optimizers:elide_swaps``."""
-        return " -> ".join(describe(s) for s in self.steps) or "(baseline)"
+    label: str = "(baseline)"
 
 
 class Evaluator:
@@ -161,7 +159,7 @@ class Evaluator:
                         for i in redo:
                             results[b][i] = None
         out = [
-            self._tried(steps + ((candidate,) if candidate else ()), rows, round_)
+            self._tried(self._taken(steps, candidate), rows, round_)
             for (steps, candidate), rows in zip(batch, results, strict=True)
         ]
         self.tried.extend(out)
@@ -171,34 +169,45 @@ class Evaluator:
         self, circuit: int, steps: tuple[Entry, ...], candidate: Entry | None, skip: bool
     ) -> dict[str, Any]:
         key, data = self.circuits[circuit]
-        rest = self.space.rest((*steps, candidate) if candidate else steps)
+        taken = self.space.extend(steps, candidate) if candidate is not None else steps
+        rest = self.space.rest(taken)
         # a step that changes nothing is skipped only if it also leaves the completion as
-        # it was (one that covers a completion entry changes what runs after it)
+        # it was (one that covers a completion entry changes what runs around it)
         skip = skip and rest == self.space.rest(steps)
         return {
             **self.common,
             "circuit": data,
             "circuit_key": key,
             "prefix": [*self.space.front, *steps],
-            "candidate": candidate,
+            "extension": list(taken[len(steps) :]),
             "completion": list(rest),
             "skip_noop": skip,
         }
 
-    @staticmethod
-    def _tried(steps: tuple[Entry, ...], rows: list[dict[str, Any] | None], round_: int) -> Tried:
+    def _taken(self, steps: tuple[Entry, ...], candidate: Entry | None) -> tuple[Entry, ...]:
+        return steps if candidate is None else self.space.extend(steps, candidate)
+
+    def _label(self, steps: tuple[Entry, ...]) -> str:
+        own = [describe(s) if s not in self.space.completion else "…" for s in steps]
+        shown = [n for i, n in enumerate(own) if n != "…" or i == 0 or own[i - 1] != "…"]
+        return " -> ".join(shown) or "(baseline)"
+
+    def _tried(
+        self, steps: tuple[Entry, ...], rows: list[dict[str, Any] | None], round_: int
+    ) -> Tried:
         seconds = sum(float(r.get("wall", 0.0)) for r in rows if r is not None)
+        label = self._label(steps)
         errors = [r["error"] for r in rows if r is not None and "error" in r]
         if errors:
-            return Tried(steps, FAILED, None, (), seconds, round_, errors[0])
+            return Tried(steps, FAILED, None, (), seconds, round_, errors[0], label)
         if any(r is not None and r.get("executable") is False for r in rows):
-            return Tried(steps, NOT_EXECUTABLE, None, (), seconds, round_)
+            return Tried(steps, NOT_EXECUTABLE, None, (), seconds, round_, "", label)
         if any(r is None for r in rows):
-            return Tried(steps, OUT_OF_BUDGET, None, (), seconds, round_)
+            return Tried(steps, OUT_OF_BUDGET, None, (), seconds, round_, "", label)
         if all(r is not None and r.get("noop") for r in rows):
-            return Tried(steps, NO_CHANGE, None, (), seconds, round_)
+            return Tried(steps, NO_CHANGE, None, (), seconds, round_, "", label)
         values = tuple(float(r["value"]) for r in rows if r is not None)
-        return Tried(steps, OK, sum(values), values, seconds, round_)
+        return Tried(steps, OK, sum(values), values, seconds, round_, "", label)
 
 
 def _result(future: Future[dict[str, Any]]) -> dict[str, Any]:
@@ -240,7 +249,7 @@ def beam(evaluator: Evaluator, start: Tried, depth: int, width: int) -> Tried:
         batch = []
         for node in frontier:
             for candidate in evaluator.space.candidates:
-                key = entry_key([*node.steps, candidate])
+                key = entry_key(evaluator.space.extend(node.steps, candidate))
                 if key not in seen:
                     seen.add(key)
                     batch.append((node.steps, candidate))

@@ -11,8 +11,9 @@ A tuned pipeline is ``front + steps + completion_after(steps)``:
   and its placement-to-optimisation search, 2 trials). It makes every partial pipeline
   executable, so a partial pipeline is scored by what it gives once finished the
   baseline's way, and it is part of the pipeline written out. A step that is a variant of
-  a completion entry (the same passes in the same order, other options) takes its place:
-  the completion resumes after the last entry the steps cover (``completion_after``).
+  completion entries (the same passes in the same order, other options) takes their
+  place: the entries before them are taken first, and the completion resumes after them
+  (``extend``, ``completion_after``).
   The completion's placers leave an already placed circuit alone, so a step that places
   takes over the placement too.
 
@@ -49,6 +50,7 @@ __all__ = [
     "SearchSpace",
     "check_metric",
     "completion_after",
+    "extend",
     "default_candidates",
     "describe",
     "entry_key",
@@ -167,6 +169,10 @@ class SearchSpace:
         """The completion entries that run after ``steps`` (``completion_after``)."""
         return completion_after(self.completion, steps)
 
+    def extend(self, steps: Sequence[Entry], candidate: Entry) -> tuple[Entry, ...]:
+        """The steps once ``candidate`` is taken after ``steps`` (``extend``)."""
+        return extend(self.completion, steps, candidate)
+
     def pipeline(self, name: str, steps: Sequence[Entry], description: str = "") -> Entry:
         """The pipeline spec ``front + steps + completion_after(steps)`` named ``name``."""
         spec: Entry = {
@@ -279,13 +285,37 @@ def _plain_all(entries: Sequence[Entry]) -> list[Entry]:
 
 
 def completion_after(completion: Sequence[Entry], steps: Sequence[Entry]) -> tuple[Entry, ...]:
-    """What of ``completion`` still runs after ``steps``: the entries after the last one a
-    step covers. A step covers a completion entry when it, or an entry nested in it, runs
-    the same passes in the same order (a variant of it, options aside): the step then
-    takes that entry's place, and the baseline resumes after it."""
-    shapes = {tuple(_leaf_labels(node)) for step in steps for node in _nodes(step)}
-    covered = [i for i, entry in enumerate(completion) if tuple(_leaf_labels(entry)) in shapes]
-    return tuple(completion[covered[-1] + 1 :] if covered else completion)
+    """What of ``completion`` still runs after ``steps`` (see ``extend``): each step that
+    covers entries of what is left ends it up to the last entry it covers."""
+    rest = tuple(completion)
+    for step in steps:
+        covered = _covered(rest, step)
+        if covered:
+            rest = rest[covered[-1] + 1 :]
+    return rest
+
+
+def extend(
+    completion: Sequence[Entry], steps: Sequence[Entry], candidate: Entry
+) -> tuple[Entry, ...]:
+    """The steps after ``candidate`` is taken.
+
+    A candidate **covers** an entry of the completion left after ``steps`` when it, or an
+    entry nested in it, runs the same passes in the same order (a variant of it, options
+    aside). A candidate that covers nothing is appended; one that covers entries ``i..j``
+    takes their place: the entries before ``i`` are taken first, as they are, and the
+    completion resumes after ``j``. So a variant of the final optimisation runs after
+    routing, where the entry it replaces ran, not before placement.
+    """
+    rest = completion_after(completion, steps)
+    covered = _covered(rest, candidate)
+    before = rest[: covered[0]] if covered else ()
+    return (*steps, *before, candidate)
+
+
+def _covered(rest: Sequence[Entry], step: Entry) -> list[int]:
+    shapes = {tuple(_leaf_labels(node)) for node in _nodes(step)}
+    return [i for i, entry in enumerate(rest) if tuple(_leaf_labels(entry)) in shapes]
 
 
 def _nodes(entry: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:

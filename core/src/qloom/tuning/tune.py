@@ -30,10 +30,10 @@ from qloom.plugins import get_registry
 from qloom.progress import batch_progress
 from qloom.session.actions import installed_actions
 from qloom.tuning.budget import parse_budget
-from qloom.tuning.evaluate import transpile_metric
+from qloom.tuning.evaluate import clear_cache, transpile_metric
 from qloom.tuning.result import HeldOut, TuneResult
 from qloom.tuning.search import OK, STRATEGIES, Evaluator, beam, greedy
-from qloom.tuning.space import check_metric, describe, search_space
+from qloom.tuning.space import check_metric, search_space
 
 __all__ = ["MAX_BEAM_WIDTH", "MAX_DEPTH", "MAX_CIRCUITS", "split", "tune"]
 
@@ -128,6 +128,7 @@ def tune(
     space = search_space(baseline, installed_actions(get_registry()), candidates)
     common = {"backend": on, "backend_options": options, "seed": root, "metric": metric}
     training = [(_key(circuit_to_data(named[i][1])), circuit_to_data(named[i][1])) for i in train]
+    clear_cache()  # sessions of an earlier run in this process are of no use to this one
     with _executor(executor, workers, address) as pool, batch_progress(show=progress):
         evaluator = Evaluator(pool, space, training, common, began + seconds, 2 * pool.size)
         start = evaluator.score([((), None)], 0, budgeted=False)[0]
@@ -142,13 +143,14 @@ def tune(
             best = beam(evaluator, start, depth, beam_width)
         finished = not evaluator.spent
         elapsed = time.monotonic() - began
-        steps = " -> ".join(describe(s) for s in best.steps) or "no change"
+        steps = best.label if best.steps else "no change"
         spec = space.pipeline(
             name,
             best.steps,
             f"tuned by qloom tune from {baseline} for {on} ({metric}, seed {root}): {steps}",
         )
         held_out = _held_out(pool, [named[i] for i in held], spec, baseline, common)
+    clear_cache()
     return TuneResult(
         spec=spec,
         best=best,
