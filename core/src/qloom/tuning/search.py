@@ -15,8 +15,9 @@ never by finishing order, so the same seed gives the same choice on every execut
 - **beam**: keep the ``width`` best partial pipelines of each depth, expand every one of
   them by every candidate; the best pipeline seen at any depth wins.
 
-A candidate that changes nothing on every circuit (same circuit, layout and placement) is
-"no change" and never completed; one that fails or leaves a circuit the backend does not
+A candidate that leaves the pipeline as it was (a copy of the entry it would replace) is
+not tried; one that changes nothing on every circuit (same circuit, layout and placement)
+is "no change" and never completed; one that fails or leaves a circuit the backend does not
 accept is dropped.
 """
 
@@ -32,7 +33,7 @@ from typing import Any
 from qloom.errors import QloomError
 from qloom.executor import Executor
 from qloom.tuning.evaluate import evaluate
-from qloom.tuning.space import Entry, SearchSpace, describe, entry_key
+from qloom.tuning.space import Entry, SearchSpace, covered_entry, describe, entry_key
 
 __all__ = ["STRATEGIES", "Evaluator", "Tried", "beam", "greedy"]
 
@@ -188,7 +189,8 @@ class Evaluator:
         return steps if candidate is None else self.space.extend(steps, candidate)
 
     def _label(self, steps: tuple[Entry, ...]) -> str:
-        own = [describe(s) if s not in self.space.completion else "…" for s in steps]
+        completion = self.space.completion
+        own = ["…" if s in completion else describe(s, covered_entry(completion, s)) for s in steps]
         shown = [n for i, n in enumerate(own) if n != "…" or i == 0 or own[i - 1] != "…"]
         return " -> ".join(shown) or "(baseline)"
 
@@ -231,7 +233,12 @@ def greedy(evaluator: Evaluator, start: Tried, depth: int) -> Tried:
     for round_ in range(1, depth + 1):
         if evaluator.spent:
             break
-        batch = [(current.steps, c) for c in evaluator.space.candidates]
+        space = evaluator.space
+        batch = [
+            (current.steps, c)
+            for c in space.candidates
+            if space.whole(space.extend(current.steps, c)) != space.whole(current.steps)
+        ]
         ranked = _ranked(evaluator.score(batch, round_, budgeted=True))
         if not ranked or _score(ranked[0]) >= _score(current):
             break
@@ -242,14 +249,15 @@ def greedy(evaluator: Evaluator, start: Tried, depth: int) -> Tried:
 def beam(evaluator: Evaluator, start: Tried, depth: int, width: int) -> Tried:
     """Keep the ``width`` best partial pipelines per depth (see the module)."""
     best, frontier = start, [start]
-    seen = {entry_key(start.steps)}
+    space = evaluator.space
+    seen = {entry_key(space.whole(start.steps))}
     for round_ in range(1, depth + 1):
         if evaluator.spent or not frontier:
             break
         batch = []
         for node in frontier:
-            for candidate in evaluator.space.candidates:
-                key = entry_key(evaluator.space.extend(node.steps, candidate))
+            for candidate in space.candidates:
+                key = entry_key(space.whole(space.extend(node.steps, candidate)))
                 if key not in seen:
                     seen.add(key)
                     batch.append((node.steps, candidate))

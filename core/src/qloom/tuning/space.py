@@ -20,10 +20,11 @@ A tuned pipeline is ``front + steps + completion_after(steps)``:
 With no steps this is the baseline itself, pass for pass and seed for seed: the search
 starts from the baseline's score and only keeps changes that beat it.
 
-Candidates (``default_candidates``), tried in this order: the completion with its search
-stage varied (``STAGE_VARIANTS``: more trials, more routing or layout trials, a longer
-lookahead, no swap-cost weighting), as one nested entry that replaces the whole
-completion; then ``PASS_VARIANTS`` (option sets of the built-in passes); then every
+Candidates (``default_candidates``), tried in this order: the baseline's search stage
+varied (``STAGE_VARIANTS``: more trials, more routing or layout trials, a longer lookahead,
+no swap-cost weighting) under its own name, so it takes the stage's place with the
+stage's seed (its first trials are the baseline's own); then ``PASS_VARIANTS`` (option
+sets of the built-in passes); then every
 installed pass and named pipeline with its default options (third-party ones included),
 except padding (the front pads) and passes whose options are another library's or
 required.
@@ -50,6 +51,7 @@ __all__ = [
     "SearchSpace",
     "check_metric",
     "completion_after",
+    "covered_entry",
     "extend",
     "default_candidates",
     "describe",
@@ -136,13 +138,36 @@ def entry_key(entries: Iterable[Entry]) -> str:
     return json.dumps(list(entries), sort_keys=True, separators=(",", ":"))
 
 
-def describe(entry: Mapping[str, Any]) -> str:
-    """A short human name: ``routers:sabre(trials=32)``, ``O3 search x4``."""
+def describe(entry: Mapping[str, Any], original: Mapping[str, Any] | None = None) -> str:
+    """A short human name: ``routers:sabre(trials=32)``, ``O3``; a nested pipeline that
+    is a variant of ``original`` says how: ``O3 search(trials=4, routers:sabre
+    trials=32)``."""
     if "passes" in entry:
-        return str(entry.get("name", "pipeline"))
+        name = str(entry.get("name", "pipeline"))
+        if original is None or "passes" not in original:
+            return name
+        changes = ", ".join(_changes(entry, original))
+        return f"{name}({changes})" if changes else name
     options = entry.get("options") or {}
     shown = ", ".join(f"{k}={_short(v)}" for k, v in sorted(options.items()))
     return f"{entry['kind']}:{entry['name']}" + (f"({shown})" if shown else "")
+
+
+def _changes(entry: Mapping[str, Any], original: Mapping[str, Any]) -> Iterable[str]:
+    """What differs between two entries of the same shape: trials and leaf options."""
+    if entry.get("trials", 1) != original.get("trials", 1):
+        yield f"trials={entry.get('trials', 1)}"
+    if "passes" in entry:
+        for mine, theirs in zip(entry["passes"], original.get("passes", ()), strict=False):
+            yield from _changes(mine, theirs)
+        return
+    options, before = entry.get("options") or {}, original.get("options") or {}
+    for key in sorted(options):
+        if options[key] != before.get(key, _MISSING):
+            yield f"{entry['kind']}:{entry['name']} {key}={_short(options[key])}"
+
+
+_MISSING = object()
 
 
 def _short(value: Any) -> str:
@@ -168,6 +193,10 @@ class SearchSpace:
     def rest(self, steps: Sequence[Entry]) -> tuple[Entry, ...]:
         """The completion entries that run after ``steps`` (``completion_after``)."""
         return completion_after(self.completion, steps)
+
+    def whole(self, steps: Sequence[Entry]) -> tuple[Entry, ...]:
+        """Everything after the front: ``steps`` and what of the completion follows."""
+        return (*steps, *self.rest(steps))
 
     def extend(self, steps: Sequence[Entry], candidate: Entry) -> tuple[Entry, ...]:
         """The steps once ``candidate`` is taken after ``steps`` (``extend``)."""
@@ -246,15 +275,15 @@ def default_candidates(
 
 
 def _stage_variants(baseline: str, completion: Sequence[Entry]) -> Iterable[Entry]:
-    """The completion with its search stage varied, as one nested entry (it covers the
-    whole completion, so nothing of the baseline runs after it)."""
-    found = _search_stage(baseline, completion)
-    if found is None:
+    """The baseline's search stage with other trials or options, under the same name: it
+    takes the stage's place with the stage's seed (``extend``), so its first trials are
+    the baseline's own and more trials can only add candidates."""
+    stage = _search_stage(baseline, completion)
+    if stage is None:
         return
-    before, stage = found
     trials = int(stage.get("trials", 1))
     labels = set(_leaf_labels(stage))
-    for what, times, overrides in STAGE_VARIANTS:
+    for _, times, overrides in STAGE_VARIANTS:
         if not set(overrides) <= labels:
             continue
         count = min(trials * times, MAX_TRIALS)
@@ -263,20 +292,19 @@ def _stage_variants(baseline: str, completion: Sequence[Entry]) -> Iterable[Entr
         variant = _override(stage, overrides)
         if count > 1:
             variant["trials"] = count
-        yield {"name": f"{baseline} tail, {what}", "passes": [*_plain_all(before), variant]}
+        yield variant
 
 
-def _search_stage(baseline: str, completion: Sequence[Entry]) -> tuple[list[Entry], Entry] | None:
-    """The completion's entries before its search stage, and the stage: its ``Trials``
-    entry, else its passes from the first placer on."""
-    for index, entry in enumerate(completion):
+def _search_stage(baseline: str, completion: Sequence[Entry]) -> Entry | None:
+    """The completion's ``Trials`` entry, else its passes from the first placer on (as a
+    nested pipeline)."""
+    for entry in completion:
         if "trials" in entry:
-            return list(completion[:index]), _plain(entry)
+            return _plain(entry)
     for index, entry in enumerate(completion):
         if any(label.startswith("placers:") for label in _leaf_labels(entry)):
             passes = _plain_all(completion[index:])
-            stage = {"kind": "pipelines", "name": f"{baseline} search", "passes": passes}
-            return list(completion[:index]), stage
+            return {"kind": "pipelines", "name": f"{baseline} search", "passes": passes}
     return None
 
 
@@ -311,6 +339,13 @@ def extend(
     covered = _covered(rest, candidate)
     before = rest[: covered[0]] if covered else ()
     return (*steps, *before, candidate)
+
+
+def covered_entry(completion: Sequence[Entry], step: Entry) -> Entry | None:
+    """The completion entry ``step`` is a variant of (same passes in the same order), if
+    any: what ``describe`` compares it with."""
+    shape = tuple(_leaf_labels(step))
+    return next((e for e in completion if tuple(_leaf_labels(e)) == shape), None)
 
 
 def _covered(rest: Sequence[Entry], step: Entry) -> list[int]:
