@@ -40,6 +40,7 @@ def _device(folder: Path) -> str:
 
 def _qloom(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "QLOOM_CONFIG"}
+    env["QLOOM_PROGRESS_DELAY"] = "0"  # with --progress, the bar shows at once
     return subprocess.run(
         [sys.executable, "-m", "qloom", *map(str, args)],
         cwd=cwd,
@@ -54,10 +55,11 @@ def test_tune_writes_the_pipeline_prints_the_table_and_compile_uses_it(tmp_path:
     circuits, on = _qasm(tmp_path / "circuits"), _device(tmp_path)
     (tmp_path / "qloom.toml").write_text('# kept\nbackend = "numpy"\n')
     args = ["--on", on, "--budget", "2m", "--out", "line_tuned", "--seed", "4", "--depth", "1"]
-    done = _qloom("tune", circuits, *args, "--holdout", "0.34", "-q", cwd=tmp_path)
+    done = _qloom("tune", circuits, *args, "--holdout", "0.34", "--progress", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "tuning: " in done.stderr and " evaluations |" in done.stderr  # the tqdm bar
     assert "ROUND  CANDIDATE" in done.stdout and "(baseline)" in done.stdout
-    assert "O3 tail, x2 trials" in done.stdout
+    assert "… -> O3 search(trials=4)" in done.stdout
     assert "HELD-OUT CIRCUIT" in done.stdout and "total" in done.stdout
     assert "wrote pipeline 'line_tuned'" in done.stdout
     text = (tmp_path / "qloom.toml").read_text()

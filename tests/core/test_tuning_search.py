@@ -222,12 +222,17 @@ def test_save_keeps_the_rest_of_the_file_and_refuses_a_different_pipeline(tmp_pa
     assert get_pipeline("mine").spec() == get_pipeline(other).spec()
 
 
-def test_same_seed_same_pipeline_on_serial_and_processes(device: str) -> None:
-    pytest.importorskip("qloom_executors")
+@pytest.mark.parametrize(
+    ("executor", "plugin"), [("processes", "qloom_executors"), ("dask", "qloom_dask")]
+)
+def test_same_seed_same_pipeline_on_serial_and_parallel_executors(
+    device: str, executor: str, plugin: str
+) -> None:
+    pytest.importorskip(plugin)
     circuits = [scramble(6, 1), scramble(5, 2), scramble(6, 3), qft(5)]
     kwargs = {"budget": "10m", "seed": 5, "holdout": 0.25, "candidates": CANDIDATES, "depth": 2}
     serial = tune(circuits, on=device, executor="serial", **kwargs)  # type: ignore[arg-type]
-    parallel = tune(circuits, on=device, executor="processes", workers=2, **kwargs)  # type: ignore[arg-type]
+    parallel = tune(circuits, on=device, executor=executor, workers=2, **kwargs)  # type: ignore[arg-type]
     assert serial.finished and parallel.finished
     assert parallel.spec == serial.spec
     assert [(t.label, t.status, t.values) for t in parallel.tried] == [

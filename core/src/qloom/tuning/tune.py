@@ -129,7 +129,10 @@ def tune(
     common = {"backend": on, "backend_options": options, "seed": root, "metric": metric}
     training = [(_key(circuit_to_data(named[i][1])), circuit_to_data(named[i][1])) for i in train]
     clear_cache()  # sessions of an earlier run in this process are of no use to this one
-    with _executor(executor, workers, address) as pool, batch_progress(show=progress):
+    with (
+        _executor(executor, workers, address) as pool,
+        batch_progress(show=progress, desc="tuning", unit=("evaluation", "evaluations")),
+    ):
         evaluator = Evaluator(pool, space, training, common, began + seconds, 2 * pool.size)
         start = evaluator.score([((), None)], 0, budgeted=False)[0]
         if start.status != OK:
