@@ -20,8 +20,9 @@ import qloom
 from qloom import Circuit
 from qloom.config import get_backend, get_pipeline, load_config
 from qloom.errors import ConfigError
+from qloom.session import Observations
 from qloom.testing import assert_backend_accepts, assert_equivalent
-from qloom.tuning import TuneResult, save_pipeline, tune
+from qloom.tuning import TuneResult, save_pipeline, split, tune
 from qloom.tuning.evaluate import clear_cache
 
 CANDIDATES = [
@@ -275,3 +276,40 @@ def test_bad_arguments_are_named(
     arguments = {"on": device, **arguments}
     with pytest.raises(qloom.QloomError, match=message.replace("(", r"\(")):
         tune(circuits, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("metric", ["depth", "depth2q", "error"])
+def test_every_metric_scores_o3_as_its_observation_says(
+    device: str, circuits: list[Circuit], metric: str
+) -> None:
+    # the description-file device has a calibration with no errors: error on a catalogue one
+    on = "emulator:heavy-hex-27" if metric == "error" else device
+    result = tune(
+        circuits, on=on, budget="5m", seed=4, holdout=0, metric=metric, candidates=CANDIDATES
+    )
+    backend = get_backend(on)
+    named = {c.name: c for c in circuits}
+    expected = []
+    for name in result.training:
+        out = qloom.transpile(named[name], on=on, transpiler="O3", seed=4)
+        observation = Observations(out, backend)
+        value = 1 - observation["esp"] if metric == "error" else observation[metric]
+        expected.append(float(value))
+    assert result.baseline.values == tuple(expected)
+    assert result.score <= sum(expected)
+    if metric == "error":
+        assert all(0 < v < 1 for v in expected)
+
+
+def test_a_held_back_circuit_that_fails_is_reported_and_the_result_kept(
+    device: str, circuits: list[Circuit]
+) -> None:
+    wide = qft(7)  # one qubit more than the device has
+    family = [*circuits, wide]
+    names = [c.name for c in family]
+    seed = next(s for s in range(100) if split(names, 0.2, s)[1] == [len(family) - 1])
+    result = tune(family, on=device, budget="5m", seed=seed, holdout=0.2, candidates=CANDIDATES)
+    (held,) = result.held_out
+    assert held.name == "qft7" and math.isnan(held.tuned) and "7" in held.error
+    assert result.held_out_ratio is None
+    assert "qft7 failed:" in result.held_out_table()

@@ -23,7 +23,7 @@ from qloom.backend import Backend
 from qloom.circuit_data import circuit_from_data
 from qloom.config import get_backend
 from qloom.errors import QloomError
-from qloom.session import Session
+from qloom.session import Observations, Session
 from qloom.tuning.space import metric_value
 
 __all__ = ["CACHE_SIZE", "clear_cache", "evaluate", "transpile_metric"]
@@ -83,17 +83,20 @@ def evaluate(job: Mapping[str, Any]) -> dict[str, Any]:
 def transpile_metric(job: Mapping[str, Any]) -> dict[str, Any]:
     """The metric of one circuit transpiled by a whole pipeline (``job["pipeline"]``: a
     name or a spec), as ``qloom.transpile`` with ``job["seed"]`` gives it: for the
-    held-back check."""
+    held-back check. A failed transpilation is ``{"error": ...}``."""
     from qloom.api import transpile
 
     began = time.perf_counter()
     circuit = circuit_from_data(job["circuit"])
     backend = _backend(job["backend"], job.get("backend_options") or {})
-    out = transpile(circuit, on=backend, transpiler=job["pipeline"], seed=job["seed"])
-    session = Session(out, on=backend, seed=0)
+    try:
+        out = transpile(circuit, on=backend, transpiler=job["pipeline"], seed=job["seed"])
+    except QloomError as exc:
+        return {"error": f"{type(exc).__name__}: {exc}", "wall": time.perf_counter() - began}
+    observation = Observations(out, backend)
     return {
-        "value": metric_value(session.observation, job["metric"]),
-        "executable": bool(session.observation["executable"]),
+        "value": metric_value(observation, job["metric"]),
+        "executable": bool(observation["executable"]),
         "wall": time.perf_counter() - began,
     }
 

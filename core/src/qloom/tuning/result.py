@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,13 @@ __all__ = ["HeldOut", "TuneResult"]
 
 @dataclass(frozen=True)
 class HeldOut:
-    """One held-back circuit: the metric with the tuned pipeline and with the baseline."""
+    """One held-back circuit: the metric with the tuned pipeline and with the baseline
+    (``nan`` for one that failed, ``error`` saying why)."""
 
     name: str
     tuned: float
     baseline: float
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,15 @@ class TuneResult:
     @property
     def held_out_ratio(self) -> float | None:
         """Tuned total over baseline total on the held-back circuits (< 1: tuned is better);
-        ``None`` without held-back circuits or when the baseline total is 0."""
+        ``None`` without held-back circuits, when one of them failed, or when the baseline
+        total is 0."""
         base = sum(h.baseline for h in self.held_out)
-        if not self.held_out or base == 0:
+        if (
+            not self.held_out
+            or base == 0
+            or math.isnan(base)
+            or any(h.error for h in self.held_out)
+        ):
             return None
         return sum(h.tuned for h in self.held_out) / base
 
@@ -108,7 +117,9 @@ class TuneResult:
         ]
         tuned, base = sum(h.tuned for h in self.held_out), sum(h.baseline for h in self.held_out)
         rows.append(("total", _number(tuned), _number(base), _ratio(tuned, base)))
-        return _table(header, rows, right=(1, 2, 3))
+        table = _table(header, rows, right=(1, 2, 3))
+        why = [f"  {h.name} failed: {h.error}" for h in self.held_out if h.error]
+        return "\n".join([table, *why])
 
     def summary(self) -> str:
         """A few lines: what was chosen and how it compares, on training and held out."""
@@ -135,13 +146,13 @@ class TuneResult:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
+    if value is None or math.isnan(value):
         return "-"
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.4g}"
 
 
 def _ratio(value: float, base: float) -> str:
-    return "-" if base == 0 else f"{value / base:.3f}x"
+    return "-" if base == 0 or math.isnan(value) or math.isnan(base) else f"{value / base:.3f}x"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -127,7 +128,7 @@ def tune(
     train, held = split([n for n, _ in named], holdout, root)
     space = search_space(baseline, installed_actions(get_registry()), candidates)
     common = {"backend": on, "backend_options": options, "seed": root, "metric": metric}
-    training = [(_key(circuit_to_data(named[i][1])), circuit_to_data(named[i][1])) for i in train]
+    training = [(_key(data), data) for data in (circuit_to_data(named[i][1]) for i in train)]
     clear_cache()  # sessions of an earlier run in this process are of no use to this one
     with (
         _executor(executor, workers, address) as pool,
@@ -211,9 +212,19 @@ def _held_out(
         for _, c in circuits
     ]
     rows = []
-    for (label, _), (tuned, base) in zip(circuits, futures, strict=True):
-        rows.append(HeldOut(label, tuned.result()["value"], base.result()["value"]))
+    for (label, _), pair in zip(circuits, futures, strict=True):
+        tuned, base = (_held_value(f.result()) for f in pair)
+        rows.append(HeldOut(label, tuned[0], base[0], tuned[1] or base[1]))
     return tuple(rows)
+
+
+def _held_value(result: Mapping[str, Any]) -> tuple[float, str]:
+    """The metric of a held-back transpilation, or ``nan`` and why it has none."""
+    if "error" in result:
+        return math.nan, str(result["error"])
+    if not result["executable"]:
+        return math.nan, "the output is not executable on the backend"
+    return float(result["value"]), ""
 
 
 def _load(
