@@ -15,9 +15,7 @@ def add_tune_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     """Add ``qloom tune`` to the CLI's sub-commands."""
     from qloom.cli_args import add_progress_options, add_qasm_options
     from qloom.tuning.budget import BUDGET_FORMS
-    from qloom.tuning.search import STRATEGIES
-    from qloom.tuning.space import METRICS
-    from qloom.tuning.tune import MAX_BEAM_WIDTH, MAX_DEPTH
+    from qloom.tuning.choices import MAX_BEAM_WIDTH, MAX_DEPTH, METRICS, STRATEGIES
 
     parser = sub.add_parser(
         "tune",
@@ -95,7 +93,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     from qloom.cli_args import parse_backend_options, qasm_options
     from qloom.tuning.budget import parse_budget
     from qloom.tuning.saving import default_config_path, pipeline_in
-    from qloom.tuning.tune import tune
+    from qloom.tuning.tuner import tune
 
     budget = parse_budget(args.budget, "--budget")
     path = args.config or default_config_path()

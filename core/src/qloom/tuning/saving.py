@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.items import Array, InlineTable
+from typing import TYPE_CHECKING, Any
 
 from qloom.config import get_pipeline
 from qloom.config_file import find_config, forget_cached
 from qloom.errors import ConfigError
 from qloom.plugins import accepted_options, get_registry
+
+if TYPE_CHECKING:
+    from tomlkit.items import Array, InlineTable
 
 __all__ = ["default_config_path", "pipeline_in", "save_pipeline", "toml_entry"]
 
@@ -47,6 +47,8 @@ def pipeline_in(path: Path, name: str) -> bool:
 
 
 def _read(path: Path) -> Any:
+    import tomlkit  # on first use: the `qloom` command builds its parser without it
+
     try:
         return tomlkit.parse(path.read_text(encoding="utf-8") if path.is_file() else "")
     except Exception as exc:  # tomlkit's ParseError and friends
@@ -86,7 +88,7 @@ def save_pipeline(spec: Mapping[str, Any], path: Path | None = None, force: bool
             "--force (force=True) to replace it"
         )
     pipelines[name] = _toml_table(body)
-    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    path.write_text(_tomlkit().dumps(doc), encoding="utf-8")
     forget_cached()
     return path
 
@@ -125,7 +127,14 @@ def _without_default_nulls(entry: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
+def _tomlkit() -> Any:
+    import tomlkit
+
+    return tomlkit
+
+
 def _toml_table(body: Mapping[str, Any]) -> Any:
+    tomlkit = _tomlkit()
     table = tomlkit.table()
     for key, value in body.items():
         if key == "passes":
@@ -140,7 +149,7 @@ def _toml_table(body: Mapping[str, Any]) -> Any:
 
 
 def _inline(data: Mapping[str, Any]) -> InlineTable:
-    table = tomlkit.inline_table()
+    table: InlineTable = _tomlkit().inline_table()
     for key, value in data.items():
         table.append(key, _plain(value))
     return table
@@ -152,7 +161,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return _inline(value)
     if isinstance(value, (list, tuple)):
-        array: Array = tomlkit.array()
+        array: Array = _tomlkit().array()
         for item in value:
             array.append(_plain(item))
         return array
@@ -161,7 +170,7 @@ def _plain(value: Any) -> Any:
 
 def _table(parent: Any, key: str, path: Path) -> Any:
     if key not in parent:
-        parent[key] = tomlkit.table()
+        parent[key] = _tomlkit().table()
     if not isinstance(parent[key], Mapping):
         raise ConfigError(f"{path}: '{key}' must be a table")
     return parent[key]

@@ -32,16 +32,11 @@ from typing import Any
 
 from qloom.errors import QloomError
 from qloom.executor import Executor
+from qloom.tuning.choices import STRATEGIES
 from qloom.tuning.evaluate import evaluate
 from qloom.tuning.space import Entry, SearchSpace, covered_entry, describe, entry_key
 
 __all__ = ["STRATEGIES", "Evaluator", "Tried", "beam", "greedy"]
-
-STRATEGIES: dict[str, str] = {
-    "greedy": "extend the best pipeline by the best candidate while one beats it",
-    "beam": "keep the K best partial pipelines of each depth and extend them all",
-}
-"""The search strategies ``qloom tune`` offers."""
 
 OK, NO_CHANGE, FAILED, NOT_EXECUTABLE, OUT_OF_BUDGET = (
     "ok",

@@ -42,6 +42,7 @@ from qloom.errors import ConfigError, QloomError
 from qloom.options import REQUIRED
 from qloom.session import Action, Observations
 from qloom.trials import MAX_TRIALS
+from qloom.tuning.choices import METRICS
 
 __all__ = [
     "METRICS",
@@ -64,14 +65,6 @@ __all__ = [
 Entry = dict[str, Any]
 """One pipeline entry as plain data (``{"kind", "name", "options"}``, or a nested pipeline
 ``{"kind": "pipelines", "name", "passes", "trials"?}``)."""
-
-METRICS: dict[str, str] = {
-    "2q": "two-qubit gates (alias n2q)",
-    "depth": "circuit depth",
-    "depth2q": "two-qubit depth",
-    "error": "estimated error, 1 - estimated success probability (needs a calibrated backend)",
-}
-"""What a tuning run minimises, summed over the training circuits."""
 
 _METRIC_ALIASES = {"n2q": "2q"}
 

@@ -31,19 +31,13 @@ from qloom.plugins import get_registry
 from qloom.progress import batch_progress
 from qloom.session.actions import installed_actions
 from qloom.tuning.budget import parse_budget
+from qloom.tuning.choices import MAX_BEAM_WIDTH, MAX_CIRCUITS, MAX_DEPTH, STRATEGIES
 from qloom.tuning.evaluate import clear_cache, transpile_metric
 from qloom.tuning.result import HeldOut, TuneResult
-from qloom.tuning.search import OK, STRATEGIES, Evaluator, beam, greedy
+from qloom.tuning.search import OK, Evaluator, beam, greedy
 from qloom.tuning.space import check_metric, search_space
 
-__all__ = ["MAX_BEAM_WIDTH", "MAX_DEPTH", "MAX_CIRCUITS", "split", "tune"]
-
-MAX_DEPTH = 16
-"""Most steps a search may add."""
-MAX_BEAM_WIDTH = 16
-"""Widest beam."""
-MAX_CIRCUITS = 10_000
-"""Most circuits one run takes."""
+__all__ = ["split", "tune"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
