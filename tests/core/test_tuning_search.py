@@ -313,3 +313,14 @@ def test_a_held_back_circuit_that_fails_is_reported_and_the_result_kept(
     assert held.name == "qft7" and math.isnan(held.tuned) and "7" in held.error
     assert result.held_out_ratio is None
     assert "qft7 failed:" in result.held_out_table()
+
+
+def test_save_into_a_pyproject_goes_under_tool_qloom(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "mine"\n\n[tool.ruff]\nline-length = 100\n')
+    spec = {"name": "mine", "passes": ["padding:auto", "routers:basic"]}
+    save_pipeline(spec, path)
+    text = path.read_text()
+    assert text.startswith('[project]\nname = "mine"\n\n[tool.ruff]\nline-length = 100\n')
+    assert "[tool.qloom.pipelines.mine]" in text
+    assert get_pipeline("mine").spec() == get_pipeline(spec).spec()  # found from the cwd
