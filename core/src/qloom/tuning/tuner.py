@@ -69,7 +69,7 @@ def tune(
 
     Args:
         circuits: circuits, OpenQASM 2 files, or folders of them (``*.qasm``, recursively).
-        on: the backend by name (workers rebuild it from the name), e.g. ``emulator:hh27``.
+        on: the backend by name (workers rebuild it from the name), e.g. ``emulator:heavy-hex-27``.
         budget: wall time for the search: seconds or ``"60s"``, ``"2m"``, ``"1m30s"``.
         metric: ``2q`` (``n2q``), ``depth``, ``depth2q`` or ``error`` (1 - estimated
             success probability; needs a calibrated backend), summed over circuits.
@@ -109,7 +109,9 @@ def tune(
             f"pipeline name {name!r}: use letters, digits, '_' and '-', starting with a letter"
         )
     if not isinstance(on, str):
-        raise ConfigError("tune needs the backend by name (on='emulator:hh27'): workers build it")
+        raise ConfigError(
+            "tune needs the backend by name (on='emulator:heavy-hex-27'): workers build it"
+        )
     options = dict(backend_options or {})
     backend = get_backend(on, **options)
     if metric == "error" and backend.calibration is None:
