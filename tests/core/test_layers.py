@@ -86,6 +86,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.provenance",
             "qloom.session",
             "qloom.gym",
+            "qloom.tuning",
         ),
     ),
     (
@@ -100,6 +101,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.doctor.cli",
             "qloom.provenance.cli",
             "qloom.scaffold",
+            "qloom.tuning.cli",
         ),
     ),
 )

@@ -58,11 +58,15 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    # qloom.qasm2 is imported on first use, keeping `import qloom` light.
+    # qloom.qasm2 and qloom.tune are imported on first use, keeping `import qloom` light.
     if name == "qasm2":
         import importlib
 
         return importlib.import_module("qloom.qasm2")
+    if name == "tune":
+        from qloom.tuning import tune
+
+        return tune
     raise AttributeError(f"module 'qloom' has no attribute '{name}'")
 
 
@@ -124,5 +128,6 @@ __all__ = [
     "replay",
     "set_backend",
     "set_transpiler",
+    "tune",
     "transpile",
 ]

@@ -387,6 +387,8 @@ def batch_progress(
     delay: float | None = None,
     stream: TextIO | None = None,
     manager: pluggy.PluginManager | None = None,
+    desc: str | None = None,
+    unit: tuple[str, str] | None = None,
 ) -> Iterator[BatchProgress]:
     """Show the tasks that executors (and the Compiler) report inside the ``with`` block.
 
@@ -396,6 +398,8 @@ def batch_progress(
         delay: seconds before it appears; default ``progress_delay()``.
         stream: where to draw; default ``sys.stderr``.
         manager: the hook manager to listen on; default the current registry's.
+        desc: what the bar says the tasks do (default ``"compiling"``).
+        unit: what one task is, singular and plural (default ``("circuit", "circuits")``).
 
     Yields:
         The display (``counts()`` says how many tasks are in each status).
@@ -403,5 +407,9 @@ def batch_progress(
     display = BatchProgress(
         total, progress_delay() if delay is None else delay, stream or sys.stderr
     )
+    if desc is not None:
+        display.desc = desc
+    if unit is not None:
+        display.unit, display.units = unit
     with _registered(display, manager, show):
         yield display
