@@ -7,6 +7,7 @@ outputs are small enough for ``assert_equivalent`` to compare operators.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -253,6 +254,14 @@ def test_a_tiny_budget_still_returns_a_usable_pipeline(
     assert result.tried[0] is result.baseline and result.baseline.status == "ok"
     assert result.score <= result.baseline.score
     assert all(t.status == "out of budget" for t in result.tried[1:])
+    untried = [
+        dataclasses.replace(result.baseline, status="out of budget", score=None, round=1)
+    ] * 3
+    shown = dataclasses.replace(result, tried=[*result.tried[:1], *untried])
+    compact, full = shown.table().splitlines(), shown.table(full=True).splitlines()
+    assert len(full) == 5  # the header, then one line per candidate
+    assert len(compact) == 3  # the header, the baseline, one line for round 1's untried
+    assert compact[2].split()[:5] == ["1", "3", "more", "candidates", "out"]
     out = qloom.transpile(circuits[0], on=device, transpiler=result.spec, seed=1)
     assert_equivalent(circuits[0], out)
     assert result.elapsed < 120  # generous: the baseline always runs in full

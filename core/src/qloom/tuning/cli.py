@@ -77,6 +77,12 @@ def add_tune_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--force", action="store_true", help="replace a different pipeline of the same name"
     )
     parser.add_argument(
+        "--all",
+        dest="all_candidates",
+        action="store_true",
+        help="list every candidate, also those the budget left untried (one line per round)",
+    )
+    parser.add_argument(
         "--option",
         dest="options",
         action="append",
@@ -126,7 +132,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         )
     except ConfigError as exc:
         raise QloomError(_named(str(exc))) from None
-    print(result.table())
+    print(result.table(full=args.all_candidates))
     print()
     if result.held_out:
         print(result.held_out_table())

@@ -11,7 +11,7 @@ from typing import Any
 from qloom.config import get_pipeline
 from qloom.pipeline import Pipeline
 from qloom.tuning.saving import save_pipeline
-from qloom.tuning.search import OK, Tried
+from qloom.tuning.search import OK, OUT_OF_BUDGET, Tried
 
 __all__ = ["HeldOut", "TuneResult"]
 
@@ -93,19 +93,32 @@ class TuneResult:
         """Write the tuned pipeline into ``qloom.toml`` (see ``qloom.tuning.saving``)."""
         return save_pipeline(self.spec, path, force)
 
-    def table(self) -> str:
-        """What the search tried: candidate, round, status, training score, time."""
+    def table(self, full: bool = False) -> str:
+        """What the search tried: candidate, round, status, training score, time.
+
+        Candidates the budget left untried are one line per round (``full``: one each).
+        """
         header = ("ROUND", "CANDIDATE", "STATUS", f"{self.metric.upper()} (TRAIN)", "TIME")
-        rows = [
-            (
-                str(t.round),
-                t.label,
-                t.status + (" *" if t is self.best else ""),
-                _number(t.score) if t.status == OK else "-",
-                f"{t.seconds:.2f}s",
-            )
-            for t in self.tried
-        ]
+        rows: list[tuple[str, ...]] = []
+        untried = 0
+        for index, t in enumerate(self.tried):
+            if t.status == OUT_OF_BUDGET and not full:
+                untried += 1
+            else:
+                rows.append(
+                    (
+                        str(t.round),
+                        t.label,
+                        t.status + (" *" if t is self.best else ""),
+                        _number(t.score) if t.status == OK else "-",
+                        f"{t.seconds:.2f}s",
+                    )
+                )
+            last = index + 1 == len(self.tried) or self.tried[index + 1].round != t.round
+            if untried and last:
+                what = f"{untried} more candidate{'s' if untried > 1 else ''}"
+                rows.append((str(t.round), what, OUT_OF_BUDGET, "-", "-"))
+                untried = 0
         return _table(header, rows, right=(0, 3, 4))
 
     def held_out_table(self) -> str:
