@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -257,9 +258,18 @@ def test_no_orphan_when_the_parent_is_killed_mid_step(tmp_path: Path) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     )
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert run.returncode == -9, run.stderr
-    assert wait_gone(int(run.stdout.split()[0]))  # its worker, busy in a hung pass, ends too
+    out, err = tmp_path / "out", tmp_path / "err"
+    with out.open("w") as stdout, err.open("w") as stderr:  # files: an orphan cannot hang us
+        run = subprocess.run(
+            [sys.executable, str(script)], stdout=stdout, stderr=stderr, timeout=120
+        )
+    assert run.returncode == -9, err.read_text()
+    pid = int(out.read_text().split()[0])
+    try:
+        assert wait_gone(pid)  # its worker, busy in a hung pass, ends too
+    finally:
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_script_without_a_main_guard_works(tmp_path: Path) -> None:
