@@ -352,3 +352,18 @@ def test_run_session_steps_in_and_out_of_process() -> None:
             ["placers:dense", {"pass": "optimizers:faulty", "mode": "exit"}],
             isolated=True,
         )
+
+
+def test_a_release_during_a_call_waits_for_the_call(isolated) -> None:
+    """A finalizer may run inside a call (a garbage collection mid-call): the release must
+    not write on the pipe then, nor wait for the lock its own thread holds."""
+    session = isolated()
+    fork = session.fork()
+    with session._worker.lock:  # as a call in progress holds it
+        fork.close()
+        assert session._worker.deferred == [fork._sid]
+    session.step("placers:dense")  # the call drains the pending release
+    assert session._worker.deferred == []
+    with pytest.raises(SessionError, match="no session"):
+        fork.step("placers:dense")
+    assert session.alive and len(session.history) == 1

@@ -125,6 +125,7 @@ class _Worker:
         self.limit = max_message_bytes
         self.lock = threading.Lock()
         self.sids: set[int] = set()
+        self.deferred: list[int] = []  # releases asked for while a call held the pipe
         self.dead: SessionCrashed | None = None
         self.conn, child = Pipe(duplex=True)
         env = dict(os.environ)
@@ -162,11 +163,27 @@ class _Worker:
                 caller was interrupted (the worker is then stopped).
             WireError: the request is not JSON data or too large (nothing was sent).
         """
-        with self.lock:
-            if self.dead is not None:
-                raise SessionCrashed(*self.dead._init_args())
+        try:
+            with self.lock:
+                if self.dead is not None:
+                    raise SessionCrashed(*self.dead._init_args())
+                self._send(request, action, step)
+                return self._answer(timeout, action, step, None)
+        finally:
+            self._release_deferred()
+
+    def _send(self, request: Mapping[str, Any], action: str | None, step: int | None) -> None:
+        try:
             send(self.conn, request, self.limit)
-            return self._answer(timeout, action, step, None)
+        except SessionError:  # not JSON, or too large: nothing was sent
+            raise
+        except OSError:  # the worker died since the last call
+            self._kill()
+            raise self._die(_ended(self.process.returncode), action, step) from None
+        except BaseException as exc:  # interrupted mid-write: the pipe is out of step
+            self._kill()
+            self._die(f"the call was interrupted ({type(exc).__name__})", action, step)
+            raise
 
     def _answer(
         self, timeout: float | None, action: str | None, step: int | None, doing: str | None
@@ -218,25 +235,43 @@ class _Worker:
             self.sids.add(sid)
 
     def release(self, sid: int) -> None:
-        """Drop session ``sid``; the process stops with the last one."""
-        with self.lock:
-            self.sids.discard(sid)
-            last = not self.sids
+        """Drop session ``sid``; the process stops with the last one.
+
+        Called by finalizers, which may run inside a call of this very thread (a garbage
+        collection during it): when the pipe is busy, the release waits for the call to
+        end instead of writing in the middle of it.
+        """
+        self.deferred.append(sid)
+        self._release_deferred()
+
+    def _release_deferred(self) -> None:
+        """Carry out the releases asked for, unless a call holds the pipe (its caller does
+        them once it is done)."""
+        while self.deferred and self.lock.acquire(blocking=False):
+            try:
+                while self.deferred:
+                    self._release(self.deferred.pop())
+            finally:
+                self.lock.release()
+
+    def _release(self, sid: int) -> None:
+        self.sids.discard(sid)
+        last = not self.sids
+        if self.dead is None:
+            try:
+                if last:
+                    send(self.conn, {"op": "exit"}, self.limit)
+                else:
+                    send(self.conn, {"op": "close", "sid": sid}, self.limit)
+                    receive(self.conn, self.limit)
+            except (EOFError, OSError, SessionError):
+                last = True
+        if last:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(STOP_GRACE)
+            self._kill()
             if self.dead is None:
-                try:
-                    if last:
-                        send(self.conn, {"op": "exit"}, self.limit)
-                    else:
-                        send(self.conn, {"op": "close", "sid": sid}, self.limit)
-                        receive(self.conn, self.limit)
-                except (EOFError, OSError, SessionError):
-                    last = True
-            if last:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self.process.wait(STOP_GRACE)
-                self._kill()
-                if self.dead is None:
-                    self.dead = SessionCrashed("the session was closed")
+                self.dead = SessionCrashed("the session was closed")
 
 
 class _RemoteObservations(Observations):
