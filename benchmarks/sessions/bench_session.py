@@ -11,6 +11,9 @@ On ``qft_n100`` and ``qft_n10`` (``../shared/benchmarks/circuits``) for an emula
   and of the whole ``O3`` pipeline as one step from the input: median over ``--repeat``
   step+undo rounds, as the caller sees it, and the pass's own time (``Step.wall``): their
   difference is the session's overhead (isolated: the round trip);
+- a step of a pass that does nothing (``padding:none``): the session's own cost per step
+  (reward and ``executable`` of a new state; isolated, also the round trip), and reading
+  ``session.circuit`` (isolated: fetching it from the worker);
 - forking the session after the four steps: time, and extra memory (``tracemalloc``, in
   process) against ``copy.deepcopy`` of the session state and against re-running the
   steps on a new session (what a user does without ``fork``); isolated, the fork's time
@@ -46,6 +49,8 @@ FLOW = [
     ("unroller", "unrollers:basis"),
     ("optimizer", "optimizers:optimize"),
 ]
+NO_OP = "padding:none"
+"""A pass that does nothing: its step is the session's own cost (isolated: the round trip)."""
 SEED = 7
 FORKS = 50
 
@@ -90,6 +95,14 @@ def step_latency(sessions: list[Session], label: str, repeat: int) -> list[tuple
     ]
 
 
+def read_circuit(session: Session) -> float:
+    """Seconds to read ``session.circuit`` fresh (isolated: fetched from the worker)."""
+    cache = getattr(session, "_cache", None)
+    if cache is not None:
+        cache.pop("circuit", None)  # what a step does: the next read asks the worker
+    return timed(lambda: session.circuit)[0]
+
+
 def allocated(fn: Callable[[], Any]) -> tuple[int, Any]:
     """Bytes still allocated (traced) after ``fn()``, with what it returned kept alive."""
     gc.collect()
@@ -130,6 +143,12 @@ def run_circuit(name: str, circuit: Circuit, device: str, repeat: int) -> list[d
                 for session in sessions:
                     session.step(label)
         assert qasm2.dumps(local.circuit) == qasm2.dumps(remote.circuit)
+        for row, (outside, inside) in zip(
+            rows, step_latency(sessions, NO_OP, repeat * 4), strict=True
+        ):
+            row["no-op_s"], row["no-op_pass_s"] = outside, inside
+        for row, session in zip(rows, sessions, strict=True):
+            row["read_s"] = statistics.median(read_circuit(session) for _ in range(repeat))
         for row, session in zip(rows, sessions, strict=True):
             row["n2q"] = session.observation["n2q"]
             row["fork_s"] = statistics.median(timed(session.fork)[0] for _ in range(repeat * 10))
@@ -188,15 +207,22 @@ def print_tables(rows: list[dict[str, Any]]) -> None:
         cells += [f"{ms(row[f'{k}_s'])} ({ms(row[f'{k}_pass_s'])})" for k, _ in FLOW]
         print("| " + " | ".join(cells) + " |")
     print()
-    keys = ["O3"] + [kind for kind, _ in FLOW]
-    print("| circuit | " + " | ".join(f"{k} round trip ms" for k in keys) + " |")
-    print("|" + " --- |" * (len(keys) + 1))
+    keys = ["O3"] + [kind for kind, _ in FLOW] + ["no-op"]
+    print(
+        "| circuit | "
+        + " | ".join(f"{k} round trip ms" for k in keys)
+        + " | no-op step ms (in process / isolated) | read circuit ms (in process / isolated) |"
+    )
+    print("|" + " --- |" * (len(keys) + 3))
     for local, remote in zip(rows[::2], rows[1::2], strict=True):
         extra = [
             (remote[f"{k}_s"] - remote[f"{k}_pass_s"]) - (local[f"{k}_s"] - local[f"{k}_pass_s"])
             for k in keys
         ]
-        print(f"| {local['circuit']} | " + " | ".join(f"{e * 1000:.2f}" for e in extra) + " |")
+        cells = [f"{e * 1000:.2f}" for e in extra]
+        cells.append(f"{ms(local['no-op_s'])} / {ms(remote['no-op_s'])}")
+        cells.append(f"{ms(local['read_s'])} / {ms(remote['read_s'])}")
+        print(f"| {local['circuit']} | " + " | ".join(cells) + " |")
     print()
     heads = [
         "circuit",
