@@ -17,6 +17,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qloom import Backend, Circuit, OptionError, PassError, Session, transpile
@@ -50,7 +51,16 @@ def _installed() -> None:
 
 def circuit() -> Circuit:
     return (
-        Circuit(6).h(0).cx(0, 3).cx(1, 4).cx(0, 4).rz(0.3, 2).cx(4, 2).swap(1, 5).cz(0, 5).cx(2, 1)
+        Circuit(6, name="mixed")
+        .h(0)
+        .cx(0, 3)
+        .cx(1, 4)
+        .cx(0, 4)
+        .rz(0.3, 2)
+        .cx(4, 2)
+        .swap(1, 5)
+        .cz(0, 5)
+        .cx(2, 1)
     )
 
 
@@ -96,6 +106,7 @@ def test_isolated_steps_equal_in_process_byte_for_byte(isolated) -> None:
         assert (a.reward, a.executable) == (b.reward, b.executable)
         assert dict(a.observation) == dict(b.observation)
         assert dumps(remote.circuit) == dumps(local.circuit)
+        assert remote.circuit == local.circuit and remote.circuit.name == "mixed"
         assert remote.layout == local.layout
 
     def kept(history):  # wall and cpu times differ from run to run
@@ -367,3 +378,17 @@ def test_a_release_during_a_call_waits_for_the_call(isolated) -> None:
     with pytest.raises(SessionError, match="no session"):
         fork.step("placers:dense")
     assert session.alive and len(session.history) == 1
+
+
+def test_circuits_openqasm_cannot_carry_travel_as_data() -> None:
+    """A ``unitary`` operation has no OpenQASM 2 form: such a circuit travels as circuit
+    data, both ways, and comes back equal."""
+    swap = np.eye(4)[[0, 2, 1, 3]]
+    start = Circuit(3, name="u").h(0).unitary(swap, [0, 2]).cx(1, 2)
+    local = Session(start, on=DEVICE, seed=4)
+    with Session(start, on=DEVICE, seed=4, isolated=True) as remote:
+        assert remote.circuit == local.circuit and remote.circuit.name == "u"
+        for session in (local, remote):
+            session.step("placers:dense")
+        assert remote.circuit == local.circuit and remote.layout == local.layout
+        assert any(op.name == "unitary" for op in remote.circuit)

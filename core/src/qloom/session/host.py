@@ -24,12 +24,18 @@ from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
-from qloom.circuit_data import circuit_from_data, circuit_to_data
 from qloom.failures import error_to_data
 from qloom.lifeline import die_with_parent, start_heartbeat
 from qloom.session.core import Session, SessionError
 from qloom.session.observations import Observations
-from qloom.session.wire import WireError, receive, send, step_to_data
+from qloom.session.wire import (
+    WireError,
+    circuit_from_wire,
+    circuit_to_wire,
+    receive,
+    send,
+    step_to_data,
+)
 
 __all__ = ["MAX_OBSERVATIONS", "main", "serve"]
 
@@ -54,7 +60,7 @@ def serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_limit is not None:
         _limit_memory(memory_limit)
-    host = _Host()
+    host = _Host(max_message_bytes)
     send(conn, {"ok": {"pid": os.getpid()}}, max_message_bytes)
     while True:
         try:
@@ -93,7 +99,8 @@ def _error(exc: BaseException) -> dict[str, Any]:
 class _Host:
     """The sessions of one worker, by id, and the observation handles given out."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_message_bytes: int) -> None:
+        self.limit = max_message_bytes
         self.sessions: dict[int, Session] = {}
         self.observations: OrderedDict[int, Observations] = OrderedDict()
         self.next_id = 1
@@ -143,7 +150,7 @@ class _Host:
     def open(self, request: Mapping[str, Any]) -> dict[str, Any]:
         backend = request["backend"]
         session = Session(
-            circuit_from_data(request["circuit"]),
+            circuit_from_wire(request["circuit"], self.limit),
             on=backend["name"],
             seed=request["seed"],
             reward=request["reward"],
@@ -183,7 +190,7 @@ class _Host:
         return {"values": {str(name): observation[str(name)] for name in request["names"]}}
 
     def circuit(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        return {"circuit": circuit_to_data(self._session(request).circuit)}
+        return {"circuit": circuit_to_wire(self._session(request).circuit)}
 
     def undo(self, request: Mapping[str, Any]) -> dict[str, Any]:
         return {"step": step_to_data(self._session(request).undo())}

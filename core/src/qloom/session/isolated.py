@@ -37,7 +37,6 @@ import numpy as np
 
 from qloom.backend import Backend
 from qloom.circuit import Circuit
-from qloom.circuit_data import circuit_from_data, circuit_to_data
 from qloom.config import get_backend
 from qloom.errors import ConfigError
 from qloom.layout import Layout
@@ -55,6 +54,8 @@ from qloom.session.observations import NUMERIC, OBSERVATIONS, Observations, chec
 from qloom.session.wire import (
     MAX_MESSAGE_BYTES,
     backend_reference,
+    circuit_from_wire,
+    circuit_to_wire,
     observation_from_data,
     receive,
     remote_error,
@@ -360,7 +361,7 @@ class IsolatedSession(Session):
         self._worker = _Worker(max_message_bytes, memory_limit, start_timeout)
         request = {
             "op": "open",
-            "circuit": circuit_to_data(self._input),
+            "circuit": circuit_to_wire(self._input),
             "backend": reference,
             "seed": self.seed,
             "reward": self.reward_space,
@@ -411,7 +412,8 @@ class IsolatedSession(Session):
         """A copy of the current circuit (as ``Session.circuit``), fetched from the worker."""
         self._check_alive()
         if "circuit" not in self._cache:
-            self._cache["circuit"] = circuit_from_data(self._call("circuit")["circuit"])
+            wire = self._call("circuit")["circuit"]
+            self._cache["circuit"] = circuit_from_wire(wire, self._worker.limit)
         circuit: Circuit = self._cache["circuit"]
         return circuit.copy()
 

