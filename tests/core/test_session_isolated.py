@@ -392,3 +392,34 @@ def test_circuits_openqasm_cannot_carry_travel_as_data() -> None:
             session.step("placers:dense")
         assert remote.circuit == local.circuit and remote.layout == local.layout
         assert any(op.name == "unitary" for op in remote.circuit)
+
+
+def test_every_installed_pass_stepped_isolated_equals_in_process() -> None:
+    """Each installed action stepped alone (after placement) gives the same circuit,
+    layout, reward (in the ``error`` space) and observations, or fails the same way."""
+    local = Session(circuit(), on=DEVICE, seed=3, reward="error")
+    local.step("placers:dense")
+    with Session(circuit(), on=DEVICE, seed=3, reward="error", isolated=True) as remote:
+        remote.step("placers:dense")
+        labels = [a.label for a in remote.actions if a.label != "optimizers:faulty"]
+        assert labels == [a.label for a in local.actions if a.label != "optimizers:faulty"]
+        assert len(labels) > 20
+        for label in labels:
+            outcomes = []
+            for session in (local, remote):
+                try:
+                    result = session.step(label)
+                except Exception as exc:  # failing alike is equal too
+                    outcomes.append((type(exc).__name__, str(exc)))
+                    continue
+                outcomes.append(
+                    (
+                        dumps(session.circuit),
+                        session.layout,
+                        result.reward,
+                        dict(result.observation),
+                    )
+                )
+                session.undo()
+            assert outcomes[0] == outcomes[1], label
+        assert len(remote.history) == 1
