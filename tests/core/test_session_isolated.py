@@ -423,3 +423,45 @@ def test_every_installed_pass_stepped_isolated_equals_in_process() -> None:
                 session.undo()
             assert outcomes[0] == outcomes[1], label
         assert len(remote.history) == 1
+
+
+def test_ctrl_c_during_a_step_stops_the_worker_and_an_idle_worker_ignores_it(
+    tmp_path: Path,
+) -> None:
+    started = tmp_path / "started"
+    script = tmp_path / "interrupt.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import os, signal, threading, time
+        from qloom import Circuit, Session
+        from qloom.session import SessionCrashed
+        session = Session(Circuit(2).h(0).cx(0, 1), on={DEVICE!r}, seed=1, isolated=True)
+        os.kill(session.pid, signal.SIGINT)  # Ctrl-C typed at a prompt reaches the worker
+        print("idle", session.step("placers:dense").observation["n2q"], flush=True)
+
+        def interrupt():
+            while not os.path.exists({str(started)!r}):
+                time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        threading.Thread(target=interrupt, daemon=True).start()
+        try:
+            session.step("optimizers:faulty", mode="hang", started={str(started)!r})
+        except KeyboardInterrupt:
+            print("interrupted", session.alive, flush=True)
+        try:
+            session.step("placers:dense")
+        except SessionCrashed as crash:
+            print("then", crash.reason, flush=True)
+        print("pid", session.pid, flush=True)
+    """)
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[:3] == [
+        "idle 1",
+        "interrupted False",
+        "then the call was interrupted (KeyboardInterrupt)",
+    ]
+    assert gone(int(lines[3].split()[1]))
