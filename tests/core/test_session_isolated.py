@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -465,3 +466,19 @@ def test_ctrl_c_during_a_step_stops_the_worker_and_an_idle_worker_ignores_it(
         "then the call was interrupted (KeyboardInterrupt)",
     ]
     assert gone(int(lines[3].split()[1]))
+
+
+def test_a_forked_child_exiting_does_not_close_the_parents_worker(isolated) -> None:
+    """A child made by ``os.fork`` (a fork-started executor) inherits the session; its
+    exit runs the finalizers, which must leave the parent's worker alone."""
+    session = isolated()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork() with threads running
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:  # the child: drop the session and exit normally, finalizers and all
+        try:
+            session.close()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert session.alive and session.step("placers:dense").observation["n2q"] > 0

@@ -127,6 +127,7 @@ class _Worker:
         self.lock = threading.Lock()
         self.sids: set[int] = set()
         self.deferred: list[int] = []  # releases asked for while a call held the pipe
+        self.owner = os.getpid()  # a forked child must not close its parent's worker
         self.dead: SessionCrashed | None = None
         self.conn, child = Pipe(duplex=True)
         env = dict(os.environ)
@@ -242,6 +243,8 @@ class _Worker:
         collection during it): when the pipe is busy, the release waits for the call to
         end instead of writing in the middle of it.
         """
+        if os.getpid() != self.owner:  # a copy in a forked child (its exit runs finalizers)
+            return
         self.deferred.append(sid)
         self._release_deferred()
 
