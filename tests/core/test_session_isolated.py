@@ -482,3 +482,54 @@ def test_a_forked_child_exiting_does_not_close_the_parents_worker(isolated) -> N
             os._exit(0)
     os.waitpid(child, 0)
     assert session.alive and session.step("placers:dense").observation["n2q"] > 0
+
+
+def small_angles() -> Circuit:
+    """A circuit that ``optimizers:optimize`` shortens more under approximation_degree<1."""
+    out = Circuit(3, name="small")
+    for i in range(6):
+        out.rz(0.01 * i + 0.001, 0).cx(0, 1).rx(0.002, 1).cx(1, 2).ry(0.003, 2)
+    return out
+
+
+def test_restart_and_separate_forks_replay_the_steps_in_a_new_worker() -> None:
+    session = Session(small_angles(), on=DEVICE, seed=11, isolated=True)
+    session.step("placers:dense")
+    session.set_parameter("routers:sabre", trials=2)
+    session.step("routers:sabre")
+    session.set_parameter("approximation_degree", 0.5)  # changes what optimize does
+    session.step("optimizers:optimize")
+    session.set_parameter("approximation_degree", None)
+    separate = session.fork(separate=True)
+    try:
+        assert separate.pid != session.pid
+        assert dumps(separate.circuit) == dumps(session.circuit)
+        with pytest.raises(SessionCrashed):
+            separate.step("optimizers:faulty", mode="segfault")
+        assert session.alive  # a separate fork's crash spares the original
+    finally:
+        separate.close()
+    with pytest.raises(SessionCrashed):
+        session.step("optimizers:faulty", mode="exit")
+    again = session.restart()  # the steps kept before the crash, in a new worker
+    try:
+        assert again.alive and again.pid != session.pid
+
+        def kept(history):
+            return [(s.label, s.spec, s.seed) for s in history]
+
+        assert kept(again.history) == kept(session.history)
+        assert again.parameters == session.parameters == {"routers:sabre": {"trials": 2}}
+        local = Session(small_angles(), on=DEVICE, seed=11)
+        local.step("placers:dense")
+        local.step("routers:sabre", trials=2)
+        local.set_parameter("approximation_degree", 0.5)
+        local.step("optimizers:optimize")
+        local.set_parameter("approximation_degree", None)
+        assert dumps(again.circuit) == dumps(local.circuit) and again.layout == local.layout
+        again.step("unrollers:basis")
+        local.step("unrollers:basis")
+        assert dumps(again.circuit) == dumps(local.circuit)
+    finally:
+        again.close()
+        session.close()

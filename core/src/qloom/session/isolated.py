@@ -360,6 +360,14 @@ class IsolatedSession(Session):
         self._context: dict[str, Any] = {}
         self._defaults: dict[str, dict[str, Any]] = {}
         self._history: list[Step] = []
+        self._contexts: list[dict[str, Any]] = []  # the context parameters of each step
+        self._settings: dict[str, Any] = {
+            "step_timeout": step_timeout,
+            "memory_limit": memory_limit,
+            "max_message_bytes": max_message_bytes,
+            "start_timeout": start_timeout,
+        }
+        self._reference = reference
         self._cache: dict[str, Any] = {}
         self._worker = _Worker(max_message_bytes, memory_limit, start_timeout)
         request = {
@@ -479,6 +487,7 @@ class IsolatedSession(Session):
         self._cache = {}
         done = step_from_data(answer["step"])
         self._history.append(done)
+        self._contexts.append(dict(self._context))
         observation = _RemoteObservations(self._worker, answer["observation"], answer["values"])
         self._cache["observation"] = observation
         info = {"label": done.label, "seed": done.seed, "wall": done.wall, "cpu": done.cpu}
@@ -499,6 +508,7 @@ class IsolatedSession(Session):
             raise SessionError("nothing to undo: the session has taken no step")
         self._call("undo")
         self._cache = {}
+        self._contexts.pop()
         return self._history.pop()
 
     def reset(self) -> None:
@@ -506,22 +516,75 @@ class IsolatedSession(Session):
         self._call("reset")
         self._cache = {}
         self._history.clear()
+        self._contexts.clear()
 
-    def fork(self) -> IsolatedSession:
-        """An independent session in the same state, in the same worker process.
+    def fork(self, *, separate: bool = False) -> IsolatedSession:
+        """An independent session in the same state.
 
-        Cheap (the worker forks its session: shared snapshots, no circuit sent), but the
-        two share a fate: a pass crashing the worker in either ends both.
+        By default in the same worker process: cheap (the worker forks its session: shared
+        snapshots, no circuit sent), but the two share a fate: a pass crashing the worker
+        in either ends both. ``separate=True`` gives the fork a worker of its own
+        (``restart``: a new process replaying the steps), so a crash on one branch spares
+        the other.
         """
+        if separate:
+            return self.restart()
         sid = int(self._call("fork")["sid"])
         twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin._history = list(self._history)
+        twin._contexts = [dict(c) for c in self._contexts]
         twin._context = dict(self._context)
         twin._defaults = {label: dict(opts) for label, opts in self._defaults.items()}
         twin._cache = dict(self._cache)
         twin._attach(sid)
         return twin
+
+    def restart(self) -> IsolatedSession:
+        """A new isolated session, in a new worker, in this session's state: its input,
+        seed and reward space, each step of ``history`` replayed with the seed and the
+        context parameters it had, then this session's parameters.
+
+        Works on a crashed session too: the steps before the crash are kept, so a search
+        can go on without the pass that crashed. The replay costs the steps' time again.
+
+        Raises:
+            SessionError: a replayed step did not run with the seed it had (a pass that
+                is not deterministic under its seed cannot be replayed).
+            PassError: a step that ran before fails now.
+        """
+        reference = self._reference
+        twin = IsolatedSession(
+            self._input,
+            on=reference["name"],
+            seed=self.seed,
+            reward=self.reward_space,
+            name=self.name,
+            **self._settings,
+            **reference["options"],
+        )
+        twin.backend = self.backend
+        try:
+            for step, context in zip(self._history, self._contexts, strict=True):
+                twin._use_context(context)
+                replayed = twin.step(step.spec).step
+                if replayed.seed != step.seed or replayed.label != step.label:
+                    raise SessionError(
+                        f"replaying step {len(twin._history) - 1} ('{step.label}') gave "
+                        f"'{replayed.label}' with seed {replayed.seed}, not {step.seed}"
+                    )
+            twin._use_context(self._context)
+            for label, options in self._defaults.items():
+                twin.set_parameter(label, **options)
+        except BaseException:
+            twin.close()
+            raise
+        return twin
+
+    def _use_context(self, context: Mapping[str, Any]) -> None:
+        for name in CONTEXT_PARAMETERS:
+            if self._context.get(name) != context.get(name):
+                self.set_parameter(name, context.get(name))
 
     # -- lifetime -----------------------------------------------------------------------------
 
