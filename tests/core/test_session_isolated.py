@@ -338,6 +338,11 @@ def test_backends_travel_by_name() -> None:
     with Session(circuit(), on=backend, seed=2, isolated=True) as session:
         assert session.backend is backend
         assert session.step("placers:dense").observation["qubits"] == 27
+    from qloom_hw_emulator import EmulatorBackend
+
+    built = EmulatorBackend("heavy-hex-27")  # not the cached one: rebuilt alike by its name
+    with Session(circuit(), on=built, seed=2, isolated=True) as session:
+        assert session.step("placers:dense").observation["qubits"] == 27
     handmade = Backend("mine", 3, [(0, 1), (1, 2)], ["cx", "rz", "sx", "x"])
     with pytest.raises(SessionError, match="rebuilds its backend in the worker by name"):
         Session(Circuit(2).cx(0, 1), on=handmade, isolated=True)
