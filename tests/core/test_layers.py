@@ -55,6 +55,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "qloom.passes",
             "qloom.worker",
+            "qloom.lifeline",
             "qloom.hooks",
             "qloom.executor",
             "qloom.pools",

@@ -13,7 +13,9 @@ from qloom.session.core import (
     StepResult,
     use_isolated_class,
 )
+from qloom.session.isolated import IsolatedSession, SessionCrashed
 from qloom.session.observations import NUMERIC, OBSERVATIONS, REWARDS, Observations
+from qloom.session.tasks import run_session_steps
 
 __all__ = [
     "ACTION_KINDS",
@@ -22,10 +24,13 @@ __all__ = [
     "OBSERVATIONS",
     "REWARDS",
     "Action",
+    "IsolatedSession",
     "Observations",
     "Session",
+    "SessionCrashed",
     "SessionError",
     "Step",
     "StepResult",
+    "run_session_steps",
     "use_isolated_class",
 ]
