@@ -308,3 +308,39 @@ def test_the_gym_extra_installs_gymnasium():
     assert "gym" in extras
     requires = md.requires("qloom") or []
     assert any(r.startswith("gymnasium") and 'extra == "gym"' in r for r in requires)
+
+
+def test_an_isolated_episode_survives_a_pass_that_crashes_the_interpreter(
+    gym: ModuleType,
+) -> None:
+    from gymnasium.error import ResetNeeded
+
+    from qloom import Backend
+
+    require_distribution("qloom-fixture-faulty")
+    actions = [("optimizers:faulty", {"mode": "segfault"}), "optimizers:cancel"]
+    env = gym.QloomEnv(
+        Circuit(3).h(0).h(0).cx(0, 1),
+        on="emulator:heavy-hex-27",
+        actions=actions,
+        isolated=True,
+        seed=3,
+        render_mode="ansi",
+    )
+    try:
+        first, _ = env.reset()
+        obs, reward, terminated, truncated, info = env.step(1)  # cancel: fine
+        assert info.get("error") is None and obs[0] <= first[0]
+        obs, reward, terminated, truncated, info = env.step(0)  # the pass segfaults
+        assert terminated and not truncated and info["crashed"]
+        assert "SessionCrashed" in info["error"] and reward == -env.error_penalty
+        assert env.observation_space.contains(obs)
+        assert "crashed" in (env.render() or "")
+        with pytest.raises(ResetNeeded):
+            env.step(1)
+        env.reset()  # a new worker: the next episode runs
+        assert env.step(1)[4].get("error") is None
+    finally:
+        env.close()
+    with pytest.raises(ConfigError, match="by name"):
+        gym.QloomEnv(Circuit(2).h(0), on=Backend("sim"), isolated=True)

@@ -443,3 +443,10 @@ def test_a_pass_object_or_an_inline_entry_is_a_step_too():
 def test_a_session_needs_a_circuit():
     with pytest.raises(ConfigError, match="needs a Circuit"):
         Session("OPENQASM 2.0;", on=LINE)  # type: ignore[arg-type]
+
+
+def test_a_session_is_a_context_manager_whether_isolated_or_not():
+    with Session(bell_chain(), on=LINE, seed=1) as session:
+        session.step("optimizers:cancel-pairs")
+    session.close()  # closing again is harmless
+    assert session.observation["n2q"] == 2

@@ -29,7 +29,7 @@ from qloom.datasets import CachedDataset, CircuitList, Dataset, get_dataset
 from qloom.errors import ConfigError, QloomError
 from qloom.options import check_options
 from qloom.plugins import get_registry
-from qloom.session import NUMERIC, Session
+from qloom.session import NUMERIC, Session, SessionCrashed
 from qloom.session.actions import find_action, installed_actions
 from qloom.session.observations import check_reward
 
@@ -105,6 +105,10 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
             circuit executable (no ``finish`` needed).
         cache_bytes: capacity of the parsed-circuit cache for a dataset.
         render_mode: ``"ansi"`` (``render`` returns text) or ``None``.
+        isolated: run each episode's session in a worker process
+            (``Session(..., isolated=True)``; ``on`` must then be a backend name): a pass
+            that crashes the interpreter ends the episode (``terminated``, the error
+            penalty, ``info["error"]`` and ``info["crashed"]``), not the agent's process.
         **backend_options: options for building the backend by name.
 
     Raises:
@@ -129,8 +133,11 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         terminate_when_executable: bool = False,
         cache_bytes: int = 64 * 1024 * 1024,
         render_mode: str | None = None,
+        isolated: bool = False,
         **backend_options: Any,
     ) -> None:
+        if isolated and not isinstance(on, str):
+            raise ConfigError("isolated=True needs the backend by name (on='provider:device')")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(f"render_mode '{render_mode}' is not one of: ansi (or None)")
         if max_steps < 1:
@@ -140,6 +147,8 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         if len(self.dataset) == 0:
             raise ConfigError(f"dataset '{self.dataset.name}' holds no circuit")
         self.backend: Backend = get_backend(on, **backend_options)
+        self.isolated = isolated
+        self._backend_by_name = (on, dict(backend_options)) if isolated else None
         self.actions: list[tuple[str, dict[str, Any]]] = _actions(actions)
         self.action_labels: list[str] = [label for label, _ in self.actions] + [FINISH]
         self.observation_names: tuple[str, ...] = _observations(observations)
@@ -157,6 +166,8 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         self._first_seed = seed
         self._names = self.dataset.names()
         self.session: Session | None = None
+        self._crashed = False
+        self._last_observation = np.zeros(len(self.observation_names))
         self.circuit_name: str | None = None
         self._steps = 0
         self._penalty = 0.0
@@ -185,14 +196,20 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         name = self._names[index] if chosen is None else str(chosen)
         session_seed = int(self.np_random.integers(2**63 - 1))
         circuit = self.dataset.load(name)
+        self.close()
+        on, backend_options = self._backend_by_name or (self.backend, {})
         self.session = Session(
             circuit,
-            on=self.backend,
+            on=on,
             seed=session_seed,
             reward=self.reward_space,
             parameters=self.parameters,
+            isolated=self.isolated,
             name=f"gym:{name}",
+            **backend_options,
         )
+        self._crashed = False
+        self._last_observation = self._observation()
         self.circuit_name = name
         self._steps = 0
         self._penalty = self._unexecutable_penalty()
@@ -210,7 +227,7 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
             ``executable``, and ``error`` when the pass failed).
         """
         session = self.session
-        if session is None:
+        if session is None or self._crashed:
             raise ResetNeeded("call reset() before step()")
         if not self.action_space.contains(action):
             raise ValueError(
@@ -230,15 +247,20 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
             options = self.actions[index][1]
             try:
                 reward = float(session.step(label, **options).reward)
+            except SessionCrashed as exc:  # the worker died: this episode is over
+                reward, terminated, self._crashed = -self.error_penalty, True, True
+                info["error"], info["crashed"] = f"{type(exc).__name__}: {exc}", True
             except QloomError as exc:
                 reward = -self.error_penalty
                 info["error"] = f"{type(exc).__name__}: {exc}"
             else:
                 terminated = self.terminate_when_executable and session.executable
         truncated = not terminated and self._steps >= self.max_steps
+        if not self._crashed:
+            self._last_observation = self._observation()
         info.update(self._status())
         self._last = {"action": label, "reward": reward, "error": info.get("error")}
-        return self._observation(), reward, terminated, truncated, info
+        return self._last_observation, reward, terminated, truncated, info
 
     def render(self) -> str | None:
         """The current state as text (``render_mode="ansi"``); ``None`` otherwise."""
@@ -247,6 +269,8 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         session = self.session
         if session is None:
             return f"{ENV_ID} on '{self.backend.name}': no episode (call reset())\n"
+        if self._crashed:
+            return f"{ENV_ID} circuit '{self.circuit_name}': crashed ({self._last.get('error')})\n"
         obs = session.observation
         values = "  ".join(
             f"{n} {_shown(obs[n])}" for n in dict.fromkeys((*self.observation_names, "n2q"))
@@ -263,7 +287,9 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
         return "\n".join(lines) + "\n"
 
     def close(self) -> None:
-        """End the episode; the environment can be reset again."""
+        """End the episode (an isolated session's worker stops); it can be reset again."""
+        if self.session is not None:
+            self.session.close()
         self.session = None
 
     # -- helpers --------------------------------------------------------------------------------
@@ -274,6 +300,8 @@ class QloomEnv(gymnasium.Env[np.ndarray, np.int64]):
 
     def _status(self) -> dict[str, Any]:
         assert self.session is not None
+        if self._crashed:
+            return {"step": self._steps, "executable": False}
         return {"step": self._steps, "executable": bool(self.session.executable)}
 
     def _bound(self, name: str) -> float:

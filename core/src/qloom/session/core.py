@@ -17,7 +17,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from types import MappingProxyType, TracebackType
 from typing import Any
 
 from qloom.backend import Backend
@@ -442,6 +442,23 @@ class Session:
         transpiler=session.to_pipeline(name), **session.transpile_options())`` gives
         ``session.circuit`` again (same operations, same layout)."""
         return get_pipeline(self.to_spec(name))
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release what the session holds: nothing in process (an isolated session stops
+        its worker), so ``with Session(..., isolated=flag) as s:`` reads the same either way."""
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         steps = " -> ".join(step.label for step in self.history) or "no steps"
