@@ -63,3 +63,22 @@ def test_metric_names_and_their_errors() -> None:
         ConfigError, match=r"unknown metric 'swaps'; valid: 2q, depth, depth2q, error"
     ):
         check_metric("swaps")
+
+
+def test_circuits_come_from_files_folders_and_datasets(tmp_path) -> None:
+    from qloom import Circuit, qasm2
+    from qloom.datasets import FamiliesDataset
+    from qloom.tuning.tuner import _load
+
+    qasm2.dump(Circuit(2).h(0).cx(0, 1), tmp_path / "bell.qasm")
+    (tmp_path / "sub").mkdir()
+    qasm2.dump(Circuit(1).x(0), tmp_path / "sub" / "flip.qasm")
+    assert [name for name, _ in _load(tmp_path, {})] == ["bell", "flip"]
+    assert [name for name, _ in _load([str(tmp_path / "bell.qasm")], {})] == ["bell"]
+    families = FamiliesDataset(("ghz",), (3, 4))
+    loaded = _load(families, {})
+    assert [name for name, _ in loaded] == families.names()
+    assert loaded[0][1] == families.load(families.names()[0])
+    assert len(_load("families", {})) == len(FamiliesDataset())  # a dataset plugin by name
+    with pytest.raises(ConfigError, match="no file, folder or dataset.*families"):
+        _load("nosuch.qasm", {})

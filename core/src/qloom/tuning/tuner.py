@@ -24,7 +24,9 @@ import numpy as np
 from qloom.circuit import Circuit
 from qloom.circuit_data import circuit_to_data
 from qloom.config import get_backend, get_executor
-from qloom.errors import ConfigError
+from qloom.datasets import Dataset, get_dataset
+from qloom.datasets.resolve import is_path
+from qloom.errors import ConfigError, UnknownPluginError
 from qloom.executor import Executor
 from qloom.passes import derive_seed
 from qloom.plugins import get_registry
@@ -41,7 +43,7 @@ __all__ = ["split", "tune"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
-CircuitSource = Circuit | str | Path
+CircuitSource = Circuit | str | Path | Dataset
 
 
 def tune(
@@ -68,7 +70,9 @@ def tune(
     """Search a pipeline that minimises ``metric`` on ``circuits`` for backend ``on``.
 
     Args:
-        circuits: circuits, OpenQASM 2 files, or folders of them (``*.qasm``, recursively).
+        circuits: circuits, OpenQASM 2 files, folders of them (``*.qasm``, recursively),
+            ``Dataset``s, or the names of dataset plugins (``"families"``; see
+            ``qloom.datasets``).
         on: the backend by name (workers rebuild it from the name), e.g. ``emulator:heavy-hex-27``.
         budget: wall time for the search: seconds or ``"60s"``, ``"2m"``, ``"1m30s"``.
         metric: ``2q`` (``n2q``), ``depth``, ``depth2q`` or ``error`` (1 - estimated
@@ -228,27 +232,45 @@ def _load(
 ) -> list[tuple[str, Circuit]]:
     from qloom import qasm2
 
-    items = [circuits] if isinstance(circuits, (Circuit, str, Path)) else list(circuits)
+    items: list[CircuitSource]
+    if isinstance(circuits, (Circuit, str, Path, Dataset)):
+        items = [circuits]
+    else:
+        items = list(circuits)
     out: list[tuple[str, Circuit]] = []
     for item in items:
         if isinstance(item, Circuit):
             out.append((item.name or f"circuit{len(out)}", item))
             continue
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(path.rglob("*.qasm"))
-            if not files:
-                raise ConfigError(f"no .qasm files in {path}")
-        elif path.is_file():
-            files = [path]
+        if isinstance(item, Dataset) or not (Path(item).exists() or is_path(item)):
+            dataset = _dataset(item)
+            out += [(name, dataset.load(name)) for name in dataset.names()[: MAX_CIRCUITS + 1]]
         else:
-            raise ConfigError(f"no such file or folder: {path}")
-        out += [(f.stem, qasm2.load(f, **reader)) for f in files]
+            path = Path(item)
+            if path.is_dir():
+                files = sorted(path.rglob("*.qasm"))
+                if not files:
+                    raise ConfigError(f"no .qasm files in {path}")
+            elif path.is_file():
+                files = [path]
+            else:
+                raise ConfigError(f"no such file or folder: {path}")
+            out += [(f.stem, qasm2.load(f, **reader)) for f in files]
         if len(out) > MAX_CIRCUITS:
             raise ConfigError(f"more than {MAX_CIRCUITS} circuits; tune on a sample")
     if not out:
         raise ConfigError("no circuits to tune on")
     return out
+
+
+def _dataset(item: str | Path | Dataset) -> Dataset:
+    """``item`` as a dataset: itself, or the dataset plugin of that name."""
+    try:
+        return get_dataset(item)
+    except UnknownPluginError as exc:
+        raise ConfigError(
+            f"'{item}' is no file, folder or dataset (datasets: {', '.join(exc.installed)})"
+        ) from None
 
 
 @contextmanager
