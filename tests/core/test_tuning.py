@@ -80,5 +80,5 @@ def test_circuits_come_from_files_folders_and_datasets(tmp_path) -> None:
     assert [name for name, _ in loaded] == families.names()
     assert loaded[0][1] == families.load(families.names()[0])
     assert len(_load("families", {})) == len(FamiliesDataset())  # a dataset plugin by name
-    with pytest.raises(ConfigError, match="no file, folder or dataset.*families"):
+    with pytest.raises(ConfigError, match=r"no file, folder or dataset.*families"):
         _load("nosuch.qasm", {})

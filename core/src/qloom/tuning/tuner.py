@@ -232,11 +232,7 @@ def _load(
 ) -> list[tuple[str, Circuit]]:
     from qloom import qasm2
 
-    items: list[CircuitSource]
-    if isinstance(circuits, (Circuit, str, Path, Dataset)):
-        items = [circuits]
-    else:
-        items = list(circuits)
+    items = [circuits] if isinstance(circuits, (Circuit, str, Path, Dataset)) else list(circuits)
     out: list[tuple[str, Circuit]] = []
     for item in items:
         if isinstance(item, Circuit):
