@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from qloom.backend import Backend
 from qloom.circuit import Circuit
@@ -42,6 +42,9 @@ CONTEXT_PARAMETERS: dict[str, str] = {
 }
 """Session parameters that change every later step (``PassContext`` fields); any action
 label (``"routers:sabre"``) is a parameter too, holding default options for its steps."""
+
+
+_S = TypeVar("_S", bound="Session")
 
 
 class SessionError(QloomError):
@@ -296,17 +299,7 @@ class Session:
         step_pass = self._build(action, options)
         before = self._states[-1]
         index = len(self._states) - 1
-        context = PassContext(
-            backend=self.backend,
-            layout=before.layout,
-            seed=derive_seed(self.seed, index, step_pass.label),
-            properties=copy_properties(before.properties),
-            pipeline=self.name,
-            placement=before.placement,
-            padding=self._context.get("padding"),
-            approximation_degree=self._context.get("approximation_degree"),
-            finishers=list(before.finishers),
-        )
+        context = self._pass_context(before, derive_seed(self.seed, index, step_pass.label))
         out, wall, cpu = self._run(step_pass, before.circuit, context)
         after = _State(
             out,
@@ -371,22 +364,27 @@ class Session:
             caller.pass_finished(step_pass.label, step_pass.stage, out, context, wall, cpu)
         return out, wall, cpu
 
+    def _pass_context(self, state: _State, seed: int) -> PassContext:
+        """A pass context in ``state`` (copies of what passes change) with ``seed``, the
+        session's name and its context-wide parameters."""
+        return PassContext(
+            backend=self.backend,
+            layout=state.layout,
+            seed=seed,
+            properties=copy_properties(state.properties),
+            pipeline=self.name,
+            placement=state.placement,
+            padding=self._context.get("padding"),
+            approximation_degree=self._context.get("approximation_degree"),
+            finishers=list(state.finishers),
+        )
+
     def _view(self, state: _State) -> Circuit:
         """The state's circuit with pending finishers applied and its layout set (cached)."""
         if state.view is None:
             circuit, layout = state.circuit, state.layout
             if state.finishers:
-                context = PassContext(
-                    backend=self.backend,
-                    layout=layout,
-                    seed=state.seed,
-                    properties=copy_properties(state.properties),
-                    pipeline=self.name,
-                    placement=state.placement,
-                    padding=self._context.get("padding"),
-                    approximation_degree=self._context.get("approximation_degree"),
-                    finishers=list(state.finishers),
-                )
+                context = self._pass_context(state, state.seed)
                 circuit = run_finishers(circuit, context, self.name)
                 layout = context.layout
             view = circuit.copy()
@@ -449,7 +447,7 @@ class Session:
         """Release what the session holds: nothing in process (an isolated session stops
         its worker), so ``with Session(..., isolated=flag) as s:`` reads the same either way."""
 
-    def __enter__(self) -> Session:
+    def __enter__(self: _S) -> _S:
         return self
 
     def __exit__(

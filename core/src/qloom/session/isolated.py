@@ -30,7 +30,6 @@ import weakref
 from collections.abc import Iterable, Mapping
 from multiprocessing import Pipe
 from multiprocessing.connection import wait
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -591,17 +590,6 @@ class IsolatedSession(Session):
     def close(self) -> None:
         """End this session in the worker; the worker stops with its last session."""
         self._finalizer()
-
-    def __enter__(self) -> IsolatedSession:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         steps = " -> ".join(step.label for step in self.history) or "no steps"
