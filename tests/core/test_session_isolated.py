@@ -431,9 +431,20 @@ def test_every_installed_pass_stepped_isolated_equals_in_process() -> None:
         assert len(remote.history) == 1
 
 
+@pytest.mark.parametrize(
+    "deliver",
+    [
+        "os.kill(os.getpid(), signal.SIGINT)",  # to the process: the kernel picks a thread
+        "signal.pthread_kill(threading.get_ident(), signal.SIGINT)",  # to the helper thread
+    ],
+    ids=["process", "other-thread"],
+)
 def test_ctrl_c_during_a_step_stops_the_worker_and_an_idle_worker_ignores_it(
-    tmp_path: Path,
+    tmp_path: Path, deliver: str
 ) -> None:
+    """A SIGINT handed to another thread than the main one (the kernel may pick any) runs
+    its handler only when the main thread is back in Python: the wait for an answer must
+    wake up for it."""
     started = tmp_path / "started"
     script = tmp_path / "interrupt.py"
     script.write_text(
@@ -448,7 +459,7 @@ def test_ctrl_c_during_a_step_stops_the_worker_and_an_idle_worker_ignores_it(
         def interrupt():
             while not os.path.exists({str(started)!r}):
                 time.sleep(0.01)
-            os.kill(os.getpid(), signal.SIGINT)
+            {deliver}
 
         threading.Thread(target=interrupt, daemon=True).start()
         try:

@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Iterable, Mapping
 from multiprocessing import Pipe
@@ -190,7 +191,7 @@ class _Worker:
         self, timeout: float | None, action: str | None, step: int | None, doing: str | None
     ) -> dict[str, Any]:
         try:
-            ready = wait([self.conn], timeout)
+            ready = _wait_readable(self.conn, timeout)
             if not ready:
                 self._kill()
                 raise self._die(
@@ -275,6 +276,24 @@ class _Worker:
             self._kill()
             if self.dead is None:
                 self.dead = SessionCrashed("the session was closed")
+
+
+_WAIT_SLICE = 0.2
+"""Longest single wait for an answer: a Ctrl-C the kernel hands to another thread than the
+main one runs its handler only once the main thread is back in Python, so the wait wakes
+up this often to let it."""
+
+
+def _wait_readable(conn: Any, timeout: float | None) -> bool:
+    """Whether ``conn`` has something to read within ``timeout`` seconds (``None``: as long
+    as it takes), waiting in short slices so that signal handlers run meanwhile."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        left = _WAIT_SLICE if deadline is None else min(_WAIT_SLICE, deadline - time.monotonic())
+        if wait([conn], max(left, 0.0)):
+            return True
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
 
 
 class _RemoteObservations(Observations):
