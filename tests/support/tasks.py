@@ -106,6 +106,16 @@ def wait_for_file(path: str, limit: float = 10.0) -> str:
     return path
 
 
+def pid_when_all_in(folder: str, count: int, limit: float = 60.0) -> int:
+    """This worker's pid, once ``count`` workers have checked in to ``folder`` (so that
+    ``count`` such tasks on ``count`` workers run one on each, whatever the load)."""
+    Path(folder, str(os.getpid())).touch()
+    deadline = time.monotonic() + limit
+    while len(os.listdir(folder)) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return os.getpid()
+
+
 def square_when(started: str, release: str, x: int) -> int:
     """``wait_for(started, release)``, then ``x * x``: a task whose end the test decides."""
     wait_for(started, release)

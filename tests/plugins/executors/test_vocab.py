@@ -50,15 +50,21 @@ def test_zero_or_below_minus_one_workers_is_a_config_error(kind: str, bad: int) 
         CLASSES[kind](workers=bad)
 
 
-def test_a_persisted_process_pool_keeps_its_workers_across_with_blocks() -> None:
+def every_worker_pid(executor: qloom.Executor, folder: Path) -> set[int]:
+    """The pids of both workers: two tasks that wait for each other run one on each."""
+    folder.mkdir()
+    return set(executor.map(tasks.pid_when_all_in, [str(folder)] * 2, count=2))
+
+
+def test_a_persisted_process_pool_keeps_its_workers_across_with_blocks(tmp_path: Path) -> None:
     """The same worker pids before and after ``shutdown``; ``close`` ends them."""
     ex = ProcessExecutor(workers=2, persist=True)
     try:
         with ex:
             ex.wait_ready(LIMIT)
-            before = pids(ex)
+            before = every_worker_pid(ex, tmp_path / "before")
         with ex:
-            after = pids(ex)
+            after = every_worker_pid(ex, tmp_path / "after")
         assert before == after and len(before) == 2
     finally:
         ex.close()
