@@ -383,7 +383,8 @@ class Compiler:
     # -- following ------------------------------------------------------------------------
 
     def status(self, task: TaskLike | Batch) -> str:
-        """``QUEUED``, ``RUNNING: <STAGE>``, ``DONE``, ``FAILED`` or ``CANCELLED``.
+        """``QUEUED``, ``INITIALIZING`` (started: the worker builds the backend and the
+        pipeline), ``RUNNING: <STAGE>``, ``DONE``, ``FAILED`` or ``CANCELLED``.
 
         For a batch: ``DONE`` when every task is, else a count per status.
         """
