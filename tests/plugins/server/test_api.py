@@ -231,3 +231,23 @@ def test_bad_requests_are_4xx_with_an_error_body(alice: httpx.Client) -> None:
         assert 400 <= answer.status_code < 500, (body, answer.text)
         assert set(answer.json()["error"]) >= {"type", "message"}, body
     assert alice.get("/v1/tasks/x/result", params={"wait": "nan"}).status_code in (400, 422)
+
+
+def _doubling(levels: int) -> str:
+    """A small program whose gate definitions double ``levels`` times: 2**levels ops."""
+    lines = ["OPENQASM 2.0;", 'include "qelib1.inc";', "gate g0 a { x a; }"]
+    lines += [f"gate g{i} a {{ g{i - 1} a; g{i - 1} a; }}" for i in range(1, levels + 1)]
+    lines += ["qreg q[1];", f"g{levels} q[0];"]
+    return "\n".join(lines) + "\n"
+
+
+def test_expansion_bombs_are_bounded_per_circuit_and_per_request(alice: httpx.Client) -> None:
+    bomb = alice.post("/v1/tasks", json={"circuits": [{"qasm": _doubling(40)}]})
+    assert bomb.status_code == 400
+    assert bomb.json()["error"]["type"] == "QasmLimitError"
+    assert "max_operations" in bomb.json()["error"]["message"]
+    half = {"qasm": _doubling(19)}  # 524,288 operations: under the server's 1,000,000
+    both = alice.post("/v1/tasks", json={"circuits": [half, half]})
+    assert both.status_code == 413
+    error = both.json()["error"]
+    assert error["type"] == "TooManyOperations" and "circuits[1]" in error["message"]

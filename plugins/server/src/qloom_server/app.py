@@ -308,7 +308,9 @@ def create_app(config: ServerConfig) -> FastAPI:
     def start_session(request: SessionIn, who: User) -> SessionOut:
         """Start an interactive session on one circuit."""
         svc = services()
-        circuit = read_circuit(who, svc.files, request.qasm, request.file, None, "session")
+        circuit = read_circuit(
+            who, svc.files, request.qasm, request.file, None, "session", config.limits.qasm
+        )
         return svc.sessions.start(
             who,
             circuit,

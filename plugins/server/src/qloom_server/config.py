@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qloom.qasm2 import QasmLimits
+
 __all__ = ["Limits", "ServerConfig"]
 
 MiB = 1024 * 1024
@@ -23,6 +25,9 @@ class Limits:
         max_files: files per user (413).
         max_sessions: open sessions per user (429).
         max_wait: seconds a result request may wait (long poll).
+        qasm: the QASM reader's bounds for circuits of requests and files, tighter than a
+            local reader's (a server holds many users' circuits at once); the operations
+            of all circuits of one request together are bounded by its ``max_operations``.
     """
 
     max_body_bytes: int = 4 * MiB
@@ -33,6 +38,11 @@ class Limits:
     max_files: int = 1000
     max_sessions: int = 16
     max_wait: float = 30.0
+    qasm: QasmLimits = field(
+        default_factory=lambda: QasmLimits(
+            max_source_bytes=8 * MiB, max_operations=1_000_000, max_qubits=10_000, max_clbits=10_000
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,21 @@ class TaskService:
                 "TooManyCircuits",
                 f"{count} circuits in one request; the limit is {self.limits.max_circuits}",
             )
-        circuits = [
-            read_circuit(user, self.files, c.qasm, c.file, c.name, f"circuits[{i}]")
-            for i, c in enumerate(body.circuits)
-        ]
+        circuits, operations = [], 0
+        for i, entry in enumerate(body.circuits):
+            circuit = read_circuit(
+                user, self.files, entry.qasm, entry.file, entry.name, f"circuits[{i}]",
+                self.limits.qasm,
+            )  # fmt: skip
+            operations += len(circuit)
+            if operations > self.limits.qasm.max_operations:
+                raise ApiError(
+                    413,
+                    "TooManyOperations",
+                    f"the circuits of this request have over {self.limits.qasm.max_operations} "
+                    f"operations together (at circuits[{i}])",
+                )
+            circuits.append(circuit)
         backend = backend_name(body.backend)
         batch = body.batch if body.batch is not None else count > 1
         with self._submit_lock:
