@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -44,10 +45,15 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
         self.starts = 0
+        self.scheme = "https" if "--ssl-certfile" in options else "http"
+        self.verify: ssl.SSLContext | bool = True
+        if self.scheme == "https":  # a test certificate is its own authority
+            cert = options[options.index("--ssl-certfile") + 1]
+            self.verify = ssl.create_default_context(cafile=cert)
 
     def start(self) -> Server:
         port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{self.scheme}://127.0.0.1:{port}"
         self.starts += 1
         log = open(self.folder / f"server-{self.starts}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -70,7 +76,10 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited at start:\n{self.log()}")
             try:
-                if httpx.get(self.url + "/v1/health", timeout=2).status_code == 200:
+                if (
+                    httpx.get(self.url + "/v1/health", timeout=2, verify=self.verify).status_code
+                    == 200
+                ):
                     return self
             except httpx.HTTPError:
                 pass
@@ -90,7 +99,7 @@ class Server:
 
     def client(self, token: str | None) -> httpx.Client:
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=LIMIT)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=LIMIT, verify=self.verify)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.process is not None and self.process.poll() is None:
