@@ -81,6 +81,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.progress",
             "qloom.provenance",
             "qloom.session",
+            "qloom.remote",
         ),
     ),
     (
@@ -95,6 +96,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.doctor.cli",
             "qloom.provenance.cli",
             "qloom.scaffold",
+            "qloom.remote.cli",
+            "qloom.serve_cli",
         ),
     ),
 )
