@@ -168,6 +168,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             server.stop()
         checks.update(verify_store(server.store, clients))
+    baseline = local_baseline(circuit, args) if args.baseline else None
     latencies = sorted(x for c in clients for x in c.latencies)
     return {
         "tasks": args.tasks,
@@ -181,12 +182,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "submit_max_ms": 1000 * latencies[-1],
         "total_seconds": finished_in,
         "throughput": sum(len(c.done) for c in clients) / finished_in,
+        "local_throughput": baseline,
         "loadavg_before": load_before,
         "loadavg_after": load_after,
         "cpus": os.cpu_count(),
         "checks": checks,
         "errors": [e for c in clients for e in c.errors][:20],
     }
+
+
+def local_baseline(circuit: Circuit, args: argparse.Namespace) -> float:
+    """Tasks per second of the same tasks on a local ``Compiler("processes")`` with the
+    server's worker count (one ``submit`` per task, then every result): what the server
+    costs on top."""
+    with qloom.Compiler("processes", workers=args.workers, reuse=False) as compiler:
+        compiler.compile(circuit, args.backend, seed=0)  # workers started
+        t0 = time.perf_counter()
+        tasks = [compiler.submit(circuit, args.backend, seed=i) for i in range(args.tasks)]
+        for task in tasks:
+            compiler.result(task)
+        return args.tasks / (time.perf_counter() - t0)
 
 
 def verify(clients: list[Client], expected: int) -> dict[str, Any]:
@@ -231,6 +246,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="the server's workers (default 2)")
     parser.add_argument("--backend", default="emulator:heavy-hex-27", help="the tasks' backend")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for everything")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also time the same tasks on a local Compiler"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if not (1 <= args.clients <= 64 and 1 <= args.tasks <= 100_000):
