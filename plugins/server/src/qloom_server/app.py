@@ -7,7 +7,9 @@ Every ``/v1`` route but ``/v1/health`` needs ``Authorization: Bearer <token>``; 
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import qloom
@@ -250,14 +253,21 @@ def create_app(config: ServerConfig) -> FastAPI:
         response_model=ResultOut,
         responses={**_ERRORS, 409: {"model": ErrorBody}},
     )
-    def task_result(
+    async def task_result(
         task_id: str, who: User, wait: Annotated[float, Query(ge=0, le=3600)] = 0.0
     ) -> ResultOut:
         """The result once the task ended (waiting up to ``wait`` s, at most the server's
-        limit); 409 before."""
+        limit); 409 before. Waiting holds no thread: the store is checked between sleeps."""
         if not math.isfinite(wait):
             raise ApiError(400, "BadRequest", "wait must be a finite number")
-        return services().tasks.result(who, task_id, wait)
+        deadline = time.monotonic() + min(wait, limits.max_wait)
+        while True:
+            try:
+                return await run_in_threadpool(services().tasks.result, who, task_id, 0.0)
+            except ApiError as exc:
+                if exc.code != 409 or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(0.1)
 
     @app.post("/v1/tasks/{task_id}/cancel", response_model=CancelOut, responses=_ERRORS)
     def task_cancel(task_id: str, who: User) -> CancelOut:

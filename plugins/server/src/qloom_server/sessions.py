@@ -16,9 +16,11 @@ from typing import Any
 
 from qloom import qasm2
 from qloom.circuit import Circuit
+from qloom.config import get_backend
 from qloom.errors import QloomError
 from qloom.session import NUMERIC, Session, Step
 from qloom_server.errors import ApiError, qloom_error_body
+from qloom_server.inputs import check_backend_options
 from qloom_server.models import SessionOut, SessionView, StepOut, StepRecord
 
 __all__ = ["Sessions", "open_session"]
@@ -33,9 +35,8 @@ def open_session(
     backend_options: dict[str, Any],
 ) -> Session:
     """A new session: the swap point for isolated sessions."""
-    return Session(
-        circuit, on=backend, seed=seed, reward=reward, parameters=parameters, **backend_options
-    )
+    device = get_backend(backend, **check_backend_options(backend_options))
+    return Session(circuit, on=device, seed=seed, reward=reward, parameters=parameters)
 
 
 @dataclass

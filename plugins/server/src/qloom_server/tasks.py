@@ -30,7 +30,7 @@ from qloom_server.config import ServerConfig
 from qloom_server.db import Database
 from qloom_server.errors import ApiError, qloom_error_body
 from qloom_server.files import Files
-from qloom_server.inputs import backend_name, read_circuit
+from qloom_server.inputs import backend_name, check_backend_options, read_circuit
 from qloom_server.ledger import Ledger, Owned
 from qloom_server.models import (
     CancelOut,
@@ -127,8 +127,8 @@ class TaskService:
                     body.pipeline,
                     body.seed,
                     padding=body.padding,
-                    timeout=body.timeout,
-                    backend_options=body.backend_options,
+                    timeout=self._timeout(body.timeout),
+                    backend_options=check_backend_options(body.backend_options),
                 )
             except QloomError as exc:
                 error = qloom_error_body(exc)["error"]
@@ -142,6 +142,11 @@ class TaskService:
         for task in tasks:
             self._after_end(task.id)
         return SubmitOut(batch=batch_id, tasks=[self._ref(t) for t in tasks])
+
+    def _timeout(self, asked: float | None) -> float:
+        """A task's timeout: the one asked for, at most the server's limit."""
+        limit = self.limits.max_task_seconds
+        return limit if asked is None else min(asked, limit)
 
     def _ref(self, task: Task) -> TaskRef:
         record = self.store.record(task.id)
@@ -318,7 +323,7 @@ class TaskService:
             request["pipeline"],
             request["seed"],
             padding=request.get("padding"),
-            timeout=owned.options.get("timeout"),
+            timeout=self._timeout(owned.options.get("timeout")),
             backend_options=request.get("backend_options"),
         )
 
