@@ -115,6 +115,7 @@ class BodyLimit:
                 except ValueError:
                     declared = -1
                 if declared < 0 or declared > limit:
+                    await _drain(receive, limit)
                     await _too_large(send, limit)
                     return
         seen = 0
@@ -128,6 +129,8 @@ class BodyLimit:
                 if seen > limit:  # answer now; the route sees the client go away
                     if not started and not refused:
                         refused = True
+                        if message.get("more_body", False):
+                            await _drain(receive, limit)
                         await _too_large(send, limit)
                     return {"type": "http.disconnect"}
             return message
@@ -139,7 +142,26 @@ class BodyLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        await self.app(scope, counted, watch)
+        try:
+            await self.app(scope, counted, watch)
+        except Exception:
+            if not refused:
+                raise
+            # the route failed on the cut-off body after the 413 went out: nothing to add
+
+
+async def _drain(receive: Receive, limit: int) -> None:
+    """Read and drop the rest of a refused body (up to a bound), so the client, still
+    sending, reads the 413 instead of a reset connection; past the bound the connection is
+    simply closed."""
+    left = max(4 * limit, 16 * 1024 * 1024)
+    while left > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        left -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -170,15 +192,25 @@ def _user(
 User = Annotated[str, Depends(_user)]
 
 
+async def _expire_sessions(services: Services, config: ServerConfig) -> None:
+    """Drop idle sessions even when no session request comes to do it."""
+    every = max(1.0, min(60.0, config.session_timeout / 2))
+    while True:
+        await asyncio.sleep(every)
+        await run_in_threadpool(services.sessions.expire)
+
+
 def create_app(config: ServerConfig) -> FastAPI:
     """The qloom HTTP API for one server (its services start with the app)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services.start(config)
+        sweeper = asyncio.create_task(_expire_sessions(app.state.services, config))
         try:
             yield
         finally:
+            sweeper.cancel()
             app.state.services.close()
 
     app = FastAPI(

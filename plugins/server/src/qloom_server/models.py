@@ -119,9 +119,10 @@ class TasksOut(BaseModel):
 
 class CompiledOut(BaseModel):
     """A transpiled circuit: OpenQASM 2, qloom's lossless circuit data, the layout, and the
-    metadata (seed, pipeline, per-pass times, ``cpu_by_stage``, versions)."""
+    metadata (seed, pipeline, per-pass times, ``cpu_by_stage``, versions); ``qasm`` is
+    null for a circuit OpenQASM 2 cannot express."""
 
-    qasm: str
+    qasm: str | None
     circuit: dict[str, Any]
     layout: dict[str, Any]
     metadata: dict[str, Any]
