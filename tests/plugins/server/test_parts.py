@@ -10,12 +10,12 @@ import pytest
 
 pytest.importorskip("qloom_server")  # the conftest's fixture says what is missing
 
-import qloom  # noqa: E402
-from qloom_server.accounts import Accounts  # noqa: E402
-from qloom_server.config import Limits  # noqa: E402
-from qloom_server.db import Database  # noqa: E402
-from qloom_server.errors import ApiError  # noqa: E402
-from qloom_server.files import Files  # noqa: E402
+import qloom
+from qloom_server.accounts import Accounts
+from qloom_server.config import Limits
+from qloom_server.db import Database
+from qloom_server.errors import ApiError
+from qloom_server.files import Files
 
 
 async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
