@@ -104,6 +104,8 @@ class Sessions:
 
     def step(self, user: str, session_id: str, action: str, options: dict[str, Any]) -> StepOut:
         """Run one pass; a failing pass answers 422 and leaves the session unchanged."""
+        if "action" in options:
+            raise ApiError(422, "BadOption", "'action' is not a pass option")
         held = self._get(user, session_id)
         with held.lock:
             try:
