@@ -64,6 +64,16 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _links(status: int, parameter: str, where: str, *operations: str) -> dict[int | str, Any]:
+    """OpenAPI links from an answer to the operations on the object it made (clients and
+    schemathesis's stateful tests follow them)."""
+    links = {
+        op: {"operationId": op, "parameters": {parameter: f"$response.body#{where}"}}
+        for op in operations
+    }
+    return {**_ERRORS, status: {"links": links}}
+
+
 @dataclass
 class Services:
     """What the routes use, made when the server starts and closed when it stops."""
@@ -219,6 +229,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         description="Submit OpenQASM 2 circuits for transpilation, follow and cancel tasks, "
         "keep data files, and drive interactive compilation sessions.",
         lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name,  # operationId: the function's
     )
     limits = config.limits
 
@@ -259,7 +270,14 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # -- tasks ----------------------------------------------------------------------------
 
-    @app.post("/v1/tasks", status_code=202, response_model=SubmitOut, responses=_ERRORS)
+    @app.post(
+        "/v1/tasks",
+        status_code=202,
+        response_model=SubmitOut,
+        responses=_links(
+            202, "task_id", "/tasks/0/id", "task_info", "task_result", "task_cancel", "task_logs"
+        ),
+    )
     def submit(request: SubmitIn, who: User) -> SubmitOut:
         """Queue one circuit (a task) or several (a batch)."""
         return services().tasks.submit(who, request)
@@ -321,7 +339,19 @@ def create_app(config: ServerConfig) -> FastAPI:
             files=[FileOut(name=f.name, size=f.size, modified=f.modified) for f in infos]
         )
 
-    @app.put("/v1/files/{name}", response_model=FileOut, responses=_ERRORS)
+    @app.put(
+        "/v1/files/{name}",
+        response_model=FileOut,
+        responses=_links(200, "name", "/name", "get_file", "delete_file"),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    )
     async def put_file(name: str, request: Request, who: User) -> FileOut:
         """Store the raw request body as your file ``name`` (replacing it). Names are
         1-128 of ``A-Za-z0-9._-``, not starting with a dot."""
@@ -346,7 +376,21 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # -- sessions -------------------------------------------------------------------------
 
-    @app.post("/v1/sessions", status_code=201, response_model=SessionOut, responses=_ERRORS)
+    @app.post(
+        "/v1/sessions",
+        status_code=201,
+        response_model=SessionOut,
+        responses=_links(
+            201,
+            "session_id",
+            "/id",
+            "session_view",
+            "session_step",
+            "session_undo",
+            "session_fork",
+            "session_end",
+        ),
+    )
     def start_session(request: SessionIn, who: User) -> SessionOut:
         """Start an interactive session on one circuit."""
         svc = services()
@@ -383,7 +427,10 @@ def create_app(config: ServerConfig) -> FastAPI:
         return services().sessions.undo(who, session_id)
 
     @app.post(
-        "/v1/sessions/{session_id}/fork", status_code=201, response_model=ForkOut, responses=_ERRORS
+        "/v1/sessions/{session_id}/fork",
+        status_code=201,
+        response_model=ForkOut,
+        responses=_links(201, "session_id", "/id", "session_view", "session_step", "session_end"),
     )
     def session_fork(session_id: str, who: User) -> ForkOut:
         """A new session continuing from this one's state."""

@@ -31,6 +31,8 @@ __all__ = [
 
 Name = Field(default=None, max_length=128, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")
 SEED_LIMIT = 2**63
+_BELL = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0];\ncx q[0],q[1];\n'
+_DEVICE = "emulator:heavy-hex-27"
 
 
 class _In(BaseModel):
@@ -75,6 +77,13 @@ class SubmitIn(_In):
     seed (drawn when absent; in a batch, circuit ``i`` gets a seed derived from it, as a
     local ``Compiler.submit`` does).
     """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"circuits": [{"qasm": _BELL, "name": "bell"}], "backend": _DEVICE}]
+        },
+    )
 
     circuits: list[CircuitIn] = Field(min_length=1)
     backend: str | None = Field(default=None, max_length=256)
@@ -162,6 +171,11 @@ class FilesOut(BaseModel):
 class SessionIn(_In):
     """Start a session on one circuit (QASM text or one of your files)."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"qasm": _BELL, "backend": _DEVICE, "seed": 1}]},
+    )
+
     qasm: str | None = Field(default=None, max_length=8 * 1024 * 1024)
     file: str | None = Name
     backend: str | None = Field(default=None, max_length=256)
@@ -173,6 +187,10 @@ class SessionIn(_In):
 
 class StepIn(_In):
     """Run one installed pass (``"routers:sabre"``) with options over the session's."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"action": "placers:trivial"}]}
+    )
 
     action: str = Field(max_length=200)
     options: dict[str, Any] = Field(default_factory=dict)
