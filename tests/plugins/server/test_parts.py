@@ -43,6 +43,7 @@ def test_quota_and_file_count_refuse_with_nothing_written(tmp_path: Path) -> Non
     assert big.value.code == 413 and big.value.type == "TooLarge"
     assert [(f.name, f.size) for f in files.list("ann")] == [("a.qasm", 80), ("b.qasm", 60)]
     assert list((tmp_path / ".incoming").iterdir()) == []  # no partial upload left behind
+    assert (tmp_path / "ann").stat().st_mode & 0o777 == 0o700
     assert files.list("bob") == []
 
 
@@ -56,6 +57,7 @@ def test_bad_names_are_400(tmp_path: Path, name: str) -> None:
 
 def test_tokens_map_to_their_user_only(tmp_path: Path) -> None:
     db = Database(tmp_path / "s.sqlite")
+    assert (tmp_path / "s.sqlite").stat().st_mode & 0o777 == 0o600
     accounts = Accounts(db)
     ann, bob = accounts.create("ann"), accounts.create("bob")
     assert len(ann) >= 43 and ann != bob
