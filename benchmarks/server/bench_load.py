@@ -7,7 +7,8 @@ submit ``--tasks / --clients`` small circuits one request each, as fast as the s
 takes them. Then every client waits for its results. Reported: submit latency (p50, p99,
 max), submit rate, end-to-end throughput (first submit to last result), and the checks:
 every submitted id is distinct, listed once for its owner, ``DONE``, its result names it,
-and the server's table holds exactly the submitted tasks. Bounded by ``--deadline``.
+the server's table holds exactly the submitted (task, user) pairs and the core store one
+``DONE`` task per submitted task. Bounded by ``--deadline``.
 
     python benchmarks/server/bench_load.py --tasks 2000 --clients 8 --json /tmp/load.json
 """
@@ -230,12 +231,15 @@ def verify_store(store: Path, clients: list[Client]) -> dict[str, Any]:
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     try:
         rows = db.execute("SELECT id, user FROM server_tasks").fetchall()
+        core = db.execute("SELECT status, COUNT(*) FROM tasks GROUP BY status").fetchall()
     finally:
         db.close()
     owners = {i: c.name for c in clients for i in c.ids}
     return {
         "server_rows": len(rows),
-        "server_rows_match": sorted(rows) == sorted(owners.items()),
+        "core_rows_by_status": dict(core),
+        "server_rows_match": sorted(rows) == sorted(owners.items())
+        and dict(core) == {"DONE": len(owners)},
     }
 
 

@@ -47,6 +47,9 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     serve.add_argument("--max-queued", type=int, default=2000, help="unfinished tasks per user")
     serve.add_argument("--max-circuits", type=int, default=1000, help="circuits per request")
+    serve.add_argument(
+        "--max-task-seconds", type=float, default=3600.0, help="the longest a task may run"
+    )
     serve.add_argument("--log-level", default="info", help="uvicorn's log level")
     serve.set_defaults(func=_run("run"))
 

@@ -8,7 +8,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from support import require_distribution
 from support.server_process import Server
+
+
+@pytest.fixture(autouse=True)
+def installed() -> None:
+    """The server, the executor and devices its tests compile on, and the faulty pass."""
+    for name in ("qloom-server", "qloom-executors", "qloom-hw-emulator", "qloom-fixture-faulty"):
+        require_distribution(name)
 
 
 @pytest.fixture(scope="module")

@@ -225,12 +225,22 @@ def test_bad_requests_are_4xx_with_an_error_body(alice: httpx.Client) -> None:
         {"circuits": [{"qasm": QASM}], "pipeline": {"passes": ["routers:nope"]}},
         {"circuits": [{"qasm": QASM}], "timeout": 0},
         {"circuits": [{"qasm": QASM}], "surprise": 1},
+        {"circuits": [{"qasm": QASM}], "backend_options": {"on": "numpy"}},
+        {"circuits": [{"qasm": QASM}], "backend": "numpy", "backend_options": {"bogus": 1}},
     ]
     for body in cases:
         answer = alice.post("/v1/tasks", json=body)
         assert 400 <= answer.status_code < 500, (body, answer.text)
         assert set(answer.json()["error"]) >= {"type", "message"}, body
     assert alice.get("/v1/tasks/x/result", params={"wait": "nan"}).status_code in (400, 422)
+    for session in [
+        {"qasm": QASM, "backend_options": {"seed": 1}},
+        {"qasm": QASM, "backend_options": {"on": "numpy"}},
+        {"qasm": QASM, "parameters": {"x": 1}},
+        {"qasm": QASM, "reward": "zz"},
+    ]:
+        answer = alice.post("/v1/sessions", json=session)
+        assert answer.status_code == 400, (session, answer.text)
 
 
 def _doubling(levels: int) -> str:

@@ -74,3 +74,14 @@ def test_https_with_the_servers_certificate(
         assert wait_result(alice, task_id["tasks"][0]["id"])["status"] == "DONE"
     with pytest.raises(httpx.HTTPError):  # plain HTTP is not answered
         httpx.get(server.url.replace("https://", "http://") + "/v1/health", timeout=5)
+
+
+def test_a_server_on_a_dask_cluster(make_server: Callable[..., Server]) -> None:
+    pytest.importorskip("qloom_dask")
+    server = make_server("--executor", "dask")
+    with server.client(server.token("alice")) as alice:
+        sent = submit(alice, circuits=[{"qasm": QASM}], backend="emulator:heavy-hex-27", seed=2)
+        task_id = sent["tasks"][0]["id"]
+        assert wait_result(alice, task_id)["result"]["metadata"]["executor"] == "dask"
+        lines = [x["message"] for x in alice.get(f"/v1/tasks/{task_id}/logs").json()["lines"]]
+    assert lines.index("INITIALIZING") < lines.index("RUNNING: ROUTING") < lines.index("DONE")

@@ -114,7 +114,12 @@ def test_a_session_steps_forks_undoes_and_ends(alice: httpx.Client, bob: httpx.C
     assert step.status_code == 200, step.text
     assert step.json()["step"]["label"] == "placers:trivial"
     failing = alice.post(f"/v1/sessions/{sid}/step", json={"action": "routers:nope"})
-    assert failing.status_code in (400, 422)
+    assert failing.status_code == 422
+    for options in ({"action": 1}, {"nope": 1}, {"trials": "many"}):
+        bad = alice.post(
+            f"/v1/sessions/{sid}/step", json={"action": "routers:sabre", "options": options}
+        )
+        assert bad.status_code == 422, (options, bad.text)
     fork = alice.post(f"/v1/sessions/{sid}/fork")
     assert fork.status_code == 201
     fid = fork.json()["id"]

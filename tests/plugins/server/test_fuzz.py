@@ -2,7 +2,10 @@
 
 Bounded: a fixed seed, a few dozen cases per operation, one worker (about 10-20 s here).
 Schemathesis runs as its own command, as CI would run it, with a valid token so the
-fuzzing reaches past authentication.
+fuzzing reaches past authentication; its phases are the schema's examples, coverage,
+fuzzing and stateful sequences, which follow the description's links from a submitted task,
+a started session and an uploaded file to the operations on them (real objects, so cancel,
+result, step, fork and undo are fuzzed on live state, not only on unknown ids).
 """
 
 from __future__ import annotations
@@ -35,5 +38,7 @@ def test_no_request_generated_from_the_openapi_description_gets_a_500(
     )  # fmt: skip
     summary = done.stdout[-3000:]
     assert done.returncode == 0, summary + done.stderr[-2000:]
-    assert " passed" in summary and "failed" not in summary.split("SUMMARY")[-1], summary
+    tail = summary.split("SUMMARY")[-1]
+    assert " passed" in tail and "failed" not in tail, summary
+    assert "Stateful" in tail, summary
     assert "Traceback" not in server.log()

@@ -106,3 +106,16 @@ def test_a_clean_stop_requeues_running_tasks_at_the_next_start(
         outcome = wait_result(alice, task_id)
         info = alice.get(f"/v1/tasks/{task_id}").json()
     assert outcome["status"] == "DONE" and info["attempts"] == 2
+
+
+def test_a_runaway_task_is_stopped_at_the_servers_time_limit(
+    make_server: Callable[..., Server],
+) -> None:
+    server = make_server("--max-task-seconds", "3", workers=1)
+    with server.client(server.token("alice")) as alice:
+        body = {"circuits": [{"qasm": QASM}], "pipeline": faulty("hang"), "timeout": 3600}
+        task_id = submit(alice, **body)["tasks"][0]["id"]
+        outcome = wait_result(alice, task_id)
+    assert outcome["status"] == "FAILED"
+    assert outcome["error"]["type"].endswith("TaskTimeout"), outcome["error"]
+    assert "3 s" in outcome["error"]["message"]

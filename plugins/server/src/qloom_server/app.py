@@ -7,7 +7,9 @@ Every ``/v1`` route but ``/v1/health`` needs ``Authorization: Bearer <token>``; 
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import qloom
@@ -59,6 +62,16 @@ Send = Callable[[Message], Awaitable[None]]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 404, 413, 422, 429)
 }
+
+
+def _links(status: int, parameter: str, where: str, *operations: str) -> dict[int | str, Any]:
+    """OpenAPI links from an answer to the operations on the object it made (clients and
+    schemathesis's stateful tests follow them)."""
+    links = {
+        op: {"operationId": op, "parameters": {parameter: f"$response.body#{where}"}}
+        for op in operations
+    }
+    return {**_ERRORS, status: {"links": links}}
 
 
 @dataclass
@@ -112,6 +125,7 @@ class BodyLimit:
                 except ValueError:
                     declared = -1
                 if declared < 0 or declared > limit:
+                    await _drain(receive, limit)
                     await _too_large(send, limit)
                     return
         seen = 0
@@ -125,6 +139,8 @@ class BodyLimit:
                 if seen > limit:  # answer now; the route sees the client go away
                     if not started and not refused:
                         refused = True
+                        if message.get("more_body", False):
+                            await _drain(receive, limit)
                         await _too_large(send, limit)
                     return {"type": "http.disconnect"}
             return message
@@ -136,7 +152,26 @@ class BodyLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        await self.app(scope, counted, watch)
+        try:
+            await self.app(scope, counted, watch)
+        except Exception:
+            if not refused:
+                raise
+            # the route failed on the cut-off body after the 413 went out: nothing to add
+
+
+async def _drain(receive: Receive, limit: int) -> None:
+    """Read and drop the rest of a refused body (up to a bound), so the client, still
+    sending, reads the 413 instead of a reset connection; past the bound the connection is
+    simply closed."""
+    left = max(4 * limit, 16 * 1024 * 1024)
+    while left > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        left -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -167,15 +202,25 @@ def _user(
 User = Annotated[str, Depends(_user)]
 
 
+async def _expire_sessions(services: Services, config: ServerConfig) -> None:
+    """Drop idle sessions even when no session request comes to do it."""
+    every = max(1.0, min(60.0, config.session_timeout / 2))
+    while True:
+        await asyncio.sleep(every)
+        await run_in_threadpool(services.sessions.expire)
+
+
 def create_app(config: ServerConfig) -> FastAPI:
     """The qloom HTTP API for one server (its services start with the app)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services.start(config)
+        sweeper = asyncio.create_task(_expire_sessions(app.state.services, config))
         try:
             yield
         finally:
+            sweeper.cancel()
             app.state.services.close()
 
     app = FastAPI(
@@ -184,6 +229,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         description="Submit OpenQASM 2 circuits for transpilation, follow and cancel tasks, "
         "keep data files, and drive interactive compilation sessions.",
         lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name,  # operationId: the function's
     )
     limits = config.limits
 
@@ -224,7 +270,14 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # -- tasks ----------------------------------------------------------------------------
 
-    @app.post("/v1/tasks", status_code=202, response_model=SubmitOut, responses=_ERRORS)
+    @app.post(
+        "/v1/tasks",
+        status_code=202,
+        response_model=SubmitOut,
+        responses=_links(
+            202, "task_id", "/tasks/0/id", "task_info", "task_result", "task_cancel", "task_logs"
+        ),
+    )
     def submit(request: SubmitIn, who: User) -> SubmitOut:
         """Queue one circuit (a task) or several (a batch)."""
         return services().tasks.submit(who, request)
@@ -250,14 +303,21 @@ def create_app(config: ServerConfig) -> FastAPI:
         response_model=ResultOut,
         responses={**_ERRORS, 409: {"model": ErrorBody}},
     )
-    def task_result(
+    async def task_result(
         task_id: str, who: User, wait: Annotated[float, Query(ge=0, le=3600)] = 0.0
     ) -> ResultOut:
         """The result once the task ended (waiting up to ``wait`` s, at most the server's
-        limit); 409 before."""
+        limit); 409 before. Waiting holds no thread: the store is checked between sleeps."""
         if not math.isfinite(wait):
             raise ApiError(400, "BadRequest", "wait must be a finite number")
-        return services().tasks.result(who, task_id, wait)
+        deadline = time.monotonic() + min(wait, limits.max_wait)
+        while True:
+            try:
+                return await run_in_threadpool(services().tasks.result, who, task_id, 0.0)
+            except ApiError as exc:
+                if exc.code != 409 or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(0.1)
 
     @app.post("/v1/tasks/{task_id}/cancel", response_model=CancelOut, responses=_ERRORS)
     def task_cancel(task_id: str, who: User) -> CancelOut:
@@ -279,7 +339,19 @@ def create_app(config: ServerConfig) -> FastAPI:
             files=[FileOut(name=f.name, size=f.size, modified=f.modified) for f in infos]
         )
 
-    @app.put("/v1/files/{name}", response_model=FileOut, responses=_ERRORS)
+    @app.put(
+        "/v1/files/{name}",
+        response_model=FileOut,
+        responses=_links(200, "name", "/name", "get_file", "delete_file"),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    )
     async def put_file(name: str, request: Request, who: User) -> FileOut:
         """Store the raw request body as your file ``name`` (replacing it). Names are
         1-128 of ``A-Za-z0-9._-``, not starting with a dot."""
@@ -304,7 +376,21 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # -- sessions -------------------------------------------------------------------------
 
-    @app.post("/v1/sessions", status_code=201, response_model=SessionOut, responses=_ERRORS)
+    @app.post(
+        "/v1/sessions",
+        status_code=201,
+        response_model=SessionOut,
+        responses=_links(
+            201,
+            "session_id",
+            "/id",
+            "session_view",
+            "session_step",
+            "session_undo",
+            "session_fork",
+            "session_end",
+        ),
+    )
     def start_session(request: SessionIn, who: User) -> SessionOut:
         """Start an interactive session on one circuit."""
         svc = services()
@@ -341,7 +427,10 @@ def create_app(config: ServerConfig) -> FastAPI:
         return services().sessions.undo(who, session_id)
 
     @app.post(
-        "/v1/sessions/{session_id}/fork", status_code=201, response_model=ForkOut, responses=_ERRORS
+        "/v1/sessions/{session_id}/fork",
+        status_code=201,
+        response_model=ForkOut,
+        responses=_links(201, "session_id", "/id", "session_view", "session_step", "session_end"),
     )
     def session_fork(session_id: str, who: User) -> ForkOut:
         """A new session continuing from this one's state."""

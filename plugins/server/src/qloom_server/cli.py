@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
         max_file_bytes=args.max_file_bytes,
         max_queued=args.max_queued,
         max_circuits=args.max_circuits,
+        max_task_seconds=args.max_task_seconds,
     )
     serve(
         host=args.host,

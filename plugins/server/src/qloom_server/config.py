@@ -25,6 +25,8 @@ class Limits:
         max_files: files per user (413).
         max_sessions: open sessions per user (429).
         max_wait: seconds a result request may wait (long poll).
+        max_task_seconds: the longest a task may run (its timeout, and the default one):
+            a runaway pipeline cannot hold a worker for ever.
         qasm: the QASM reader's bounds for circuits of requests and files, tighter than a
             local reader's (a server holds many users' circuits at once); the operations
             of all circuits of one request together are bounded by its ``max_operations``.
@@ -38,6 +40,7 @@ class Limits:
     max_files: int = 1000
     max_sessions: int = 16
     max_wait: float = 30.0
+    max_task_seconds: float = 3600.0
     qasm: QasmLimits = field(
         default_factory=lambda: QasmLimits(
             max_source_bytes=8 * MiB, max_operations=1_000_000, max_qubits=10_000, max_clbits=10_000

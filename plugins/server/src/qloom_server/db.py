@@ -10,6 +10,7 @@ the file; the server never changes a core column.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -55,7 +56,8 @@ class Database:
     """A thread-safe connection to the server's SQLite file (created if missing).
 
     The core store is prepared first (``TaskStore`` checks or creates its table and
-    format), then the server's tables are added beside it.
+    format), then the server's tables are added beside it. A new file is made readable by
+    its owner only (SQLite gives its journal files the same mode).
 
     Raises:
         qloom.errors.StoreError: the file is not a qloom store, or cannot be opened.
@@ -63,7 +65,10 @@ class Database:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(Path(path).expanduser())
+        new = not Path(self.path).exists()
         TaskStore(self.path).close()
+        if new:  # token digests, users' circuits and results: for the server's account only
+            os.chmod(self.path, 0o600)
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
         self._lock = threading.Lock()
         with self._lock, self._db:

@@ -41,7 +41,8 @@ class Files:
         self.root = Path(root).expanduser().resolve()
         self.limits = limits
         self._lock = threading.Lock()  # quota checks and renames, one upload at a time
-        (self.root / ".incoming").mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (self.root / ".incoming").mkdir(mode=0o700, exist_ok=True)
 
     def path(self, user: str, name: str) -> Path:
         """Where ``user``'s file ``name`` is.
@@ -146,5 +147,5 @@ class Files:
                     f"your files would take {used + size} bytes, over your quota of "
                     f"{self.limits.max_user_bytes} (replacing {replaced})",
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, exist_ok=True)
             os.replace(tmp, path)

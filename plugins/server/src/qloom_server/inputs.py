@@ -9,6 +9,7 @@ request names outside the user's own folder.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from qloom import qasm2
 from qloom.circuit import Circuit
@@ -18,7 +19,7 @@ from qloom.qasm2 import QasmLimits
 from qloom_server.errors import ApiError, qloom_error_body
 from qloom_server.files import Files
 
-__all__ = ["backend_name", "read_circuit"]
+__all__ = ["backend_name", "check_backend_options", "read_circuit"]
 
 _DEVICE = re.compile(r"[A-Za-z0-9_+=,-]{0,128}")  # no "." or "/": never a file
 
@@ -90,3 +91,14 @@ def backend_name(name: str | None) -> str | None:
             f"(installed: {', '.join(sorted(installed))}); the server takes names, not paths",
         )
     return name
+
+
+def check_backend_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` for building a backend, refusing the name of the backend argument itself.
+
+    Raises:
+        ApiError: 400 for an option named ``on``.
+    """
+    if "on" in options:
+        raise ApiError(400, "BadOption", "'on' is not a backend option: give it as 'backend'")
+    return options

@@ -31,6 +31,8 @@ __all__ = [
 
 Name = Field(default=None, max_length=128, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")
 SEED_LIMIT = 2**63
+_BELL = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0];\ncx q[0],q[1];\n'
+_DEVICE = "emulator:heavy-hex-27"
 
 
 class _In(BaseModel):
@@ -76,6 +78,13 @@ class SubmitIn(_In):
     local ``Compiler.submit`` does).
     """
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"circuits": [{"qasm": _BELL, "name": "bell"}], "backend": _DEVICE}]
+        },
+    )
+
     circuits: list[CircuitIn] = Field(min_length=1)
     backend: str | None = Field(default=None, max_length=256)
     backend_options: dict[str, Any] = Field(default_factory=dict)
@@ -119,9 +128,10 @@ class TasksOut(BaseModel):
 
 class CompiledOut(BaseModel):
     """A transpiled circuit: OpenQASM 2, qloom's lossless circuit data, the layout, and the
-    metadata (seed, pipeline, per-pass times, ``cpu_by_stage``, versions)."""
+    metadata (seed, pipeline, per-pass times, ``cpu_by_stage``, versions); ``qasm`` is
+    null for a circuit OpenQASM 2 cannot express."""
 
-    qasm: str
+    qasm: str | None
     circuit: dict[str, Any]
     layout: dict[str, Any]
     metadata: dict[str, Any]
@@ -161,6 +171,11 @@ class FilesOut(BaseModel):
 class SessionIn(_In):
     """Start a session on one circuit (QASM text or one of your files)."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"qasm": _BELL, "backend": _DEVICE, "seed": 1}]},
+    )
+
     qasm: str | None = Field(default=None, max_length=8 * 1024 * 1024)
     file: str | None = Name
     backend: str | None = Field(default=None, max_length=256)
@@ -172,6 +187,10 @@ class SessionIn(_In):
 
 class StepIn(_In):
     """Run one installed pass (``"routers:sabre"``) with options over the session's."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"action": "placers:trivial"}]}
+    )
 
     action: str = Field(max_length=200)
     options: dict[str, Any] = Field(default_factory=dict)

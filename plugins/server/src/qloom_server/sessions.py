@@ -16,9 +16,11 @@ from typing import Any
 
 from qloom import qasm2
 from qloom.circuit import Circuit
+from qloom.config import get_backend
 from qloom.errors import QloomError
 from qloom.session import NUMERIC, Session, Step
 from qloom_server.errors import ApiError, qloom_error_body
+from qloom_server.inputs import check_backend_options
 from qloom_server.models import SessionOut, SessionView, StepOut, StepRecord
 
 __all__ = ["Sessions", "open_session"]
@@ -33,9 +35,8 @@ def open_session(
     backend_options: dict[str, Any],
 ) -> Session:
     """A new session: the swap point for isolated sessions."""
-    return Session(
-        circuit, on=backend, seed=seed, reward=reward, parameters=parameters, **backend_options
-    )
+    device = get_backend(backend, **check_backend_options(backend_options))
+    return Session(circuit, on=device, seed=seed, reward=reward, parameters=parameters)
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Sessions:
 
     def step(self, user: str, session_id: str, action: str, options: dict[str, Any]) -> StepOut:
         """Run one pass; a failing pass answers 422 and leaves the session unchanged."""
+        if "action" in options:
+            raise ApiError(422, "BadOption", "'action' is not a pass option")
         held = self._get(user, session_id)
         with held.lock:
             try:

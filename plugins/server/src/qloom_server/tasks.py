@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qloom import qasm2
+from qloom.circuit import Circuit
 from qloom.compiler import Batch, Compiler, Task, TaskRecord, TaskStore
 from qloom.compiler.wire import circuit_from_data
 from qloom.errors import QloomError, StoreError
@@ -30,7 +31,7 @@ from qloom_server.config import ServerConfig
 from qloom_server.db import Database
 from qloom_server.errors import ApiError, qloom_error_body
 from qloom_server.files import Files
-from qloom_server.inputs import backend_name, read_circuit
+from qloom_server.inputs import backend_name, check_backend_options, read_circuit
 from qloom_server.ledger import Ledger, Owned
 from qloom_server.models import (
     CancelOut,
@@ -121,16 +122,10 @@ class TaskService:
                     headers={"Retry-After": "5"},
                 )
             try:
-                out = self.compiler.submit(
-                    circuits if batch else circuits[0],
-                    backend,
-                    body.pipeline,
-                    body.seed,
-                    padding=body.padding,
-                    timeout=body.timeout,
-                    backend_options=body.backend_options,
-                )
+                out = self._submit(body, circuits, backend, batch)
             except QloomError as exc:
+                with self._pending_lock:
+                    self._pending.clear()
                 error = qloom_error_body(exc)["error"]
                 raise ApiError(400, error.pop("type"), error.pop("message"), **error) from None
             tasks = out.tasks if isinstance(out, Batch) else (out,)
@@ -139,9 +134,29 @@ class TaskService:
                 options = {"timeout": body.timeout, "result_file": entry.result_file}
                 self.ledger.add(task.id, user, batch_id, options)
                 self._flush(task.id)
+            with self._pending_lock:  # only a submission buffers: what is left is no task's
+                self._pending.clear()
         for task in tasks:
             self._after_end(task.id)
         return SubmitOut(batch=batch_id, tasks=[self._ref(t) for t in tasks])
+
+    def _submit(
+        self, body: SubmitIn, circuits: list[Circuit], backend: str | None, batch: bool
+    ) -> Task | Batch:
+        return self.compiler.submit(
+            circuits if batch else circuits[0],
+            backend,
+            body.pipeline,
+            body.seed,
+            padding=body.padding,
+            timeout=self._timeout(body.timeout),
+            backend_options=check_backend_options(body.backend_options),
+        )
+
+    def _timeout(self, asked: float | None) -> float:
+        """A task's timeout: the one asked for, at most the server's limit."""
+        limit = self.limits.max_task_seconds
+        return limit if asked is None else min(asked, limit)
 
     def _ref(self, task: Task) -> TaskRef:
         record = self.store.record(task.id)
@@ -306,6 +321,7 @@ class TaskService:
                 owned.id, "WARNING", f"{reason}; re-queued (attempt {owned.attempts + 1})"
             )
             self._flush_as(new.id, owned.id)
+            self._after_end(new.id)  # it may have ended before it was moved
             count += 1
         return count
 
@@ -318,7 +334,7 @@ class TaskService:
             request["pipeline"],
             request["seed"],
             padding=request.get("padding"),
-            timeout=owned.options.get("timeout"),
+            timeout=self._timeout(owned.options.get("timeout")),
             backend_options=request.get("backend_options"),
         )
 
@@ -357,9 +373,11 @@ def _compiled(task_id: str, data: dict[str, Any]) -> CompiledOut:
     circuit = circuit_from_data(data["circuit"])
     metadata = {k: v for k, v in data.items() if k not in ("circuit", "layout")}
     metadata["task_id"] = task_id
-    return CompiledOut(
-        qasm=qasm2.dumps(circuit), circuit=data["circuit"], layout=data["layout"], metadata=metadata
-    )
+    try:
+        qasm: str | None = qasm2.dumps(circuit)
+    except QloomError:  # not expressible in OpenQASM 2: ``circuit`` still holds it
+        qasm = None
+    return CompiledOut(qasm=qasm, circuit=data["circuit"], layout=data["layout"], metadata=metadata)
 
 
 def _lock_store(path: Path) -> IO[str]:
