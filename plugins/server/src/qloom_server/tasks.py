@@ -253,20 +253,19 @@ class TaskService:
         level = "ERROR" if status == "FAILED" else "INFO"
         message = status if not detail else f"{status}: {detail}"
         owned = self.ledger.by_current(core_id)
-        if owned is None:
-            with self._pending_lock:
-                if len(self._pending) < _PENDING_CAP:
+        with self._pending_lock:
+            # Buffered while the task's earlier lines wait to be flushed too, so its log
+            # keeps their order (QUEUED before INITIALIZING) whichever thread runs first.
+            if owned is None or core_id in self._pending:
+                if len(self._pending) < _PENDING_CAP or core_id in self._pending:
                     self._pending.setdefault(core_id, []).append((time.time(), level, message))
-            return
+                return
         self.ledger.log(owned.id, level, message)
         if status in ("DONE", "FAILED", "CANCELLED"):
             self._after_end(owned.id)
 
     def _flush(self, task_id: str) -> None:
-        with self._pending_lock:
-            lines = self._pending.pop(task_id, [])
-        for when, level, message in lines:
-            self.ledger.log(task_id, level, message, when)
+        self._flush_as(task_id, task_id)
 
     def _after_end(self, task_id: str) -> None:
         """Once a task is done, write its result file if it asked for one (once)."""
@@ -321,6 +320,7 @@ class TaskService:
                 owned.id, "WARNING", f"{reason}; re-queued (attempt {owned.attempts + 1})"
             )
             self._flush_as(new.id, owned.id)
+            self._after_end(owned.id)  # it may have ended while its lines were buffered
             self._after_end(new.id)  # it may have ended before it was moved
             count += 1
         return count
@@ -339,10 +339,11 @@ class TaskService:
         )
 
     def _flush_as(self, core_id: str, task_id: str) -> None:
+        """Write the lines buffered for core task ``core_id`` to task ``task_id``'s log;
+        under the lock, so a status arriving meanwhile is written after them."""
         with self._pending_lock:
-            lines = self._pending.pop(core_id, [])
-        for when, level, message in lines:
-            self.ledger.log(task_id, level, message, when)
+            for when, level, message in self._pending.pop(core_id, []):
+                self.ledger.log(task_id, level, message, when)
 
     def close(self) -> None:
         """Stop: tasks not yet ended are flagged to be re-queued by the next server."""
