@@ -6,6 +6,7 @@ committed page with a fresh rendering, so the reference never drifts from the se
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,10 +67,13 @@ def render(description: Mapping[str, Any]) -> str:
 
 
 def _operation(path: str, method: str, operation: Mapping[str, Any]) -> str:
-    lines = [f"### `{method.upper()} {path}`\n"]
+    anchor = f" {{#op-{operation['operationId']}}}" if operation.get("operationId") else ""
+    lines = [f"### `{method.upper()} {path}`{anchor}\n"]
     if operation.get("description"):
         lines.append(_text(operation["description"]) + "\n")
-    lines.append("Token: " + ("needed" if operation.get("security") else "not needed") + ".\n")
+    named = f"operationId `{operation['operationId']}`; " if operation.get("operationId") else ""
+    needed = "needed" if operation.get("security") else "not needed"
+    lines.append(f"{named}token: {needed}.\n")
     parameters = operation.get("parameters", [])
     if parameters:
         lines.append("| parameter | in | type | required | bounds |")
@@ -94,6 +98,13 @@ def _operation(path: str, method: str, operation: Mapping[str, Any]) -> str:
         shown = ", ".join(shapes) if shapes else "none"
         lines.append(f"| {code} {_cell(answer.get('description', ''))} | {shown} |")
     lines.append("")
+    for code, answer in sorted(operation.get("responses", {}).items()):
+        for link in answer.get("links", {}).values():
+            target = link.get("operationId", "")
+            given = ", ".join(f"`{k}` = `{v}`" for k, v in link.get("parameters", {}).items())
+            lines.append(f"- after {code}: [`{target}`](#op-{target}) with {given}")
+    if lines[-1].startswith("- after"):
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -112,6 +123,9 @@ def _schema(name: str, body: Mapping[str, Any]) -> str:
                 f"{_bounds(kind)} |"
             )
         lines.append("")
+    for example in body.get("examples", []):
+        lines.append("Example:\n")
+        lines.append("```json\n" + json.dumps(example, indent=2) + "\n```\n")
     extra = body.get("additionalProperties")
     if extra is False:
         lines.append("No other fields are accepted.\n")
