@@ -310,3 +310,34 @@ def test_https_with_a_ca_file_or_no_verification(
     assert qloom.Compiler(server.url, token=token, verify=False).tasks()
     with pytest.raises(ExecutorConnectionError, match=r"TLS|CERTIFICATE"):
         qloom.Compiler(server.url, token=token, request_timeout=10).tasks()
+
+
+class StatusSeen:
+    """Records the task statuses announced through the hooks (what a progress bar counts)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    @qloom.hookimpl
+    def qloom_task_status_changed(self, task_id: str, status: str, detail: str | None) -> None:
+        self.seen[task_id] = status
+
+
+def test_results_announce_how_each_task_ended(remote: RemoteCompiler, tmp_path: Path) -> None:
+    from qloom.plugins import get_registry
+
+    watcher = StatusSeen()
+    manager = get_registry().hook_manager()
+    manager.register(watcher)
+    try:
+        ok = remote.submit(ghz(3), DEVICE, seed=1)
+        bad = remote.submit(ghz(3), DEVICE, faulty("raise"))
+        started = tmp_path / "started"
+        hung = remote.submit(ghz(3), DEVICE, faulty("hang", started=str(started)))
+        wait_for(started.exists, "the hanging task starting")
+        remote.cancel(hung)
+        outcomes = remote.results([ok, bad, hung])
+    finally:
+        manager.unregister(watcher)
+    assert [type(o).__name__ for o in outcomes] == ["CompileResult", "PassError", "TaskCancelled"]
+    assert [watcher.seen[t.id] for t in (ok, bad, hung)] == ["DONE", "FAILED", "CANCELLED"]

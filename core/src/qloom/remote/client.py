@@ -284,9 +284,7 @@ class RemoteCompiler:
                 out.append(self.result(task))
             except QloomError as exc:
                 out.append(exc)
-            hooks().task_status_changed(
-                _id(task), "DONE" if isinstance(out[-1], CompileResult) else "FAILED", None
-            )  # what a progress bar counts
+            hooks().task_status_changed(_id(task), _ended_as(out[-1]), None)  # a bar counts it
         return out
 
     @overload
@@ -442,6 +440,12 @@ def _outcome(task_id: str, answer: Mapping[str, Any]) -> CompileResult:
         else:
             error = QloomError(message if message != status else f"task {task_id} {status}")
     raise error
+
+
+def _ended_as(outcome: CompileResult | BaseException) -> str:
+    if isinstance(outcome, CompileResult):
+        return "DONE"
+    return "CANCELLED" if isinstance(outcome, TaskCancelled) else "FAILED"
 
 
 def _id(task: TaskLike) -> str:
