@@ -134,7 +134,7 @@ def test_cancel_through_the_client(remote: RemoteCompiler, tmp_path: Path) -> No
     started = tmp_path / "started"
     hung = remote.submit(ghz(3), DEVICE, faulty("hang", started=str(started)))
     wait_for(started.exists, "the hanging task starting")
-    assert remote.status(hung) == "RUNNING: OPTIMIZATION"
+    wait_for(lambda: remote.status(hung) == "RUNNING: OPTIMIZATION", "its status arriving")
     assert remote.cancel(hung) is True
     with pytest.raises(TaskCancelled, match="cancelled by its owner"):
         remote.result(hung, timeout=LIMIT)
