@@ -16,7 +16,11 @@ from pathlib import Path
 from qloom.errors import ArgumentError
 from qloom.remote.http import Connection
 
-__all__ = ["RemoteFiles", "ServerFile"]
+__all__ = ["MAX_UPLOAD_BYTES", "RemoteFiles", "ServerFile"]
+
+MAX_UPLOAD_BYTES = 1024**3
+"""The largest file ``upload`` reads into memory to send; the server's own limit is
+usually far lower (``qloom serve --max-file-bytes``, 8 MiB by default) and answers 413."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,11 @@ class RemoteFiles:
         """Store the local file ``path`` as ``name`` (default: its file name), replacing
         a file of that name."""
         source = Path(path)
+        size = source.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise ArgumentError(
+                None, "path", str(source), f"it is at most {MAX_UPLOAD_BYTES} bytes (it is {size})"
+            )
         data = source.read_bytes()
         answer = self._connection.json(
             "PUT", f"/v1/files/{_quoted(name or source.name)}", data=data

@@ -91,7 +91,7 @@ class Connection:
         self.token = token if token is not None else os.environ.get(TOKEN_ENV)
         self.timeout = float(timeout)
         self._context = _ssl_context(verify) if parts.scheme.lower() == "https" else None
-        handlers: list[urllib.request.BaseHandler] = []  # proxies: the environment's, as usual
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]  # proxies: as usual
         if self._context is not None:
             handlers.append(urllib.request.HTTPSHandler(context=self._context))
         self._opener = urllib.request.build_opener(*handlers)
@@ -151,6 +151,14 @@ class Connection:
     def json(self, method: str, path: str, **options: Any) -> Any:
         """``request`` and the answer's JSON."""
         return self.request(method, path, **options).json()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answered as errors, not followed: ``urllib`` would send the bearer
+    token on to wherever the redirect points, and the API never redirects."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def _read(response: Any) -> bytes:
