@@ -76,6 +76,9 @@ def test_submit_status_result_with_metadata():
     assert meta["metrics_in"]["n2q"] == 2 and meta["metrics_out"]["n2q"] == 2
     assert meta["versions"]["qloom"] == qloom.__version__
     assert meta["executor"] == "serial" and meta["task_id"] == task.id
+    # resource use per stage: the worker's setup, then each stage's passes
+    assert set(meta["cpu_by_stage"]) == {"INITIALIZING", "PLACEMENT"}
+    assert meta["cpu_by_stage"]["PLACEMENT"] == pytest.approx(meta["pass_times"][0]["cpu"])
 
 
 def test_statuses_seen_through_the_hook():
@@ -91,7 +94,7 @@ def test_statuses_seen_through_the_hook():
         task = compiler.submit(ones(3), on="basis:3", transpiler=ROUTE, seed=1)
     assert [s for t, s in seen if t == task.id] == [
         "QUEUED",
-        "RUNNING",
+        "INITIALIZING",
         "RUNNING: PLACEMENT",
         "DONE",
     ]

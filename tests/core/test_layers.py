@@ -88,6 +88,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.session",
             "qloom.gym",
             "qloom.tuning",
+            "qloom.remote",
         ),
     ),
     (
@@ -103,6 +104,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "qloom.provenance.cli",
             "qloom.scaffold",
             "qloom.tuning.cli",
+            "qloom.remote.cli",
+            "qloom.serve_cli",
         ),
     ),
 )

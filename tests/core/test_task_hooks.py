@@ -202,7 +202,7 @@ def test_the_compiler_still_follows_an_executor_that_calls_no_hook():
         compiler.result(task)
     assert [s for t, s in seen if t == task.id] == [
         "QUEUED",
-        "RUNNING",
+        "INITIALIZING",
         "RUNNING: PLACEMENT",
         "DONE",
     ]

@@ -33,6 +33,7 @@ DISTRIBUTIONS = (
     "qloom-qiskit",
     "qloom-executors",
     "qloom-dask",
+    "qloom-server",
     "qloom-template",
     "qloom-hw-xyz",
 )

@@ -1,5 +1,6 @@
 """The ``qloom`` command: ``plugins``, ``pipeline``, ``transpile``, ``run`` (``execute``),
-``compile``, ``draw``, ``replay``, ``tune`` and plugin commands."""
+``compile``, ``draw``, ``replay``, ``tune``, ``serve``, ``tasks``, ``files`` and plugin
+commands."""
 
 from __future__ import annotations
 
@@ -141,12 +142,17 @@ def _parser() -> argparse.ArgumentParser:
     from qloom.compiler.cli import add_compile_command
     from qloom.drawing.cli import add_draw_command
     from qloom.provenance.cli import add_replay_command
+    from qloom.remote.cli import add_files_command, add_tasks_command
+    from qloom.serve_cli import add_serve_command
     from qloom.tuning.cli import add_tune_command
 
     add_compile_command(sub)
     add_draw_command(sub)
     add_replay_command(sub)
     add_tune_command(sub)
+    add_serve_command(sub)
+    add_tasks_command(sub)
+    add_files_command(sub)
     hooks().add_commands(sub)
     return parser
 

@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qloom.compiler.compiler import Compiler, CompileResult
 from qloom.errors import QasmError, QloomError
+
+if TYPE_CHECKING:
+    from qloom.remote.client import RemoteCompiler
 
 __all__ = ["add_compile_command"]
 
@@ -17,6 +20,7 @@ __all__ = ["add_compile_command"]
 def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``qloom compile`` to the CLI's sub-commands."""
     from qloom.cli_args import add_progress_options, add_qasm_options, add_target_options
+    from qloom.remote.cli import add_server_options
 
     parser = sub.add_parser(
         "compile",
@@ -35,6 +39,7 @@ def add_compile_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
     parser.add_argument("--timeout", type=float, default=None, help="per-circuit timeout, s")
     parser.add_argument("--store", help="SQLite file keeping tasks and results")
     parser.add_argument("--out", type=Path, help="folder for the transpiled files and report")
+    add_server_options(parser, from_environment=False)
     add_progress_options(parser, no_progress=True)
     parser.set_defaults(func=_cmd_compile)
 
@@ -54,14 +59,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
             names.append(path)
         except QasmError as exc:  # a bad file is reported; the others still compile
             rows.append({"file": str(path), "status": "FAILED", "error": str(exc)})
-    with Compiler(
-        args.executor,
-        address=args.address,
-        workers=args.workers,
-        store=args.store,
-        timeout=args.timeout,
-        progress=args.progress,
-    ) as compiler:
+    with _compiler(args) as compiler:
         outcomes = compiler.compile(
             circuits,
             args.backend,
@@ -84,6 +82,34 @@ def _cmd_compile(args: argparse.Namespace) -> int:
             f"{args.out}"
         )
     return 1 if any(r["status"] != "DONE" for r in rows) else 0
+
+
+def _compiler(args: argparse.Namespace) -> Compiler | RemoteCompiler:
+    """A local Compiler, or the server's with ``--server`` (which then runs the tasks:
+    the local executor options do not apply)."""
+    if args.server is None:
+        return Compiler(
+            args.executor,
+            address=args.address,
+            workers=args.workers,
+            store=args.store,
+            timeout=args.timeout,
+            progress=args.progress,
+        )
+    from qloom.remote.cli import remote
+
+    local = [
+        f"--{name}"
+        for name, default in (("executor", "serial"), ("workers", None), ("address", None),
+                              ("store", None))
+        if getattr(args, name) != default
+    ]  # fmt: skip
+    if local:
+        raise QloomError(
+            f"{', '.join(local)} choose a local executor; with --server the server runs the "
+            "tasks on its own"
+        )
+    return remote(args, timeout=args.timeout, progress=args.progress)
 
 
 def _qasm_files(inputs: list[Path]) -> list[Path]:

@@ -34,6 +34,7 @@ from qloom.compiler.checks import (
     check_timeout,
 )
 from qloom.compiler.follow import TaskFollower
+from qloom.compiler.handles import Batch, BatchError, CompileResult, Task, result_from_data
 from qloom.compiler.store import TaskRecord, TaskStore
 from qloom.compiler.wire import (
     circuit_from_data,
@@ -46,7 +47,6 @@ from qloom.config import PipelineLike, get_backend, get_executor, pipeline_for
 from qloom.errors import ArgumentError, QloomError, StoreError, TaskCancelled, TaskRefused
 from qloom.executor import Executor, TaskOptions
 from qloom.hooks import hooks
-from qloom.layout import Layout
 from qloom.passes import derive_seed
 from qloom.plugins import get_registry
 from qloom.progress import batch_progress
@@ -55,78 +55,6 @@ __all__ = ["STORE_ENV", "Batch", "BatchError", "CompileResult", "Compiler", "Tas
 
 STORE_ENV = "QLOOM_STORE"
 """Names the store file used by ``Compiler(store=True)``."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """A handle on one submitted compilation; ``id`` is all a later session needs."""
-
-    id: str
-    name: str | None = None
-
-    def __str__(self) -> str:
-        return self.id
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Tasks submitted together; cancelling the batch cancels every task in it."""
-
-    id: str
-    tasks: tuple[Task, ...]
-
-    def __len__(self) -> int:
-        return len(self.tasks)
-
-    def __iter__(self) -> Any:
-        return iter(self.tasks)
-
-    def __str__(self) -> str:
-        return self.id
-
-
-@dataclass
-class CompileResult:
-    """A finished compilation: the circuit (with ``layout``) and how it was made.
-
-    Attributes:
-        task_id: the task that produced it.
-        circuit: the transpiled circuit over physical qubits; ``circuit.layout`` is set.
-        layout: where each logical qubit went.
-        metadata: backend, pipeline spec, seed, per-pass wall/CPU times, input and output
-            metrics, plugin versions, worker, timings: enough to reproduce the run.
-    """
-
-    task_id: str
-    circuit: Circuit
-    layout: Layout
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def provenance(self) -> dict[str, Any] | None:
-        """The compilation's provenance record (``qloom.provenance``), which
-        ``qloom.replay`` reruns; ``None`` for results stored before records existed."""
-        record = self.metadata.get("provenance")
-        return record if isinstance(record, dict) else None
-
-
-class BatchError(QloomError):
-    """Some circuits of a batch failed; the others' results are kept.
-
-    Attributes:
-        results: one entry per circuit: its ``CompileResult``, or ``None`` where it failed.
-        errors: index -> the exception of each failed circuit.
-    """
-
-    def __init__(self, results: list[CompileResult | None], errors: dict[int, BaseException]):
-        self.results = results
-        self.errors = errors
-        lines = [f"  circuit {i}: {type(e).__name__}: {e}" for i, e in sorted(errors.items())]
-        shown = "\n".join(lines[:10]) + ("\n  ..." if len(lines) > 10 else "")
-        super().__init__(
-            f"{len(errors)} of {len(results)} circuits failed "
-            f"({len(results) - len(errors)} compiled; see .results):\n{shown}"
-        )
 
 
 @dataclass
@@ -156,10 +84,27 @@ class Compiler:
         progress: show a progress bar in ``compile``; ``None`` shows one on a terminal.
         executor_options: passed to the executor plugin.
 
+    A URL in place of the executor (``Compiler("http://host:7472", token=...)``) gives a
+    ``qloom.remote.RemoteCompiler`` with the same methods, whose tasks run on a
+    ``qloom serve`` server: its arguments are ``token``, ``verify``, ``timeout``,
+    ``request_timeout`` and ``progress``.
+
     Raises:
         ArgumentError: ``timeout`` or ``connect_timeout`` is not a finite number above 0.
         StoreError: the store file cannot be used (not a store, damaged, or newer).
     """
+
+    def __new__(cls, executor: str | Executor = "serial", *args: Any, **kwargs: Any) -> Compiler:
+        """A local Compiler, or the remote one for an ``http(s)://`` URL."""
+        if cls is Compiler and isinstance(executor, str):
+            from qloom.remote.http import is_server_url
+
+            if is_server_url(executor):
+                from qloom.remote.client import RemoteCompiler
+
+                # Same methods, not a subclass: a RemoteCompiler runs nothing locally.
+                return RemoteCompiler(executor, *args, **kwargs)  # type: ignore[return-value]
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -383,7 +328,8 @@ class Compiler:
     # -- following ------------------------------------------------------------------------
 
     def status(self, task: TaskLike | Batch) -> str:
-        """``QUEUED``, ``RUNNING: <STAGE>``, ``DONE``, ``FAILED`` or ``CANCELLED``.
+        """``QUEUED``, ``INITIALIZING`` (started: the worker builds the backend and the
+        pipeline), ``RUNNING: <STAGE>``, ``DONE``, ``FAILED`` or ``CANCELLED``.
 
         For a batch: ``DONE`` when every task is, else a count per status.
         """
@@ -442,7 +388,7 @@ class Compiler:
     def _stored_result(self, task_id: str, data: Mapping[str, Any]) -> CompileResult:
         """The ``CompileResult`` of a stored result, or a ``StoreError`` saying it is damaged."""
         try:
-            return _result(task_id, data)
+            return result_from_data(task_id, data)
         except (LookupError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(
                 self.store.path,
@@ -665,16 +611,6 @@ class Compiler:
                         "it finished; Compiler.resubmit(task) runs it again"
                     ),
                 )
-
-
-def _result(task_id: str, data: Mapping[str, Any]) -> CompileResult:
-    circuit = circuit_from_data(data["circuit"])
-    layout = Layout.from_dict(data["layout"])
-    circuit.layout = layout
-    metadata = {k: v for k, v in data.items() if k not in ("circuit", "layout")}
-    if isinstance(metadata.get("provenance"), dict):
-        circuit.provenance = metadata["provenance"]
-    return CompileResult(task_id, circuit, layout, metadata)
 
 
 def _restore_cause(error: BaseException) -> None:

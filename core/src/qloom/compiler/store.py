@@ -61,7 +61,7 @@ _COLUMNS = frozenset(
 )
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
-_STATUSES = ("QUEUED", "RUNNING", *TERMINAL)
+_STATUSES = ("QUEUED", "INITIALIZING", "RUNNING", *TERMINAL)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class TaskRecord:
     Attributes:
         id: the task id; name: the circuit's name; backend, pipeline: where and how.
         parent: the batch it belongs to, if any.
-        status: ``QUEUED``, ``RUNNING[: STAGE]``, ``DONE``, ``FAILED`` or ``CANCELLED``.
+        status: ``QUEUED``, ``INITIALIZING`` (started: the worker builds the backend and
+            the pipeline), ``RUNNING[: STAGE]``, ``DONE``, ``FAILED`` or ``CANCELLED``.
         detail: why it failed or was cancelled; created/started/finished: Unix times.
         owner: ``host:pid:session`` of the Compiler that submitted it.
 
@@ -246,7 +247,7 @@ class TaskStore:
     def set_status(self, task_id: str, status: str, detail: str | None = None) -> bool:
         """Move a task that has not ended to ``status``; False if it had already ended."""
         now = time.time()
-        started = now if status.startswith("RUNNING") else None
+        started = now if status.startswith(("RUNNING", "INITIALIZING")) else None
         with self._write() as db:
             cursor = db.execute(
                 "UPDATE tasks SET status = ?, detail = ?, started = COALESCE(started, ?) "

@@ -17,7 +17,9 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
+from qloom import worker
 from qloom.api import run_pipeline
+from qloom.compiler.follow import INITIALIZING
 from qloom.compiler.wire import circuit_from_data, circuit_to_data
 from qloom.config import get_backend
 from qloom.errors import transportable
@@ -25,21 +27,26 @@ from qloom.pipeline import Pipeline
 from qloom.plugins import CORE_DISTRIBUTION, KINDS, get_registry
 from qloom.report import counting_routed_swaps
 
-__all__ = ["compile_request", "plugin_versions", "portable_error"]
+__all__ = ["compile_request", "cpu_by_stage", "plugin_versions", "portable_error"]
 
 
 def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
     """Transpile one request (see ``Compiler.submit``) and return the result as plain data.
+
+    It reports ``INITIALIZING`` while it builds the backend and the pipeline, then the
+    pipeline's stages; the result's ``cpu_by_stage`` says where the CPU time went.
 
     Raises:
         Exception: whatever the transpilation raised, with its type kept, and the worker's
             traceback and the original cause attached for the client (``portable_error``).
     """
     wall, cpu = time.perf_counter(), time.process_time()
+    worker.emit(INITIALIZING)
     try:
         circuit = circuit_from_data(request["circuit"])
         backend = get_backend(request["backend"], **request.get("backend_options", {}))
         pipeline = _pipeline(json.dumps(request["pipeline"], sort_keys=True))
+        setup_cpu = time.process_time() - cpu
         with counting_routed_swaps() as routed:
             outcome = run_pipeline(
                 circuit,
@@ -59,6 +66,7 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         "pipeline": outcome.pipeline,
         "seed": outcome.seed,
         "pass_times": outcome.pass_times,
+        "cpu_by_stage": cpu_by_stage(pipeline, outcome.pass_times, setup_cpu),
         "metrics_in": circuit.metrics(),
         "metrics_out": outcome.circuit.metrics(),
         "swaps_routed": routed.swaps,
@@ -68,6 +76,31 @@ def compile_request(request: Mapping[str, Any]) -> dict[str, Any]:
         "versions": plugin_versions(),
         "provenance": outcome.provenance,
     }
+
+
+def cpu_by_stage(
+    pipeline: Pipeline, pass_times: list[dict[str, Any]], setup_cpu: float
+) -> dict[str, float]:
+    """CPU seconds per stage (``ROUTING``, ...), summed over the passes of each, with the
+    worker's setup (backend and pipeline) as ``INITIALIZING``: what a shared service
+    reports as each task's resource use."""
+    stages = _stages(pipeline)
+    out = {INITIALIZING: setup_cpu}
+    for timing in pass_times:
+        stage = stages.get(timing["pass"], "OTHER")
+        out[stage] = out.get(stage, 0.0) + float(timing["cpu"])
+    return out
+
+
+def _stages(pipeline: Pipeline) -> dict[str, str]:
+    """Pass label -> stage, over the pipeline and the pipelines nested in it."""
+    out: dict[str, str] = {}
+    for step in pipeline.passes:
+        if isinstance(step, Pipeline):
+            out.update(_stages(step))
+        else:
+            out.setdefault(step.label, step.stage)
+    return out
 
 
 @functools.lru_cache(maxsize=64)
