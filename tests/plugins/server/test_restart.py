@@ -30,8 +30,13 @@ def test_sigkill_mid_batch_then_restart_loses_and_duplicates_nothing(
         sent = submit(alice, circuits=circuits, pipeline=held, seed=7)
         ids = [t["id"] for t in sent["tasks"]]
         wait_for(started.exists, "a task of the batch starting")
-        statuses = {t["id"]: t["status"] for t in alice.get("/v1/tasks").json()["tasks"]}
-    assert any(statuses[i].startswith("RUNNING") for i in ids), statuses
+        statuses: dict[str, str] = {}
+
+        def one_running() -> bool:  # the worker's RUNNING may reach the server after the file
+            statuses.update((t["id"], t["status"]) for t in alice.get("/v1/tasks").json()["tasks"])
+            return any(statuses[i].startswith("RUNNING") for i in ids)
+
+        wait_for(one_running, "a task of the batch RUNNING")
     assert any(statuses[i] == "QUEUED" for i in ids), statuses  # really mid-batch
 
     server.kill(signal.SIGKILL)
