@@ -147,3 +147,26 @@ def test_an_idle_session_expires(alice: httpx.Client) -> None:
     assert alice.get(f"/v1/sessions/{sid}").status_code == 200
     time.sleep(3.5)  # past the server's --session-timeout 3
     assert alice.get(f"/v1/sessions/{sid}").status_code == 404
+
+
+def test_a_pass_that_crashes_its_interpreter_ends_the_session_not_the_server(
+    alice: httpx.Client,
+) -> None:
+    """Sessions are isolated: the segfault kills the session's worker, and only it."""
+    sid = alice.post("/v1/sessions", json={"qasm": QASM, "backend": DEVICE}).json()["id"]
+    fork = alice.post(f"/v1/sessions/{sid}/fork").json()["id"]
+    crash = alice.post(
+        f"/v1/sessions/{sid}/step",
+        json={"action": "optimizers:faulty", "options": {"mode": "segfault"}},
+    )
+    assert crash.status_code == 422, crash.text
+    error = crash.json()["error"]
+    assert error["type"] == "SessionCrashed" and "SIGSEGV" in error["message"]
+    assert alice.get(f"/v1/sessions/{sid}").status_code == 404  # the session is over
+    assert alice.get(f"/v1/sessions/{fork}").status_code == 409  # its fork shared the worker
+    assert alice.get("/v1/health").status_code == 200  # the server lives on
+    other = alice.post("/v1/sessions", json={"qasm": QASM, "backend": DEVICE}).json()["id"]
+    step = alice.post(f"/v1/sessions/{other}/step", json={"action": "placers:trivial"})
+    assert step.status_code == 200, step.text
+    for ended in (fork, other):
+        alice.delete(f"/v1/sessions/{ended}")

@@ -1,9 +1,11 @@
 """Interactive sessions (``qloom.Session``) over the wire, per user, with idle expiry.
 
-``open_session`` is the one place a session is made: it runs in the server's process now,
-and becomes an isolated session (a worker process per session) when those are installed,
-without the routes changing. Steps of one session run one at a time (a lock per session);
-a session unused for ``timeout`` seconds is dropped, and its id answers 404 afterwards.
+``open_session`` is the one place a session is made: an isolated session
+(``Session(..., isolated=True)``), whose passes run in a worker process of its own, so a
+pass that crashes the interpreter ends that session (``SessionCrashed``, and its id answers
+404 afterwards) and never the server. Forks share their parent's worker. Steps of one
+session run one at a time (a lock per session); a session unused for ``timeout`` seconds
+is dropped (its worker stopped), and its id answers 404 afterwards.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from qloom import qasm2
 from qloom.circuit import Circuit
 from qloom.config import get_backend
 from qloom.errors import QloomError
-from qloom.session import NUMERIC, Session, Step
+from qloom.session import NUMERIC, Session, SessionCrashed, Step
 from qloom_server.errors import ApiError, qloom_error_body
 from qloom_server.inputs import check_backend_options
 from qloom_server.models import SessionOut, SessionView, StepOut, StepRecord
@@ -34,9 +36,18 @@ def open_session(
     parameters: dict[str, Any],
     backend_options: dict[str, Any],
 ) -> Session:
-    """A new session: the swap point for isolated sessions."""
-    device = get_backend(backend, **check_backend_options(backend_options))
-    return Session(circuit, on=device, seed=seed, reward=reward, parameters=parameters)
+    """A new isolated session (its worker rebuilds the backend by name)."""
+    options = check_backend_options(backend_options)
+    device = get_backend(backend, **options)  # a bad name or option: refused here, at once
+    return Session(
+        circuit,
+        on=backend or device.name,
+        seed=seed,
+        reward=reward,
+        parameters=parameters,
+        isolated=True,
+        **options,
+    )
 
 
 @dataclass
@@ -110,6 +121,10 @@ class Sessions:
         with held.lock:
             try:
                 out = held.session.step(action, **options)
+            except SessionCrashed as exc:  # the worker died: the session is over
+                self._drop(session_id)
+                error = qloom_error_body(exc)["error"]
+                raise ApiError(422, error.pop("type"), error.pop("message"), **error) from None
             except QloomError as exc:
                 error = qloom_error_body(exc)["error"]
                 raise ApiError(422, error.pop("type"), error.pop("message"), **error) from None
@@ -132,27 +147,21 @@ class Sessions:
         """A new session that shares this one's steps and goes on independently."""
         held = self._get(user, session_id)
         with held.lock:
-            forked = held.session.fork()
+            forked = _guarded(held.session.fork, status=409)
         return self._keep(user, forked)
 
     def view(self, user: str, session_id: str) -> SessionView:
         """The session's history, observation, circuit and layout."""
         held = self._get(user, session_id)
         with held.lock:
-            session = held.session
-            layout = session.layout if session.history else None
-            return SessionView(
-                id=session_id,
-                seed=session.seed,
-                history=[_step(s) for s in session.history],
-                observation=_observation(session),
-                qasm=qasm2.dumps(session.circuit),
-                layout=None if layout is None else layout.to_dict(),
-            )
+            return _guarded(lambda: _view(session_id, held.session), status=409)
 
     def end(self, user: str, session_id: str) -> None:
         """Close the session."""
         self._get(user, session_id)
+        self._drop(session_id)
+
+    def _drop(self, session_id: str) -> None:
         with self._lock:
             held = self._held.pop(session_id, None)
         if held is not None:
@@ -185,9 +194,19 @@ def _guarded(call: Any, status: int = 400) -> Any:
 
 
 def _close(session: Session) -> None:
-    close = getattr(session, "close", None)  # isolated sessions hold a worker
-    if callable(close):
-        close()
+    session.close()  # an isolated session's worker stops with its last session
+
+
+def _view(session_id: str, session: Session) -> SessionView:
+    layout = session.layout if session.history else None
+    return SessionView(
+        id=session_id,
+        seed=session.seed,
+        history=[_step(s) for s in session.history],
+        observation=_observation(session),
+        qasm=qasm2.dumps(session.circuit),
+        layout=None if layout is None else layout.to_dict(),
+    )
 
 
 def _observation(session: Session) -> dict[str, Any]:
