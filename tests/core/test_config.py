@@ -26,6 +26,19 @@ def test_backend_names_build_through_their_provider():
     assert get_backend("basis").num_qubits == 3
 
 
+def test_the_backends_kept_for_reuse_are_bounded_least_recently_used_first():
+    from qloom import config
+
+    first = get_backend("basis:2")
+    for n in range(3, 3 + config.MAX_CACHED_BACKENDS - 1):
+        get_backend(f"basis:{n}")
+    assert get_backend("basis:2") is first  # used again: now the most recent
+    get_backend(f"basis:{3 + config.MAX_CACHED_BACKENDS}")  # one too many: basis:3 goes
+    assert len(config._BACKENDS) == config.MAX_CACHED_BACKENDS
+    assert get_backend("basis:2") is first
+    assert ("basis:3", "[]") not in config._BACKENDS
+
+
 def test_unknown_backend_suggests_and_lists():
     expected = r"did you mean 'basis'.*Installed backends: basis"
     with pytest.raises(UnknownPluginError, match=expected):

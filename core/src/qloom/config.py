@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +71,10 @@ class _Defaults:
 
 
 _DEFAULTS = _Defaults()
-_BACKENDS: dict[tuple[str, str], Backend] = {}
+_BACKENDS: OrderedDict[tuple[str, str], Backend] = OrderedDict()
+MAX_CACHED_BACKENDS = 32
+"""Backends built by name kept for reuse, least recently used dropped first: a service
+asked for ever new options must not grow without bound."""
 
 
 def set_backend(backend: str | Backend | None, **options: Any) -> None:
@@ -123,10 +127,13 @@ def get_backend(on: str | Backend | None = None, **options: Any) -> Backend:
     provider, _, device = on.partition(":")
     key = (on, repr(sorted(options.items())))
     if key in _BACKENDS:
+        _BACKENDS.move_to_end(key)
         return _BACKENDS[key]
     args = (device,) if device else ()
     backend: Backend = get_registry().build("backends", provider, Backend, *args, **options)
     _BACKENDS[key] = backend
+    while len(_BACKENDS) > MAX_CACHED_BACKENDS:
+        _BACKENDS.popitem(last=False)
     return backend
 
 
