@@ -452,6 +452,9 @@ def test_ctrl_c_during_a_step_stops_the_worker_and_an_idle_worker_ignores_it(
         import os, signal, threading, time
         from qloom import Circuit, Session
         from qloom.session import SessionCrashed
+        # Python's own Ctrl-C handler, as at a terminal: started in the background by a
+        # non-interactive shell (as CI may be), a process inherits SIGINT ignored
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         session = Session(Circuit(2).h(0).cx(0, 1), on={DEVICE!r}, seed=1, isolated=True)
         os.kill(session.pid, signal.SIGINT)  # Ctrl-C typed at a prompt reaches the worker
         print("idle", session.step("placers:dense").observation["n2q"], flush=True)
