@@ -121,13 +121,10 @@ class Sessions:
         with held.lock:
             try:
                 out = held.session.step(action, **options)
-            except SessionCrashed as exc:  # the worker died: the session is over
-                self._drop(session_id)
-                error = qloom_error_body(exc)["error"]
-                raise ApiError(422, error.pop("type"), error.pop("message"), **error) from None
             except QloomError as exc:
-                error = qloom_error_body(exc)["error"]
-                raise ApiError(422, error.pop("type"), error.pop("message"), **error) from None
+                if isinstance(exc, SessionCrashed):  # the worker died: the session is over
+                    self._drop(session_id)
+                raise _api_error(exc, 422) from None
             observation = _observation(held.session)
         return StepOut(
             reward=float(out.reward),
@@ -189,8 +186,13 @@ def _guarded(call: Any, status: int = 400) -> Any:
     try:
         return call()
     except QloomError as exc:
-        error = qloom_error_body(exc)["error"]
-        raise ApiError(status, error.pop("type"), error.pop("message"), **error) from None
+        raise _api_error(exc, status) from None
+
+
+def _api_error(exc: QloomError, status: int) -> ApiError:
+    """``exc`` as the API's error answer with ``status``."""
+    error = qloom_error_body(exc)["error"]
+    return ApiError(status, error.pop("type"), error.pop("message"), **error)
 
 
 def _close(session: Session) -> None:
