@@ -481,3 +481,36 @@ def test_threads_asking_first_for_the_hook_manager_all_get_the_same_one(monkeypa
         thread.join()
     assert importing.is_set() and len(managers) == 6
     assert all(m is managers[0] for m in managers)
+
+
+def test_a_registry_built_by_another_thread_never_replaces_the_one_in_use(monkeypatch):
+    """A pool callback thread may build the process-wide registry between two tests while
+    the next one installs its own (``use_registry``); the built one must not win, or the
+    test's hook observers hear nothing (a CI flake of the task-hook tests)."""
+    import threading
+
+    from qloom import plugins
+
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    building = threading.Event()
+    real_init = Registry.__init__
+
+    class SlowRegistry(Registry):
+        def __init__(self) -> None:
+            building.set()
+            # Held while the main thread installs its own: without the lock, this one,
+            # built later, replaces it.
+            threading.Event().wait(0.2)
+            real_init(self, entry_points=[], core_version="0.1.0")
+
+    monkeypatch.setattr(plugins, "Registry", SlowRegistry)
+    built: list[Registry] = []
+    background = threading.Thread(target=lambda: built.append(plugins.get_registry()))
+    background.start()
+    assert building.wait(30)
+    mine = registry()
+    with plugins.use_registry(mine):
+        background.join()  # the test body runs on while the callback thread finishes
+        in_use = plugins.get_registry()
+    assert in_use is mine
+    assert isinstance(built[0], SlowRegistry) and plugins.get_registry() is built[0]

@@ -788,14 +788,22 @@ def _installed_version(dist: str) -> str | None:
 
 
 _REGISTRY: Registry | None = None
+_REGISTRY_LOCK = threading.RLock()
+"""Guards building and swapping ``_REGISTRY``: an executor's callback thread may ask for the
+registry first while ``use_registry`` installs another one, and the registry it builds must
+not replace the one installed meanwhile."""
 
 
 def get_registry() -> Registry:
     """The process-wide registry, built on first use from installed metadata."""
     global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = Registry()
-    return _REGISTRY
+    current = _REGISTRY
+    if current is not None:
+        return current
+    with _REGISTRY_LOCK:
+        if _REGISTRY is None:
+            _REGISTRY = Registry()
+        return _REGISTRY
 
 
 def _current_hook_manager() -> pluggy.PluginManager:
@@ -809,8 +817,10 @@ serve_hooks_from(_current_hook_manager)  # the pipeline layer calls the current 
 def use_registry(registry: Registry) -> Iterator[Registry]:
     """Use ``registry`` as the process-wide one inside a ``with`` block (tests, sandboxes)."""
     global _REGISTRY
-    saved, _REGISTRY = _REGISTRY, registry
+    with _REGISTRY_LOCK:
+        saved, _REGISTRY = _REGISTRY, registry
     try:
         yield registry
     finally:
-        _REGISTRY = saved
+        with _REGISTRY_LOCK:
+            _REGISTRY = saved
