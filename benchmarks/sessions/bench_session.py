@@ -5,7 +5,9 @@ On ``qft_n100`` and ``qft_n10`` (``../shared/benchmarks/circuits``) for an emula
 {cz, rz, sx, x}, rebuilt by workers from its description file), in process and isolated
 (``Session(..., isolated=True)``: the session in a worker process, JSON messages):
 
-- opening a session (isolated: starting the worker and sending the circuit);
+- opening a session (isolated: starting the worker and sending the circuit), and, isolated,
+  opening one on the spare worker started ahead (``qloom.session.spawner``), the median of
+  ``--repeat`` opens each;
 - the latency of one step of each kind along a usual flow (placer ``placers:sabre``,
   router ``routers:sabre``, unroller ``unrollers:basis``, optimizer ``optimizers:optimize``)
   and of the whole ``O3`` pipeline as one step from the input: median over ``--repeat``
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from qloom import Circuit, qasm2
-from qloom.session import Session
+from qloom.session import Session, spawner
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
 FLOW = [
@@ -53,6 +55,8 @@ NO_OP = "padding:none"
 """A pass that does nothing: its step is the session's own cost (isolated: the round trip)."""
 SEED = 7
 FORKS = 50
+SPARE_READY = 3.0
+"""Seconds left for the spare worker to finish importing before an open is timed on it."""
 
 
 def write_device(folder: Path) -> str:
@@ -133,6 +137,7 @@ def run_circuit(name: str, circuit: Circuit, device: str, repeat: int) -> list[d
         )
         sessions.append(session)
     local, remote = sessions
+    rows[1]["open_s"], rows[1]["open_spare_s"] = opening(circuit, device, repeat)
     try:
         for key, label in [("O3", "pipelines:O3"), *FLOW]:
             for row, (outside, inside) in zip(
@@ -162,6 +167,28 @@ def run_circuit(name: str, circuit: Circuit, device: str, repeat: int) -> list[d
     finally:
         remote.close()  # type: ignore[attr-defined]
     return rows
+
+
+def opening(circuit: Circuit, device: str, repeat: int) -> tuple[float, float]:
+    """Median seconds to open an isolated session with no spare worker, and on a ready one."""
+
+    def open_one() -> float:
+        seconds, session = timed(lambda: Session(circuit, on=device, seed=SEED, isolated=True))
+        session.close()  # type: ignore[attr-defined]
+        return seconds
+
+    spawner.keep_spare(False)
+    try:
+        cold = statistics.median(open_one() for _ in range(repeat))
+    finally:
+        spawner.keep_spare(True)
+    open_one()  # starts a spare
+
+    def on_spare() -> float:
+        time.sleep(SPARE_READY)
+        return open_one()
+
+    return cold, statistics.median(on_spare() for _ in range(repeat))
 
 
 def in_process(
@@ -197,12 +224,15 @@ def kib(count: float) -> str:
 
 
 def print_tables(rows: list[dict[str, Any]]) -> None:
-    heads = ["circuit", "mode", "open ms", "O3 ms (pass)"]
+    heads = ["circuit", "mode", "open ms (isolated: no spare / spare)", "O3 ms (pass)"]
     heads += [f"{kind} ms (pass)" for kind, _ in FLOW]
     print("| " + " | ".join(heads) + " |")
     print("|" + " --- |" * len(heads))
     for row in rows:
-        cells = [row["circuit"], row["mode"], ms(row["open_s"])]
+        opened = ms(row["open_s"])
+        if "open_spare_s" in row:
+            opened += f" / {ms(row['open_spare_s'])}"
+        cells = [row["circuit"], row["mode"], opened]
         cells.append(f"{ms(row['O3_s'])} ({ms(row['O3_pass_s'])})")
         cells += [f"{ms(row[f'{k}_s'])} ({ms(row[f'{k}_pass_s'])})" for k, _ in FLOW]
         print("| " + " | ".join(cells) + " |")

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -24,7 +25,7 @@ import pytest
 from qloom import Backend, Circuit, OptionError, PassError, Session, transpile
 from qloom.config import get_backend
 from qloom.qasm2 import dumps
-from qloom.session import IsolatedSession, SessionCrashed, SessionError, run_session_steps
+from qloom.session import IsolatedSession, SessionCrashed, SessionError, run_session_steps, spawner
 from qloom.testing import assert_equivalent
 from support import require_distribution
 
@@ -81,6 +82,15 @@ def wait_gone(pid: int, bound: float = 30.0) -> bool:
             return True
         time.sleep(0.05)
     return gone(pid)
+
+
+def wait_for_spare(bound: float = 30.0) -> int:
+    """The pid of the spare worker, once the starting thread has started it."""
+    deadline = time.monotonic() + bound
+    while (pid := spawner.spare_pid()) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pid is not None, "no spare worker was started"
+    return pid
 
 
 @pytest.fixture
@@ -260,13 +270,16 @@ def test_no_orphan_when_the_parent_is_killed_mid_step(tmp_path: Path) -> None:
         textwrap.dedent(f"""
         import os, signal, threading, time
         from qloom import Circuit, Session
+        from qloom.session import spawner
         session = Session(Circuit(2).h(0).cx(0, 1), on={DEVICE!r}, isolated=True)
+        while spawner.spare_pid() is None:
+            time.sleep(0.01)
         step = dict(mode="hang", started={str(started)!r})
         threading.Thread(target=session.step, args=("optimizers:faulty",), kwargs=step,
                          daemon=True).start()
         while not os.path.exists({str(started)!r}):
             time.sleep(0.01)
-        print(session.pid, flush=True)
+        print(session.pid, spawner.spare_pid(), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     )
@@ -276,12 +289,65 @@ def test_no_orphan_when_the_parent_is_killed_mid_step(tmp_path: Path) -> None:
             [sys.executable, str(script)], stdout=stdout, stderr=stderr, timeout=120
         )
     assert run.returncode == -9, err.read_text()
-    pid = int(out.read_text().split()[0])
+    pids = [int(pid) for pid in out.read_text().split()]
     try:
-        assert wait_gone(pid)  # its worker, busy in a hung pass, ends too
+        assert wait_gone(pids[0])  # its worker, busy in a hung pass, ends too
+        assert wait_gone(pids[1])  # and so does the spare, idle
     finally:
-        if not gone(pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_session_opened_by_a_thread_that_ended_keeps_its_worker() -> None:
+    """Linux kills a worker when the *thread* that started it ends (PR_SET_PDEATHSIG), and a
+    web server opens sessions in pool threads that come and go."""
+    made: list[IsolatedSession] = []
+    native: list[int] = []
+
+    def open_one() -> None:
+        native.append(threading.get_native_id())
+        made.append(Session(circuit(), on=DEVICE, seed=1, isolated=True))
+
+    thread = threading.Thread(target=open_one)
+    thread.start()
+    thread.join()
+    (session,) = made
+    try:
+        task = Path(f"/proc/self/task/{native[0]}")
+        deadline = time.monotonic() + 30
+        while task.exists() and time.monotonic() < deadline:  # the thread is gone for good
+            time.sleep(0.01)
+        assert session.step("placers:dense").observation["n2q"] == 7
+        assert not gone(session.pid)
+    finally:
+        session.close()
+
+
+def test_the_next_session_opens_on_the_spare_started_under_the_same_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with Session(circuit(), on=DEVICE, seed=1, isolated=True) as first:
+        spare = wait_for_spare()
+        assert spare != first.pid
+        with Session(circuit(), on=DEVICE, seed=1, isolated=True) as second:
+            assert second.pid == spare
+            assert second.step("placers:dense").observation["n2q"] == 7
+            next_spare = wait_for_spare()
+            assert next_spare not in (first.pid, second.pid)
+    monkeypatch.setenv("QLOOM_TEST_SPARE_SETTINGS", "changed")
+    with Session(circuit(), on=DEVICE, seed=1, isolated=True) as third:
+        assert third.pid != next_spare  # started under another environment: not used
+        assert wait_gone(next_spare)
+        kept = wait_for_spare()
+    try:
+        spawner.keep_spare(False)
+        assert spawner.spare_pid() is None and wait_gone(kept)
+        with Session(circuit(), on=DEVICE, seed=1, isolated=True) as alone:
+            assert alone.step("placers:dense").observation["n2q"] == 7
+            assert spawner.spare_pid() is None
+    finally:
+        spawner.keep_spare(True)
 
 
 def test_a_script_without_a_main_guard_works(tmp_path: Path) -> None:

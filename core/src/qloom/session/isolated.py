@@ -24,12 +24,10 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import threading
 import time
 import weakref
 from collections.abc import Iterable, Mapping
-from multiprocessing import Pipe
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -51,6 +49,7 @@ from qloom.session.core import (
     use_isolated_class,
 )
 from qloom.session.observations import NUMERIC, OBSERVATIONS, Observations, check_reward
+from qloom.session.spawner import start_worker
 from qloom.session.wire import (
     MAX_MESSAGE_BYTES,
     backend_reference,
@@ -119,7 +118,8 @@ class _Worker:
     The worker is a fresh interpreter (``python -m qloom.session.host``) holding one end of
     a socket pair: like ``multiprocessing``'s ``spawn``, but without re-running the
     caller's ``__main__`` (a script without an ``if __name__ == "__main__"`` guard works).
-    It sees the caller's ``sys.path`` and working directory.
+    It sees the caller's ``sys.path``, environment and working directory. It is started by
+    ``qloom.session.spawner`` (often as the spare started ahead of time).
     """
 
     def __init__(self, max_message_bytes: int, memory_limit: int | None, timeout: float) -> None:
@@ -129,27 +129,22 @@ class _Worker:
         self.deferred: list[int] = []  # releases asked for while a call held the pipe
         self.owner = os.getpid()  # a forked child must not close its parent's worker
         self.dead: SessionCrashed | None = None
-        self.conn, child = Pipe(duplex=True)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if isinstance(p, str) and p)
-        command = [
-            sys.executable,
-            "-m",
-            "qloom.session.host",
-            str(child.fileno()),
-            str(os.getpid()),
-            str(max_message_bytes),
-            str(memory_limit or 0),
-        ]
+        started = start_worker(max_message_bytes, memory_limit)
+        self.conn, self.process = started.conn, started.process
         try:
-            self.process = subprocess.Popen(
-                command, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env
-            )
-        finally:
-            child.close()
+            with self.lock:
+                self._answer(timeout, None, None, "starting")
+        except SessionCrashed:
+            if not started.spare:
+                raise
+            # the spare died while it waited (a Ctrl-C to the process group, the OOM
+            # killer): start a worker of its own instead
+            self.dead = None
+            started = start_worker(max_message_bytes, memory_limit)
+            self.conn, self.process = started.conn, started.process
+            with self.lock:
+                self._answer(timeout, None, None, "starting")
         self.pid: int = self.process.pid
-        with self.lock:
-            self._answer(timeout, None, None, "starting")
 
     def call(
         self,
