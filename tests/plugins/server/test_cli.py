@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from support import require_distribution
 from support.server_process import LIMIT, QASM, Server, submit, wait_result
 
 
@@ -77,7 +78,7 @@ def test_https_with_the_servers_certificate(
 
 
 def test_a_server_on_a_dask_cluster(make_server: Callable[..., Server]) -> None:
-    pytest.importorskip("qloom_dask")
+    require_distribution("qloom-dask")
     server = make_server("--executor", "dask")
     with server.client(server.token("alice")) as alice:
         sent = submit(alice, circuits=[{"qasm": QASM}], backend="emulator:heavy-hex-27", seed=2)
