@@ -73,6 +73,9 @@ class Database:
         self._lock = threading.Lock()
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # as the core store: a commit is not fsynced, a killed server loses nothing, a
+            # power cut may lose the last commits but never corrupts the file (SQLite WAL)
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
 
     @contextmanager
