@@ -24,6 +24,7 @@ import pytest
 
 from qloom import Backend, Circuit, OptionError, PassError, Session, transpile
 from qloom.config import get_backend
+from qloom.errors import ConfigError
 from qloom.qasm2 import dumps
 from qloom.session import IsolatedSession, SessionCrashed, SessionError, run_session_steps, spawner
 from qloom.testing import assert_equivalent
@@ -348,6 +349,37 @@ def test_the_next_session_opens_on_the_spare_started_under_the_same_settings(
             assert spawner.spare_pid() is None
     finally:
         spawner.keep_spare(True)
+
+
+def test_a_spare_nobody_takes_is_stopped_after_its_idle_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spawner.keep_spare(False)  # no spare of an earlier test is stopped in this one
+    stopped: list[int] = []
+    stop = spawner._stop
+
+    def recording_stop(started: spawner.Started) -> None:
+        stop(started)
+        if started.spare:
+            stopped.append(started.process.pid)
+
+    monkeypatch.setattr(spawner, "_stop", recording_stop)
+    try:
+        spawner.keep_spare(True, idle=0.5)
+        with Session(circuit(), on=DEVICE, seed=1, isolated=True) as session:
+            deadline = time.monotonic() + 30
+            while not stopped and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert stopped, "the spare was not stopped"
+            assert gone(stopped[0]) and stopped[0] != session.pid  # reaped: not even a zombie
+            assert spawner.spare_pid() is None
+        with Session(circuit(), on=DEVICE, seed=1, isolated=True) as fresh:
+            assert fresh.pid != stopped[0]
+            assert fresh.step("placers:dense").observation["n2q"] == 7
+        with pytest.raises(ConfigError, match="idle must be a positive"):
+            spawner.keep_spare(True, idle=0)
+    finally:
+        spawner.keep_spare(True, idle=spawner.SPARE_IDLE)
 
 
 def test_a_script_without_a_main_guard_works(tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ spare started ahead.
   same settings and left importing, so the next session opens at once. A spare is used
   only under the settings it was started with (the limits, the environment variables,
   ``sys.path``, the working directory); under any other it is stopped and a fresh worker
-  started. ``keep_spare(False)`` stops it and starts no other.
+  started. A spare nobody takes within ``SPARE_IDLE`` seconds is stopped, so a process
+  that has stopped opening sessions keeps no idle interpreter for long;
+  ``keep_spare(False)`` stops it and starts no other.
 
 Nothing crosses to the worker but its command line and one end of a socket pair.
 """
@@ -30,7 +32,12 @@ from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 
-__all__ = ["Started", "keep_spare", "spare_pid", "start_worker"]
+from qloom.errors import ConfigError
+
+__all__ = ["SPARE_IDLE", "Started", "keep_spare", "spare_pid", "start_worker"]
+
+SPARE_IDLE = 60.0
+"""Seconds a spare worker waits to be taken before it is stopped."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class _Spawner:
         self.lock = threading.Lock()
         self.spare: tuple[_Settings, Started] | None = None
         self.keep = True
+        self.idle = SPARE_IDLE
 
     def start(self, settings: _Settings) -> Started:
         with self.lock:
@@ -91,12 +99,24 @@ class _Spawner:
 
     def _start_spare(self, settings: _Settings) -> None:
         started = _popen(settings, True)
+        expiry = threading.Timer(self.idle, self._expire, args=(started,))
+        expiry.name, expiry.daemon = "qloom-spare-expiry", True
         with self.lock:
             old, self.spare = self.spare, (settings, started)
             if not self.keep:
                 old, self.spare = self.spare, None
         if old is not None:
             _stop(old[1])
+        if self.keep:
+            expiry.start()
+
+    def _expire(self, started: Started) -> None:
+        """Stop the spare ``started`` if nobody took it meanwhile."""
+        with self.lock:
+            if self.spare is None or self.spare[1] is not started:
+                return
+            self.spare = None
+        _stop(started)
 
     def stop_spare(self) -> None:
         with self.lock:
@@ -161,11 +181,20 @@ def start_worker(max_message_bytes: int, memory_limit: int | None) -> Started:
     return _spawner().start(_Settings.now(max_message_bytes, memory_limit))
 
 
-def keep_spare(keep: bool) -> None:
+def keep_spare(keep: bool, idle: float | None = None) -> None:
     """Whether a spare worker is kept started (the default); ``False`` also stops the one
-    there is (a process that opens one isolated session and wants no idle interpreter)."""
+    there is (a process that opens one isolated session and wants no idle interpreter).
+
+    Args:
+        idle: seconds a spare started from now on waits to be taken before it is stopped
+            (``SPARE_IDLE`` until changed).
+    """
     spawner = _spawner()
     spawner.keep = keep
+    if idle is not None:
+        if not idle > 0:
+            raise ConfigError(f"idle must be a positive number of seconds, got {idle!r}")
+        spawner.idle = float(idle)
     if not keep:
         spawner.stop_spare()
 
