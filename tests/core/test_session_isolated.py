@@ -94,6 +94,10 @@ def wait_for_spare(bound: float = 30.0) -> int:
     return pid
 
 
+def expiry_timers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "qloom-spare-expiry"]
+
+
 @pytest.fixture
 def isolated():
     """An isolated session on the device, closed after the test."""
@@ -336,6 +340,12 @@ def test_the_next_session_opens_on_the_spare_started_under_the_same_settings(
             assert second.step("placers:dense").observation["n2q"] == 7
             next_spare = wait_for_spare()
             assert next_spare not in (first.pid, second.pid)
+            # the taken spare's expiry timer is cancelled: one timer thread per spare kept,
+            # not one per session ever opened
+            deadline = time.monotonic() + 30
+            while len(expiry_timers()) != 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(expiry_timers()) == 1
     monkeypatch.setenv("QLOOM_TEST_SPARE_SETTINGS", "changed")
     with Session(circuit(), on=DEVICE, seed=1, isolated=True) as third:
         assert third.pid != next_spare  # started under another environment: not used

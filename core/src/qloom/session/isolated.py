@@ -129,21 +129,19 @@ class _Worker:
         self.deferred: list[int] = []  # releases asked for while a call held the pipe
         self.owner = os.getpid()  # a forked child must not close its parent's worker
         self.dead: SessionCrashed | None = None
-        started = start_worker(max_message_bytes, memory_limit)
-        self.conn, self.process = started.conn, started.process
-        try:
-            with self.lock:
-                self._answer(timeout, None, None, "starting")
-        except SessionCrashed:
-            if not started.spare:
-                raise
-            # the spare died while it waited (a Ctrl-C to the process group, the OOM
-            # killer): start a worker of its own instead
-            self.dead = None
+        for attempt in (1, 2):
             started = start_worker(max_message_bytes, memory_limit)
             self.conn, self.process = started.conn, started.process
-            with self.lock:
-                self._answer(timeout, None, None, "starting")
+            try:
+                with self.lock:
+                    self._answer(timeout, None, None, "starting")
+                break
+            except SessionCrashed:
+                # a spare that died while it waited (a Ctrl-C to the process group, the
+                # OOM killer) is no crash of this session: one more start
+                if not started.spare or attempt == 2:
+                    raise
+                self.dead = None
         self.pid: int = self.process.pid
 
     def call(

@@ -72,6 +72,15 @@ class Started:
     spare: bool
 
 
+@dataclass(frozen=True)
+class _Spare:
+    """A worker started ahead, the settings it serves, and the timer that stops it unused."""
+
+    settings: _Settings
+    started: Started
+    expiry: threading.Timer
+
+
 class _Spawner:
     """The starting thread, and the spare it keeps, for one process (a forked child makes
     its own: a thread pool does not survive ``fork``)."""
@@ -80,49 +89,60 @@ class _Spawner:
         self.owner = os.getpid()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qloom-session-starter")
         self.lock = threading.Lock()
-        self.spare: tuple[_Settings, Started] | None = None
+        self.spare: _Spare | None = None
         self.keep = True
         self.idle = SPARE_IDLE
 
     def start(self, settings: _Settings) -> Started:
-        with self.lock:
-            spare, self.spare = self.spare, None
-        if spare is not None and spare[0] == settings and spare[1].process.poll() is None:
-            taken = spare[1]
+        spare = self._take()
+        if spare is not None and (
+            spare.settings != settings or spare.started.process.poll() is not None
+        ):
+            _stop(spare.started)  # started for other settings, or dead
+            spare = None
+        if spare is not None:
+            taken = spare.started
         else:
-            if spare is not None:
-                _stop(spare[1])
             taken = self.pool.submit(_popen, settings, False).result()
         if self.keep:
             self.pool.submit(self._start_spare, settings)
         return taken
 
+    def _take(self, only: Started | None = None) -> _Spare | None:
+        """Remove the spare (if it is ``only``, when given) and cancel its expiry."""
+        with self.lock:
+            spare = self.spare
+            if spare is None or (only is not None and spare.started is not only):
+                return None
+            self.spare = None
+        spare.expiry.cancel()
+        return spare
+
     def _start_spare(self, settings: _Settings) -> None:
         started = _popen(settings, True)
         expiry = threading.Timer(self.idle, self._expire, args=(started,))
         expiry.name, expiry.daemon = "qloom-spare-expiry", True
+        old = self._take()
         with self.lock:
-            old, self.spare = self.spare, (settings, started)
-            if not self.keep:
-                old, self.spare = self.spare, None
+            kept = self.keep and self.spare is None
+            if kept:
+                self.spare = _Spare(settings, started, expiry)
         if old is not None:
-            _stop(old[1])
-        if self.keep:
-            expiry.start()
+            _stop(old.started)
+        if kept:
+            expiry.start()  # taken meanwhile: cancelled already, it ends at once
+        else:
+            _stop(started)
 
     def _expire(self, started: Started) -> None:
         """Stop the spare ``started`` if nobody took it meanwhile."""
-        with self.lock:
-            if self.spare is None or self.spare[1] is not started:
-                return
-            self.spare = None
-        _stop(started)
+        if self._take(only=started) is not None:
+            _stop(started)
 
     def stop_spare(self) -> None:
-        with self.lock:
-            spare, self.spare = self.spare, None
+        spare = self._take()
         if spare is not None:
-            _stop(spare[1])
+            _stop(spare.started)
 
 
 def _popen(settings: _Settings, spare: bool) -> Started:
@@ -205,7 +225,7 @@ def spare_pid() -> int | None:
     if spawner is None or spawner.owner != os.getpid():
         return None
     with spawner.lock:
-        return None if spawner.spare is None else spawner.spare[1].process.pid
+        return None if spawner.spare is None else spawner.spare.started.process.pid
 
 
 @atexit.register
