@@ -15,12 +15,17 @@ Run: python benchmarks/sessions/bench_datasets.py [--episodes 40]
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from qloom import Circuit, QloomError, qasm2
-from qloom.datasets import CachedDataset, FolderDataset, circuit_size_bytes, get_dataset
+from qloom import QloomError, qasm2
+from qloom.datasets import (
+    CachedDataset,
+    FolderDataset,
+    circuit_size_bytes,
+    get_dataset,
+    measured_size_bytes,
+)
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
 
@@ -56,18 +61,6 @@ def bench_cache() -> None:
         )
 
 
-def referenced_bytes(circuit: Circuit) -> int:
-    """``sys.getsizeof`` of the circuit, its list and every object its operations reference."""
-    seen: set[int] = set()
-    total = sys.getsizeof(circuit) + sys.getsizeof(circuit._ops)
-    for op in circuit._ops:
-        for obj in (op, op.qubits, op.params, op.clbits, *op.params):
-            if id(obj) not in seen:
-                seen.add(id(obj))
-                total += sys.getsizeof(obj)
-    return total
-
-
 def bench_estimate() -> None:
     ratios = []
     paths = sorted((SHARED / "circuits").glob("*.qasm"))
@@ -78,7 +71,7 @@ def bench_estimate() -> None:
             circuit = qasm2.load(path)
         except QloomError:
             continue  # a few QASMBench originals use what qloom's reader refuses
-        ratios.append((circuit_size_bytes(circuit) / referenced_bytes(circuit), path.name))
+        ratios.append((circuit_size_bytes(circuit) / measured_size_bytes(circuit), path.name))
     ratios.sort()
     middle = ratios[len(ratios) // 2][0]
     print(

@@ -11,7 +11,13 @@ generated dataset the core ships), ``cache`` (``CircuitCache``) and ``resolve``
 """
 
 from qloom.datasets.base import CircuitList, Dataset, DatasetError, DatasetInfo, Subset
-from qloom.datasets.cache import CachedDataset, CacheStats, CircuitCache, circuit_size_bytes
+from qloom.datasets.cache import (
+    CachedDataset,
+    CacheStats,
+    CircuitCache,
+    circuit_size_bytes,
+    measured_size_bytes,
+)
 from qloom.datasets.families import FamiliesDataset, families
 from qloom.datasets.folder import FolderDataset
 from qloom.datasets.resolve import get_dataset
@@ -30,4 +36,5 @@ __all__ = [
     "circuit_size_bytes",
     "families",
     "get_dataset",
+    "measured_size_bytes",
 ]
