@@ -8,6 +8,7 @@ tokens made with ``python -m qloom serve token create``; nothing is mocked.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -19,11 +20,30 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 LIMIT = 60.0
 """Seconds any wait in these tests may take before the test fails instead of hanging."""
 
 QASM = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nh q[0];\ncx q[0],q[2];\ncx q[1],q[2];\n'
+
+
+needs_openssl = pytest.mark.skipif(
+    shutil.which("openssl") is None, reason="needs the openssl command"
+)
+"""Marks a test that makes a certificate with ``self_signed_certificate``."""
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (valid one day) and its key, made by ``openssl``."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=LIMIT,
+    )  # fmt: skip
+    return cert, key
 
 
 def free_port() -> int:

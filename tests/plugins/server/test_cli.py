@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +11,15 @@ import httpx
 import pytest
 
 from support import require_distribution
-from support.server_process import LIMIT, QASM, Server, submit, wait_result
+from support.server_process import (
+    LIMIT,
+    QASM,
+    Server,
+    needs_openssl,
+    self_signed_certificate,
+    submit,
+    wait_result,
+)
 
 
 def _qloom(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
@@ -57,17 +64,11 @@ def test_one_server_per_store(make_server: Callable[..., Server]) -> None:
     assert "another qloom server is using the store" in second.stderr + second.stdout
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@needs_openssl
 def test_https_with_the_servers_certificate(
     make_server: Callable[..., Server], tmp_path: Path
 ) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=LIMIT,
-    )  # fmt: skip
+    cert, key = self_signed_certificate(tmp_path)
     server = make_server("--ssl-certfile", str(cert), "--ssl-keyfile", str(key))
     assert server.url.startswith("https://")
     with server.client(server.token("alice")) as alice:

@@ -4,8 +4,6 @@ the same answers as a local Compiler, errors as qloom's own types, files and ses
 from __future__ import annotations
 
 import random
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,7 +28,16 @@ from qloom.remote import (
     ServerFile,
 )
 from support.circuits import ghz, qft
-from support.server_process import LIMIT, QASM, Server, faulty, free_port, wait_for
+from support.server_process import (
+    LIMIT,
+    QASM,
+    Server,
+    faulty,
+    free_port,
+    needs_openssl,
+    self_signed_certificate,
+    wait_for,
+)
 
 DEVICE = "emulator:heavy-hex-27"
 STATUSES = ("QUEUED", "INITIALIZING", "RUNNING", "DONE", "FAILED", "CANCELLED")
@@ -292,17 +299,11 @@ def test_a_session_steps_forks_and_undoes_on_the_server(remote: RemoteCompiler) 
             _ = fork.history
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@needs_openssl
 def test_https_with_a_ca_file_or_no_verification(
     make_server: Callable[..., Server], tmp_path: Path
 ) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=LIMIT,
-    )  # fmt: skip
+    cert, key = self_signed_certificate(tmp_path)
     server = make_server("--ssl-certfile", str(cert), "--ssl-keyfile", str(key))
     token = server.token("alice")
     remote = qloom.Compiler(server.url, token=token, verify=str(cert))
